@@ -1,0 +1,84 @@
+//! Building and running a quire server: `Application::build` binds (port 0 in tests),
+//! and `port()` tells where it listens.
+
+use std::net::SocketAddr;
+
+use poem::{Server, listener::{Acceptor, Listener, TcpAcceptor, TcpListener}};
+use sea_orm::DatabaseConnection;
+
+use crate::{config::Config, db, demo, graphql, http};
+
+pub struct Application {
+    acceptor: TcpAcceptor,
+    addr: SocketAddr,
+    state: http::AppState,
+}
+
+impl Application {
+    /// Connects, migrates, loads the demo when asked, and binds.
+    pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        let db = db::connect(&config.database_url).await?;
+        db::migrate(&db).await?;
+        if config.demo {
+            let n = demo::load_if_empty(&db).await?;
+            if n > 0 {
+                tracing::info!(posts = n, "loaded the demo blog");
+            }
+        }
+        Self::build_with_db(config.bind, db).await
+    }
+
+    /// Binds a server over an already connected and migrated database.
+    pub async fn build_with_db(bind: SocketAddr, db: DatabaseConnection) -> anyhow::Result<Self> {
+        let acceptor = TcpListener::bind(bind).into_acceptor().await?;
+        let addr = acceptor
+            .local_addr()
+            .into_iter()
+            .find_map(|a| a.as_socket_addr().copied())
+            .ok_or_else(|| anyhow::anyhow!("listener has no socket address"))?;
+        let schema = graphql::schema_builder().data(db.clone()).finish();
+        Ok(Self {
+            acceptor,
+            addr,
+            state: http::AppState { schema, db },
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serves until Ctrl-C / SIGTERM.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        tracing::info!(addr = %self.addr, "quire listening");
+        Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(http::routes(self.state), shutdown_signal(), None)
+            .await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

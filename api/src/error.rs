@@ -1,0 +1,126 @@
+//! The one error type of quire's services, and its single mapping to GraphQL errors.
+//!
+//! Services return [`AppError`]. Resolvers return [`ApiResult`], whose error type
+//! [`ApiError`] deliberately does not implement `Display`: async-graphql converts any
+//! `Display` error on `?` and would drop the `extensions.code`, so every conversion goes
+//! through [`From<AppError> for ApiError`], the only place codes are assigned.
+
+use std::sync::Arc;
+
+use async_graphql::ErrorExtensions;
+use sea_orm::DbErr;
+
+/// Stable error codes sent in `extensions.code`; documented in the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    BadUserInput,
+    Conflict,
+    RateLimited,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::NotFound => "NOT_FOUND",
+            Self::BadUserInput => "BAD_USER_INPUT",
+            Self::Conflict => "CONFLICT",
+            Self::RateLimited => "RATE_LIMITED",
+            Self::Internal => "INTERNAL",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{field}: {message}")]
+    BadInput { field: String, message: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("too many attempts; try again later")]
+    RateLimited,
+    #[error("database error: {0}")]
+    Database(#[from] DbErr),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::BadInput {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::Unauthenticated => ErrorCode::Unauthenticated,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::BadInput { .. } => ErrorCode::BadUserInput,
+            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::RateLimited => ErrorCode::RateLimited,
+            Self::Database(_) | Self::Internal(_) => ErrorCode::Internal,
+        }
+    }
+}
+
+impl From<Arc<DbErr>> for AppError {
+    fn from(err: Arc<DbErr>) -> Self {
+        Self::Internal(err.to_string())
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// The error resolvers return; see the module docs for why it is not `Display`.
+#[derive(Clone)]
+pub struct ApiError(async_graphql::Error);
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl From<AppError> for ApiError {
+    fn from(err: AppError) -> Self {
+        let code = err.code();
+        let message = match code {
+            ErrorCode::Internal => {
+                let incident = uuid::Uuid::new_v4().simple().to_string();
+                tracing::error!(incident = %incident, error = %err, "internal error");
+                format!("internal error (incident {incident})")
+            }
+            _ => err.to_string(),
+        };
+        let mut gql = async_graphql::Error::new(message);
+        gql = gql.extend_with(|_, ext| {
+            ext.set("code", code.as_str());
+            if let AppError::BadInput { field, .. } = &err {
+                ext.set("field", field.as_str());
+            }
+        });
+        Self(gql)
+    }
+}
+
+impl From<Arc<DbErr>> for ApiError {
+    fn from(err: Arc<DbErr>) -> Self {
+        AppError::from(err).into()
+    }
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(err: ApiError) -> Self {
+        err.0
+    }
+}

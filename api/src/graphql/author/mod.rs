@@ -1,0 +1,52 @@
+//! The `Author` type: a user as the public sees them (never their email).
+
+pub mod loader;
+pub mod query;
+
+use async_graphql::{Context, ID, Object};
+use entity::user;
+
+use super::{node, pagination::PageArgs, post::{PostOrder, query::{PostConnection, post_page}}};
+use crate::{error::ApiResult, service};
+
+/// Someone who writes posts.
+pub struct AuthorNode(pub user::Model);
+
+#[Object(name = "Author")]
+impl AuthorNode {
+    pub async fn id(&self) -> ID {
+        node::encode(node::Kind::Author, self.0.id)
+    }
+
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// Display name.
+    async fn name(&self) -> &str {
+        &self.0.display_name
+    }
+
+    async fn bio(&self) -> Option<&str> {
+        self.0.bio.as_deref()
+    }
+
+    async fn avatar_url(&self) -> Option<&str> {
+        self.0.avatar_url.as_deref()
+    }
+
+    /// The author's published posts, newest first.
+    async fn posts(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        order_by: Option<PostOrder>,
+    ) -> ApiResult<PostConnection> {
+        let filter = service::post::PostFilter { author_id: Some(self.0.id), ..Default::default() };
+        let args = PageArgs { first, after, last, before, ..Default::default() };
+        post_page(ctx, args, filter, PostOrder::to_service(order_by.as_ref())).await
+    }
+}

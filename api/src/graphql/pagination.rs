@@ -1,0 +1,177 @@
+//! Relay connection arguments → a service [`Window`], and opaque keyset cursors.
+//!
+//! A cursor is `base64url("<sort>|<id>|<key>")`: it names the ordering it belongs to, so
+//! a cursor from one ordering is refused by another instead of silently misbehaving.
+
+use async_graphql::{
+    ObjectType, OutputType,
+    connection::{Connection, Edge, EmptyFields},
+};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::DateTime;
+
+use crate::{
+    error::{AppError, AppResult},
+    service::keyset::{Cursor, Slice, SortKey, Window},
+};
+
+/// The largest page anyone may ask for.
+pub const MAX_PAGE_SIZE: i32 = 100;
+/// The page size when none is asked for.
+pub const DEFAULT_PAGE_SIZE: i32 = 20;
+
+/// Paging arguments as a client sent them.
+#[derive(Debug, Clone, Default)]
+pub struct PageArgs {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub last: Option<i32>,
+    pub before: Option<String>,
+    pub page: Option<i32>,
+    pub page_size: Option<i32>,
+}
+
+fn size(value: i32, field: &str) -> AppResult<u64> {
+    if !(0..=MAX_PAGE_SIZE).contains(&value) {
+        return Err(AppError::bad_input(
+            field,
+            format!("must be between 0 and {MAX_PAGE_SIZE} (got {value})"),
+        ));
+    }
+    Ok(u64::try_from(value).unwrap_or(0))
+}
+
+impl PageArgs {
+    /// Checks the combination and turns it into a window over `sort`.
+    pub fn window(&self, sort: &str) -> AppResult<Window> {
+        let keyset = self.first.is_some() || self.after.is_some() || self.last.is_some() || self.before.is_some();
+        if self.page.is_some() || self.page_size.is_some() {
+            if keyset {
+                return Err(AppError::bad_input("page", "use either page/pageSize or first/after/last/before, not both"));
+            }
+            let page = self.page.unwrap_or(1);
+            if page < 1 {
+                return Err(AppError::bad_input("page", format!("pages are numbered from 1 (got {page})")));
+            }
+            let limit = size(self.page_size.unwrap_or(DEFAULT_PAGE_SIZE), "pageSize")?;
+            let offset = (u64::try_from(page).unwrap_or(1) - 1).saturating_mul(limit);
+            return Ok(Window::Offset { offset, limit });
+        }
+        if self.first.is_some() && self.last.is_some() {
+            return Err(AppError::bad_input("last", "use either first or last, not both"));
+        }
+        if self.after.is_some() && self.before.is_some() {
+            return Err(AppError::bad_input("before", "use either after or before, not both"));
+        }
+        if self.last.is_some() || self.before.is_some() {
+            if self.first.is_some() || self.after.is_some() {
+                return Err(AppError::bad_input("last", "last/before page backwards; do not mix with first/after"));
+            }
+            return Ok(Window::Backward {
+                before: self.before.as_deref().map(|c| decode_cursor(c, sort, "before")).transpose()?,
+                limit: size(self.last.unwrap_or(DEFAULT_PAGE_SIZE), "last")?,
+            });
+        }
+        Ok(Window::Forward {
+            after: self.after.as_deref().map(|c| decode_cursor(c, sort, "after")).transpose()?,
+            limit: size(self.first.unwrap_or(DEFAULT_PAGE_SIZE), "first")?,
+        })
+    }
+}
+
+/// `hasPreviousPage` / `hasNextPage` for a slice read through `window`.
+pub fn page_flags<T>(window: &Window, slice: &Slice<T>) -> (bool, bool) {
+    match window {
+        Window::Forward { after, .. } => (after.is_some(), slice.has_more),
+        Window::Backward { before, .. } => (slice.has_more, before.is_some()),
+        Window::Offset { offset, .. } => (*offset > 0, slice.has_more),
+    }
+}
+
+pub fn encode_cursor(sort: &str, cursor: &Cursor) -> String {
+    let key = match &cursor.key {
+        SortKey::Time(t) => format!("t{}", t.timestamp_micros()),
+        SortKey::Text(s) => format!("s{s}"),
+    };
+    URL_SAFE_NO_PAD.encode(format!("{sort}|{}|{key}", cursor.id))
+}
+
+pub fn decode_cursor(raw: &str, sort: &str, field: &str) -> AppResult<Cursor> {
+    let bad = |why: &str| AppError::bad_input(field, format!("invalid cursor: {why}"));
+    let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| bad("not a cursor"))?;
+    let text = String::from_utf8(bytes).map_err(|_| bad("not a cursor"))?;
+    let mut parts = text.splitn(3, '|');
+    let (Some(s), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(bad("not a cursor"));
+    };
+    if s != sort {
+        return Err(bad(&format!("it belongs to ordering {s}, not {sort}")));
+    }
+    let id = id.parse().map_err(|_| bad("not a cursor"))?;
+    let key = match key.split_at_checked(1) {
+        Some(("t", micros)) => SortKey::Time(
+            micros
+                .parse()
+                .ok()
+                .and_then(DateTime::from_timestamp_micros)
+                .ok_or_else(|| bad("not a cursor"))?,
+        ),
+        Some(("s", text)) => SortKey::Text(text.to_owned()),
+        _ => return Err(bad("not a cursor")),
+    };
+    Ok(Cursor { key, id })
+}
+
+/// Builds a Relay connection from a slice read through `window`.
+pub fn connection<M, N, F>(
+    window: &Window,
+    slice: Slice<M>,
+    sort: &str,
+    cursor_of: impl Fn(&M) -> Cursor,
+    node_of: impl Fn(M) -> N,
+    fields: F,
+) -> Connection<String, N, F, EmptyFields>
+where
+    N: OutputType,
+    F: ObjectType,
+{
+    let (has_previous, has_next) = page_flags(window, &slice);
+    let mut conn = Connection::with_additional_fields(has_previous, has_next, fields);
+    conn.edges.extend(slice.items.into_iter().map(|m| {
+        let cursor = encode_cursor(sort, &cursor_of(&m));
+        Edge::new(cursor, node_of(m))
+    }));
+    conn
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_belong_to_their_ordering() {
+        let c = Cursor { key: SortKey::Text("2021년 회고|x".into()), id: 7 };
+        let raw = encode_cursor("TITLE", &c);
+        assert_eq!(decode_cursor(&raw, "TITLE", "after").unwrap(), c);
+        assert!(decode_cursor(&raw, "PUBLISHED_AT", "after").is_err());
+        assert!(decode_cursor("!!!", "TITLE", "after").is_err());
+        let t = Cursor { key: SortKey::Time(DateTime::from_timestamp_micros(1_641_025_800_123_456).unwrap()), id: 1 };
+        assert_eq!(decode_cursor(&encode_cursor("P", &t), "P", "after").unwrap(), t);
+    }
+
+    #[test]
+    fn windows_validate_their_arguments() {
+        let w = |a: PageArgs| a.window("P");
+        assert!(matches!(w(PageArgs::default()).unwrap(), Window::Forward { after: None, limit: 20 }));
+        assert!(w(PageArgs { first: Some(101), ..Default::default() }).is_err());
+        assert!(w(PageArgs { first: Some(-1), ..Default::default() }).is_err());
+        assert!(w(PageArgs { first: Some(1), last: Some(1), ..Default::default() }).is_err());
+        assert!(w(PageArgs { page: Some(0), ..Default::default() }).is_err());
+        assert!(w(PageArgs { page: Some(2), first: Some(3), ..Default::default() }).is_err());
+        assert!(matches!(
+            w(PageArgs { page: Some(3), page_size: Some(10), ..Default::default() }).unwrap(),
+            Window::Offset { offset: 20, limit: 10 }
+        ));
+        assert!(matches!(w(PageArgs { last: Some(5), ..Default::default() }).unwrap(), Window::Backward { before: None, limit: 5 }));
+    }
+}

@@ -1,0 +1,313 @@
+//! The `Post` type and its inputs.
+
+pub mod query;
+
+use async_graphql::{Context, Enum, ID, InputObject, Json, Object, SimpleObject};
+use chrono::{DateTime, FixedOffset, Utc};
+use entity::post;
+
+use super::{author::AuthorNode, context::state, node, series::SeriesNode, tag::TagNode};
+use crate::{error::{ApiResult, AppError}, render, service};
+
+/// Where a post is in its life.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PostStatus {
+    /// Being written; never public.
+    Draft,
+    /// Will be public at `publishedAt`.
+    Scheduled,
+    /// Public.
+    Published,
+    /// Withdrawn from the public but kept.
+    Archived,
+}
+
+impl From<post::Status> for PostStatus {
+    fn from(s: post::Status) -> Self {
+        match s {
+            post::Status::Draft => Self::Draft,
+            post::Status::Scheduled => Self::Scheduled,
+            post::Status::Published => Self::Published,
+            post::Status::Archived => Self::Archived,
+        }
+    }
+}
+
+/// One heading of a post, for a table of contents.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct TocEntry {
+    /// 1 for `#`, 2 for `##`, …
+    pub level: i32,
+    /// The heading as plain text.
+    pub text: String,
+    /// The `id` of the heading in `html`; link to `#anchor`.
+    pub anchor: String,
+}
+
+/// A blog post. Its html, toc, excerpt and reading time were rendered when it was written.
+pub struct PostNode {
+    pub model: post::Model,
+    now: DateTime<Utc>,
+}
+
+impl PostNode {
+    pub fn new(model: post::Model, now: DateTime<Utc>) -> Self {
+        Self { model, now }
+    }
+
+    /// The posts of this post's series that the reader can see, in order.
+    async fn series_siblings(&self, ctx: &Context<'_>) -> ApiResult<Vec<post::Model>> {
+        let Some(series_id) = self.model.series_id else {
+            return Ok(Vec::new());
+        };
+        Ok(state(ctx)?.series_posts.load_one(series_id).await?.unwrap_or_default())
+    }
+
+    async fn sibling(&self, ctx: &Context<'_>, delta: isize) -> ApiResult<Option<PostNode>> {
+        let siblings = self.series_siblings(ctx).await?;
+        let Some(i) = siblings.iter().position(|p| p.id == self.model.id) else {
+            return Ok(None);
+        };
+        Ok(i.checked_add_signed(delta)
+            .and_then(|j| siblings.get(j))
+            .map(|p| PostNode::new(p.clone(), self.now)))
+    }
+}
+
+fn with_offset(at: DateTime<Utc>, offset_seconds: Option<i32>) -> DateTime<FixedOffset> {
+    match offset_seconds.and_then(FixedOffset::east_opt) {
+        Some(offset) => at.with_timezone(&offset),
+        None => at.fixed_offset(),
+    }
+}
+
+#[Object(name = "Post")]
+impl PostNode {
+    pub async fn id(&self) -> ID {
+        node::encode(node::Kind::Post, self.model.id)
+    }
+
+    /// URL-safe, unique name of the post (Hangul kept).
+    async fn slug(&self) -> &str {
+        &self.model.slug
+    }
+
+    async fn title(&self) -> &str {
+        &self.model.title
+    }
+
+    async fn subtitle(&self) -> Option<&str> {
+        self.model.subtitle.as_deref()
+    }
+
+    /// The Markdown source.
+    async fn markdown(&self) -> &str {
+        &self.model.markdown
+    }
+
+    /// Sanitised HTML rendered from `markdown`; headings carry `id` anchors.
+    async fn html(&self) -> &str {
+        &self.model.html
+    }
+
+    /// The headings of the post, in order.
+    async fn toc(&self) -> ApiResult<Vec<TocEntry>> {
+        let entries: Vec<render::TocEntry> = serde_json::from_value(self.model.toc.clone())
+            .map_err(|e| AppError::Internal(format!("stored toc of post {}: {e}", self.model.id)))?;
+        Ok(entries
+            .into_iter()
+            .map(|t| TocEntry { level: i32::from(t.level), text: t.text, anchor: t.anchor })
+            .collect())
+    }
+
+    /// The writer's excerpt, or the first paragraph as plain text (at most 200 characters).
+    async fn excerpt(&self) -> &str {
+        &self.model.excerpt
+    }
+
+    /// Estimated minutes to read (Korean ~200 words/min, English ~230, CJK 500 chars/min).
+    async fn reading_time_minutes(&self) -> i32 {
+        self.model.reading_time_minutes
+    }
+
+    /// Words (CJK: characters) in the post.
+    async fn word_count(&self) -> i32 {
+        self.model.word_count
+    }
+
+    /// A scheduled post whose time has passed is reported as PUBLISHED.
+    async fn status(&self) -> PostStatus {
+        service::post::effective_status(&self.model, self.now).into()
+    }
+
+    /// When the post was (or will be) published, in the UTC offset it was written with.
+    async fn published_at(&self) -> Option<DateTime<FixedOffset>> {
+        self.model
+            .published_at
+            .map(|at| with_offset(at, self.model.published_at_offset))
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.model.created_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.model.updated_at
+    }
+
+    /// When the post was moved to the trash; always null in the public API.
+    async fn deleted_at(&self) -> Option<DateTime<Utc>> {
+        self.model.deleted_at
+    }
+
+    async fn author(&self, ctx: &Context<'_>) -> ApiResult<AuthorNode> {
+        state(ctx)?
+            .authors
+            .load_one(self.model.author_id)
+            .await?
+            .map(AuthorNode)
+            .ok_or_else(|| AppError::Internal(format!("author of post {} missing", self.model.id)).into())
+    }
+
+    /// Tags in the order the writer gave them.
+    async fn tags(&self, ctx: &Context<'_>) -> ApiResult<Vec<TagNode>> {
+        Ok(state(ctx)?
+            .post_tags
+            .load_one(self.model.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(TagNode)
+            .collect())
+    }
+
+    async fn series(&self, ctx: &Context<'_>) -> ApiResult<Option<SeriesNode>> {
+        let Some(id) = self.model.series_id else {
+            return Ok(None);
+        };
+        Ok(state(ctx)?.series.load_one(id).await?.map(SeriesNode))
+    }
+
+    /// 1-based place of the post among the series' visible posts.
+    async fn series_position(&self, ctx: &Context<'_>) -> ApiResult<Option<i32>> {
+        let siblings = self.series_siblings(ctx).await?;
+        Ok(siblings
+            .iter()
+            .position(|p| p.id == self.model.id)
+            .and_then(|i| i32::try_from(i + 1).ok()))
+    }
+
+    async fn previous_in_series(&self, ctx: &Context<'_>) -> ApiResult<Option<PostNode>> {
+        self.sibling(ctx, -1).await
+    }
+
+    async fn next_in_series(&self, ctx: &Context<'_>) -> ApiResult<Option<PostNode>> {
+        self.sibling(ctx, 1).await
+    }
+
+    async fn cover_image(&self) -> Option<&str> {
+        self.model.cover_image.as_deref()
+    }
+
+    async fn canonical_url(&self) -> Option<&str> {
+        self.model.canonical_url.as_deref()
+    }
+
+    async fn meta_description(&self) -> Option<&str> {
+        self.model.meta_description.as_deref()
+    }
+
+    /// The front matter the post was imported with, every key kept.
+    async fn front_matter(&self) -> Json<serde_json::Value> {
+        Json(self.model.front_matter.clone())
+    }
+
+    /// Bumped by every write; pass it back to detect concurrent edits.
+    async fn version(&self) -> i32 {
+        self.model.version
+    }
+}
+
+/// Narrows a post listing; every given part must hold.
+#[derive(InputObject, Default, Debug)]
+pub struct PostFilter {
+    /// Posts with any of these tags (slugs).
+    pub tags: Option<Vec<String>>,
+    /// Posts of this series (slug).
+    pub series: Option<String>,
+    /// Posts by this author (slug).
+    pub author: Option<String>,
+    /// Published strictly after this instant.
+    pub published_after: Option<DateTime<FixedOffset>>,
+    /// Published strictly before this instant.
+    pub published_before: Option<DateTime<FixedOffset>>,
+}
+
+impl From<PostFilter> for service::post::PostFilter {
+    fn from(f: PostFilter) -> Self {
+        Self {
+            tags: f.tags.unwrap_or_default(),
+            series: f.series,
+            author: f.author,
+            author_id: None,
+            published_after: f.published_after.map(|t| t.with_timezone(&Utc)),
+            published_before: f.published_before.map(|t| t.with_timezone(&Utc)),
+        }
+    }
+}
+
+/// What to order posts by.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PostOrderField {
+    PublishedAt,
+    UpdatedAt,
+    Title,
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum OrderDirection {
+    Asc,
+    Desc,
+}
+
+/// Ordering of a post listing; ties are broken by ID in the same direction.
+#[derive(InputObject, Debug)]
+pub struct PostOrder {
+    pub field: PostOrderField,
+    /// Defaults to DESC for dates and ASC for titles.
+    pub direction: Option<OrderDirection>,
+}
+
+impl PostOrder {
+    pub fn to_service(order: Option<&PostOrder>) -> service::post::PostOrder {
+        use service::post::PostSort;
+        let Some(o) = order else {
+            return service::post::PostOrder::default();
+        };
+        let sort = match o.field {
+            PostOrderField::PublishedAt => PostSort::PublishedAt,
+            PostOrderField::UpdatedAt => PostSort::UpdatedAt,
+            PostOrderField::Title => PostSort::Title,
+        };
+        let descending = match o.direction {
+            Some(d) => d == OrderDirection::Desc,
+            None => sort != PostSort::Title,
+        };
+        service::post::PostOrder { sort, descending }
+    }
+}
+
+/// Extra fields of a post connection.
+pub struct PostCount {
+    pub filter: service::post::PostFilter,
+}
+
+#[Object]
+impl PostCount {
+    /// How many posts the whole listing holds (not just this page).
+    async fn total_count(&self, ctx: &Context<'_>) -> ApiResult<i64> {
+        let s = state(ctx)?;
+        let n = service::post::count_public(&s.db, s.now, &self.filter).await?;
+        Ok(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}

@@ -1,0 +1,74 @@
+//! `post(id:|slug:)` and `posts(...)`.
+
+use async_graphql::{Context, ID, Object, connection::{Connection, EmptyFields}};
+
+use super::{PostCount, PostFilter, PostNode, PostOrder};
+use crate::{
+    error::{ApiResult, AppError},
+    graphql::{context::state, node, pagination::{self, PageArgs}},
+    service::{self, keyset::Cursor},
+};
+
+pub type PostConnection = Connection<String, PostNode, PostCount, EmptyFields>;
+
+#[derive(Default)]
+pub struct PostQuery;
+
+/// Reads a page of the public listing; shared by `posts`, `Tag.posts` and `Author.posts`.
+pub async fn post_page(
+    ctx: &Context<'_>,
+    args: PageArgs,
+    filter: service::post::PostFilter,
+    order: service::post::PostOrder,
+) -> ApiResult<PostConnection> {
+    let s = state(ctx)?;
+    let sort = format!("{:?}", order.sort);
+    let window = args.window(&sort)?;
+    let slice = service::post::list_public(&s.db, s.now, &filter, order, window.clone()).await?;
+    let now = s.now;
+    Ok(pagination::connection(
+        &window,
+        slice,
+        &sort,
+        |p| Cursor { key: order.sort.key_of(p), id: p.id },
+        |p| PostNode::new(p, now),
+        PostCount { filter },
+    ))
+}
+
+#[Object]
+impl PostQuery {
+    /// A published post by global ID or by slug (exactly one of them).
+    async fn post(&self, ctx: &Context<'_>, id: Option<ID>, slug: Option<String>) -> ApiResult<Option<PostNode>> {
+        let s = state(ctx)?;
+        let found = match (id, slug) {
+            (Some(id), None) => {
+                let n = node::decode_as(&id, node::Kind::Post, "id")?;
+                service::post::find_public_by_id(&s.db, s.now, n).await?
+            }
+            (None, Some(slug)) => service::post::find_public_by_slug(&s.db, s.now, &slug).await?,
+            _ => return Err(AppError::bad_input("id", "give exactly one of id or slug").into()),
+        };
+        Ok(found.map(|p| PostNode::new(p, s.now)))
+    }
+
+    /// Published posts, newest first unless `orderBy` says otherwise. Page with
+    /// `first`/`after` or `last`/`before` (keyset cursors), or with `page`/`pageSize`.
+    #[allow(clippy::too_many_arguments)]
+    async fn posts(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        #[graphql(desc = "1-based page number, for numbered pagination.")] page: Option<i32>,
+        #[graphql(desc = "Posts per page with `page` (default 20, at most 100).")] page_size: Option<i32>,
+        filter: Option<PostFilter>,
+        order_by: Option<PostOrder>,
+    ) -> ApiResult<PostConnection> {
+        let order = PostOrder::to_service(order_by.as_ref());
+        let args = PageArgs { first, after, last, before, page, page_size };
+        post_page(ctx, args, filter.unwrap_or_default().into(), order).await
+    }
+}

@@ -1,0 +1,61 @@
+//! Batch loading of series and of their posts: each batch is one `IN (…)` query.
+
+use std::{collections::HashMap, sync::Arc};
+
+use async_graphql::dataloader::Loader;
+use chrono::{DateTime, Utc};
+use entity::{post, series};
+use sea_orm::{DatabaseConnection, DbErr};
+
+use crate::{graphql::context::loader_error, service};
+
+/// Series ID → series.
+pub struct SeriesLoader {
+    db: DatabaseConnection,
+}
+
+impl SeriesLoader {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+impl Loader<i64> for SeriesLoader {
+    type Value = series::Model;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = service::series::find_by_ids(&self.db, keys).await.map_err(loader_error)?;
+        Ok(rows.into_iter().map(|s| (s.id, s)).collect())
+    }
+}
+
+/// Series ID → its publicly visible posts, in series order.
+pub struct SeriesPostsLoader {
+    db: DatabaseConnection,
+    now: DateTime<Utc>,
+}
+
+impl SeriesPostsLoader {
+    pub fn new(db: DatabaseConnection, now: DateTime<Utc>) -> Self {
+        Self { db, now }
+    }
+}
+
+impl Loader<i64> for SeriesPostsLoader {
+    type Value = Vec<post::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = service::post::public_by_series(&self.db, self.now, keys)
+            .await
+            .map_err(loader_error)?;
+        let mut map: HashMap<i64, Vec<post::Model>> = HashMap::new();
+        for p in rows {
+            if let Some(sid) = p.series_id {
+                map.entry(sid).or_default().push(p);
+            }
+        }
+        Ok(map)
+    }
+}

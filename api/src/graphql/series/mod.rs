@@ -1,0 +1,60 @@
+//! The `Series` type.
+
+pub mod loader;
+pub mod query;
+
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use entity::series;
+
+use super::{context::state, node, post::PostNode};
+use crate::error::ApiResult;
+
+/// A named, ordered collection of posts.
+pub struct SeriesNode(pub series::Model);
+
+#[Object(name = "Series")]
+impl SeriesNode {
+    pub async fn id(&self) -> ID {
+        node::encode(node::Kind::Series, self.0.id)
+    }
+
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// The series' published posts, in series order.
+    async fn posts(&self, ctx: &Context<'_>) -> ApiResult<Vec<PostNode>> {
+        let s = state(ctx)?;
+        let now = s.now;
+        Ok(s.series_posts
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| PostNode::new(p, now))
+            .collect())
+    }
+
+    /// How many published posts the series holds.
+    async fn post_count(&self, ctx: &Context<'_>) -> ApiResult<i64> {
+        let posts = state(ctx)?.series_posts.load_one(self.0.id).await?;
+        Ok(posts.map_or(0, |p| i64::try_from(p.len()).unwrap_or(i64::MAX)))
+    }
+}

@@ -1,0 +1,57 @@
+//! `series(slug:)` and `allSeries(...)`.
+
+use async_graphql::{Context, Object, connection::{Connection, EmptyFields}};
+
+use super::SeriesNode;
+use crate::{
+    error::ApiResult,
+    graphql::{context::state, pagination::{self, PageArgs}},
+    service::{self, keyset::Cursor},
+};
+
+const SORT: &str = "SeriesTitle";
+
+/// Extra fields of a series connection.
+pub struct SeriesCount;
+
+#[Object]
+impl SeriesCount {
+    /// How many series exist.
+    async fn total_count(&self, ctx: &Context<'_>) -> ApiResult<i64> {
+        let n = service::series::count(&state(ctx)?.db).await?;
+        Ok(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
+#[derive(Default)]
+pub struct SeriesQuery;
+
+#[Object]
+impl SeriesQuery {
+    async fn series(&self, ctx: &Context<'_>, slug: String) -> ApiResult<Option<SeriesNode>> {
+        let s = state(ctx)?;
+        Ok(service::series::find_by_slug(&s.db, &slug).await?.map(SeriesNode))
+    }
+
+    /// Every series, ordered by title.
+    async fn all_series(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Connection<String, SeriesNode, SeriesCount, EmptyFields>> {
+        let s = state(ctx)?;
+        let window = PageArgs { first, after, last, before, ..Default::default() }.window(SORT)?;
+        let slice = service::series::list(&s.db, window.clone()).await?;
+        Ok(pagination::connection(
+            &window,
+            slice,
+            SORT,
+            |m| Cursor { key: service::series::key_of(m), id: m.id },
+            SeriesNode,
+            SeriesCount,
+        ))
+    }
+}

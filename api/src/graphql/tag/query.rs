@@ -1,0 +1,52 @@
+//! `tag(slug:)` and `tags(...)`.
+
+use async_graphql::{Context, Enum, Object};
+
+use super::TagNode;
+use crate::{error::ApiResult, graphql::context::state, service};
+
+/// How to order `tags`.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum TagOrder {
+    /// Alphabetically by name.
+    #[default]
+    Name,
+    /// Most published posts first, then by name.
+    PostCount,
+}
+
+#[derive(Default)]
+pub struct TagQuery;
+
+#[Object]
+impl TagQuery {
+    async fn tag(&self, ctx: &Context<'_>, slug: String) -> ApiResult<Option<TagNode>> {
+        let s = state(ctx)?;
+        Ok(service::tag::find_by_slug(&s.db, &slug).await?.map(TagNode))
+    }
+
+    /// All tags with at least one published post (or all, with `includeEmpty`).
+    async fn tags(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] order_by: TagOrder,
+        #[graphql(default)] include_empty: bool,
+    ) -> ApiResult<Vec<TagNode>> {
+        let s = state(ctx)?;
+        let counts = service::tag::public_post_counts(&s.db, s.now, None).await?;
+        let mut tags: Vec<_> = service::tag::all(&s.db)
+            .await?
+            .into_iter()
+            .map(|t| (counts.get(&t.id).copied().unwrap_or(0), t))
+            .filter(|(n, _)| include_empty || *n > 0)
+            .collect();
+        if order_by == TagOrder::PostCount {
+            // Stable: ties keep the name order `all` returned.
+            tags.sort_by(|a, b| b.0.cmp(&a.0));
+        }
+        for (n, t) in &tags {
+            s.tag_counts.feed_one(t.id, *n).await;
+        }
+        Ok(tags.into_iter().map(|(_, t)| TagNode(t)).collect())
+    }
+}

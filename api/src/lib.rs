@@ -1,0 +1,15 @@
+//! quire: a headless CMS for blogs. This crate holds configuration, services (rules and
+//! SQL), the GraphQL schema and the HTTP wiring; `main.rs` is only the command line.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod import;
+pub mod render;
+pub mod service;
+pub mod slug;

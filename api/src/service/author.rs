@@ -1,0 +1,62 @@
+//! Authors (users as the public sees them): lookups and the default author of imports.
+
+use entity::user;
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use crate::{error::AppResult, slug::slugify};
+
+pub async fn find_by_slug<C: ConnectionTrait>(db: &C, slug: &str) -> AppResult<Option<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Slug.eq(slug))
+        .one(db)
+        .await?)
+}
+
+pub async fn find_by_ids<C: ConnectionTrait>(db: &C, ids: &[i64]) -> AppResult<Vec<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
+/// A user named by a front-matter `author:` value: by slug or by display name.
+pub async fn find_by_name<C: ConnectionTrait>(db: &C, name: &str) -> AppResult<Option<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(
+            Condition::any()
+                .add(user::Column::Slug.eq(slugify(name)))
+                .add(user::Column::DisplayName.eq(name.trim())),
+        )
+        .order_by_asc(user::Column::Id)
+        .one(db)
+        .await?)
+}
+
+/// Fields of a new account.
+pub struct NewUser<'a> {
+    pub slug: &'a str,
+    pub display_name: &'a str,
+    pub email: &'a str,
+    pub bio: Option<&'a str>,
+    pub role: user::Role,
+}
+
+/// The user with `new.slug`, created when missing.
+pub async fn ensure<C: ConnectionTrait>(db: &C, new: NewUser<'_>) -> AppResult<user::Model> {
+    if let Some(u) = find_by_slug(db, new.slug).await? {
+        return Ok(u);
+    }
+    let now = super::now();
+    Ok(user::ActiveModel {
+        slug: Set(new.slug.to_owned()),
+        display_name: Set(new.display_name.to_owned()),
+        email: Set(new.email.to_owned()),
+        bio: Set(new.bio.map(str::to_owned)),
+        role: Set(new.role),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}

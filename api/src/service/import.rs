@@ -1,0 +1,149 @@
+//! Writing one parsed file as a post, in its own transaction: a failure leaves nothing
+//! of that file behind, and re-importing a file updates the post it created.
+
+use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
+use entity::post;
+use sea_orm::{ActiveModelTrait, DatabaseConnection, Set, TransactionTrait, TryIntoModel};
+
+use super::{author, post as posts, series, tag};
+use crate::{error::{AppError, AppResult}, import::ParsedPost, slug};
+
+/// What status imported posts get unless their front matter says draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportStatus {
+    Draft,
+    Published,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// Author of posts whose front matter names no known author.
+    pub default_author_id: i64,
+    pub status: ImportStatus,
+    /// Date for files that carry none (e.g. the file's modification time).
+    pub fallback_date: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Imported,
+    Updated,
+    Unchanged,
+}
+
+/// Imports one document; returns what happened and the post as stored.
+pub async fn import_post(
+    db: &DatabaseConnection,
+    doc: &ParsedPost,
+    opts: &ImportOptions,
+) -> AppResult<(Outcome, post::Model)> {
+    let txn = db.begin().await?;
+
+    let author_id = match &doc.author {
+        Some(name) => author::find_by_name(&txn, name)
+            .await?
+            .map_or(opts.default_author_id, |u| u.id),
+        None => opts.default_author_id,
+    };
+
+    let wanted_slug = match &doc.slug {
+        Some(s) => {
+            let s = slug::slugify(s);
+            slug::validate(&s).map_err(|m| AppError::bad_input("slug", m))?;
+            s
+        }
+        None => Some(slug::slugify(&doc.title))
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "post".to_owned()),
+    };
+    let existing = match posts::find_by_source_path(&txn, &doc.source_path).await? {
+        Some(p) => Some(p),
+        None => posts::find_by_slug(&txn, &wanted_slug).await?,
+    };
+    let existing_id = existing.as_ref().map(|p| p.id);
+    let new_slug = match &existing {
+        Some(p) if doc.slug.is_none() && p.slug.starts_with(&wanted_slug) => p.slug.clone(),
+        _ => posts::unique_slug(&txn, &wanted_slug, existing_id).await?,
+    };
+
+    let published = doc.published_at.unwrap_or(opts.fallback_date);
+    // Blogs date posts to the second; sub-second parts (from file times) are dropped.
+    let published_utc = published.with_timezone(&Utc).trunc_subsecs(0);
+    let status = if doc.draft || opts.status == ImportStatus::Draft {
+        post::Status::Draft
+    } else if published_utc > super::now() {
+        post::Status::Scheduled
+    } else {
+        post::Status::Published
+    };
+
+    let mut tag_ids = Vec::with_capacity(doc.tags.len());
+    for name in &doc.tags {
+        tag_ids.push(tag::find_or_create(&txn, name).await?.id);
+    }
+    let series_id = match &doc.series {
+        Some(title) => Some(series::find_or_create(&txn, title).await?.id),
+        None => None,
+    };
+
+    let mut active = match &existing {
+        Some(p) => post::ActiveModel::from(p.clone()),
+        None => post::ActiveModel {
+            version: Set(0),
+            created_at: Set(super::now()),
+            series_position: Set(None),
+            deleted_at: Set(None),
+            ..Default::default()
+        },
+    };
+    active.slug = Set(new_slug);
+    active.title = Set(doc.title.clone());
+    active.subtitle = Set(doc.subtitle.clone());
+    posts::set_content(&mut active, &doc.markdown, doc.excerpt.as_deref());
+    active.status = Set(status);
+    active.published_at = Set(Some(published_utc));
+    active.published_at_offset = Set(Some(published.offset().local_minus_utc()));
+    active.author_id = Set(author_id);
+    active.series_id = Set(series_id);
+    active.cover_image = Set(doc.cover_image.clone());
+    active.canonical_url = Set(doc.canonical_url.clone());
+    active.meta_description = Set(doc.meta_description.clone());
+    active.front_matter = Set(serde_json::Value::Object(doc.front_matter.clone()));
+    active.source_path = Set(Some(doc.source_path.clone()));
+
+    let old_tags = match existing_id {
+        Some(id) => tag::by_posts(&txn, &[id]).await?.remove(&id).unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let tags_same = old_tags.iter().map(|t| t.id).eq(tag_ids.iter().copied());
+    if let Some(p) = &existing
+        && tags_same
+        && active.clone().try_into_model().is_ok_and(|m| m == *p)
+    {
+        txn.commit().await?;
+        return Ok((Outcome::Unchanged, p.clone()));
+    }
+
+    let old_series = existing.as_ref().and_then(|p| p.series_id);
+    let now = super::now();
+    active.updated_at = Set(now);
+    let (outcome, saved) = match existing {
+        Some(p) => {
+            active.version = Set(p.version + 1);
+            (Outcome::Updated, active.update(&txn).await?)
+        }
+        None => {
+            active.version = Set(1);
+            (Outcome::Imported, active.insert(&txn).await?)
+        }
+    };
+    tag::set_post_tags(&txn, saved.id, &tag_ids).await?;
+    for sid in [old_series, series_id].into_iter().flatten() {
+        series::renumber_by_date(&txn, sid).await?;
+    }
+    let saved = posts::find_by_slug(&txn, &saved.slug)
+        .await?
+        .ok_or_else(|| AppError::Internal("imported post not found after write".into()))?;
+    txn.commit().await?;
+    Ok((outcome, saved))
+}

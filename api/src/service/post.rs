@@ -1,0 +1,287 @@
+//! Posts: who may see which, and every query and write on the `posts` table.
+
+use chrono::{DateTime, Utc};
+use entity::{post, post_tag, series, tag, user};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait,
+    sea_query::{ExprTrait, Query},
+};
+
+use super::keyset::{self, Slice, SortKey, Window};
+use crate::error::AppResult;
+
+/// The rule of the public read API: published (or scheduled and due), not in the trash.
+/// A scheduled post therefore appears on time without any job running.
+pub fn publicly_visible(now: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(post::Column::DeletedAt.is_null())
+        .add(post::Column::Status.is_in([post::Status::Published, post::Status::Scheduled]))
+        .add(post::Column::PublishedAt.lte(now))
+}
+
+/// The status a reader is told: a scheduled post whose time has come is published.
+pub fn effective_status(p: &post::Model, now: DateTime<Utc>) -> post::Status {
+    match (p.status, p.published_at) {
+        (post::Status::Scheduled, Some(at)) if at <= now => post::Status::Published,
+        (s, _) => s,
+    }
+}
+
+/// Narrowing of a post listing; every part must hold.
+#[derive(Debug, Clone, Default)]
+pub struct PostFilter {
+    /// Posts carrying any of these tags (by slug).
+    pub tags: Vec<String>,
+    pub series: Option<String>,
+    pub author: Option<String>,
+    pub author_id: Option<i64>,
+    pub published_after: Option<DateTime<Utc>>,
+    pub published_before: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostSort {
+    PublishedAt,
+    UpdatedAt,
+    Title,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PostOrder {
+    pub sort: PostSort,
+    pub descending: bool,
+}
+
+impl Default for PostOrder {
+    fn default() -> Self {
+        Self {
+            sort: PostSort::PublishedAt,
+            descending: true,
+        }
+    }
+}
+
+impl PostSort {
+    fn column(self) -> post::Column {
+        match self {
+            Self::PublishedAt => post::Column::PublishedAt,
+            Self::UpdatedAt => post::Column::UpdatedAt,
+            Self::Title => post::Column::Title,
+        }
+    }
+
+    /// The cursor key of `p` under this sort.
+    pub fn key_of(self, p: &post::Model) -> SortKey {
+        match self {
+            Self::PublishedAt => SortKey::Time(p.published_at.unwrap_or(p.created_at)),
+            Self::UpdatedAt => SortKey::Time(p.updated_at),
+            Self::Title => SortKey::Text(p.title.clone()),
+        }
+    }
+}
+
+fn filter_condition(now: DateTime<Utc>, f: &PostFilter) -> Condition {
+    let mut c = publicly_visible(now);
+    if !f.tags.is_empty() {
+        c = c.add(
+            post::Column::Id.in_subquery(
+                Query::select()
+                    .column(post_tag::Column::PostId)
+                    .from(post_tag::Entity)
+                    .inner_join(
+                        tag::Entity,
+                        sea_orm::sea_query::Expr::col((tag::Entity, tag::Column::Id))
+                            .equals((post_tag::Entity, post_tag::Column::TagId)),
+                    )
+                    .and_where(tag::Column::Slug.is_in(f.tags.clone()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(s) = &f.series {
+        c = c.add(
+            post::Column::SeriesId.in_subquery(
+                series::Entity::find()
+                    .select_only()
+                    .column(series::Column::Id)
+                    .filter(series::Column::Slug.eq(s.as_str()))
+                    .into_query(),
+            ),
+        );
+    }
+    if let Some(a) = &f.author {
+        c = c.add(
+            post::Column::AuthorId.in_subquery(
+                user::Entity::find()
+                    .select_only()
+                    .column(user::Column::Id)
+                    .filter(user::Column::Slug.eq(a.as_str()))
+                    .into_query(),
+            ),
+        );
+    }
+    if let Some(id) = f.author_id {
+        c = c.add(post::Column::AuthorId.eq(id));
+    }
+    if let Some(t) = f.published_after {
+        c = c.add(post::Column::PublishedAt.gt(t));
+    }
+    if let Some(t) = f.published_before {
+        c = c.add(post::Column::PublishedAt.lt(t));
+    }
+    c
+}
+
+/// One page of the public listing.
+pub async fn list_public<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    filter: &PostFilter,
+    order: PostOrder,
+    window: Window,
+) -> AppResult<Slice<post::Model>> {
+    let key_col = order.sort.column();
+    let base = post::Entity::find().filter(filter_condition(now, filter));
+    let ordered = |q: sea_orm::Select<post::Entity>, descending: bool| {
+        let dir = if descending { Order::Desc } else { Order::Asc };
+        q.order_by(key_col, dir.clone()).order_by(post::Column::Id, dir)
+    };
+    let (rows, limit, reverse) = match window {
+        Window::Forward { after, limit } => {
+            let mut q = ordered(base, order.descending);
+            if let Some(c) = after {
+                q = q.filter(keyset::beyond(key_col, post::Column::Id, c, order.descending));
+            }
+            (q.limit(limit + 1).all(db).await?, limit, false)
+        }
+        Window::Backward { before, limit } => {
+            let mut q = ordered(base, !order.descending);
+            if let Some(c) = before {
+                q = q.filter(keyset::beyond(key_col, post::Column::Id, c, !order.descending));
+            }
+            (q.limit(limit + 1).all(db).await?, limit, true)
+        }
+        Window::Offset { offset, limit } => {
+            let q = ordered(base, order.descending).offset(offset);
+            (q.limit(limit + 1).all(db).await?, limit, false)
+        }
+    };
+    Ok(keyset::into_slice(rows, limit, reverse))
+}
+
+/// How many posts the public listing with `filter` holds.
+pub async fn count_public<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    filter: &PostFilter,
+) -> AppResult<u64> {
+    Ok(post::Entity::find()
+        .filter(filter_condition(now, filter))
+        .count(db)
+        .await?)
+}
+
+pub async fn find_public_by_id<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    id: i64,
+) -> AppResult<Option<post::Model>> {
+    Ok(post::Entity::find_by_id(id)
+        .filter(publicly_visible(now))
+        .one(db)
+        .await?)
+}
+
+pub async fn find_public_by_slug<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    slug: &str,
+) -> AppResult<Option<post::Model>> {
+    Ok(post::Entity::find()
+        .filter(post::Column::Slug.eq(slug))
+        .filter(publicly_visible(now))
+        .one(db)
+        .await?)
+}
+
+/// Publicly visible posts of each series, in series order.
+pub async fn public_by_series<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    series_ids: &[i64],
+) -> AppResult<Vec<post::Model>> {
+    Ok(post::Entity::find()
+        .filter(publicly_visible(now))
+        .filter(post::Column::SeriesId.is_in(series_ids.iter().copied()))
+        .order_by_asc(post::Column::SeriesId)
+        .order_by_asc(post::Column::SeriesPosition)
+        .order_by_asc(post::Column::PublishedAt)
+        .order_by_asc(post::Column::Id)
+        .all(db)
+        .await?)
+}
+
+pub async fn count_all<C: ConnectionTrait>(db: &C) -> AppResult<u64> {
+    Ok(post::Entity::find().count(db).await?)
+}
+
+/// Sets the Markdown of a post and everything rendered from it, so no write can store
+/// a body without its html, toc, excerpt and reading time.
+pub fn set_content(active: &mut post::ActiveModel, markdown: &str, custom_excerpt: Option<&str>) {
+    use sea_orm::Set;
+    let r = crate::render::render(markdown);
+    active.markdown = Set(markdown.to_owned());
+    active.html = Set(r.html);
+    active.toc = Set(serde_json::to_value(&r.toc).unwrap_or_default());
+    active.custom_excerpt = Set(custom_excerpt.map(str::to_owned));
+    active.excerpt = Set(custom_excerpt.map_or(r.excerpt, str::to_owned));
+    active.reading_time_minutes = Set(r.reading_time_minutes);
+    active.word_count = Set(r.word_count);
+}
+
+/// A slug not used by any post but `except`: `base`, `base-2`, `base-3`…
+pub async fn unique_slug<C: ConnectionTrait>(db: &C, base: &str, except: Option<i64>) -> AppResult<String> {
+    let taken: Vec<(i64, String)> = post::Entity::find()
+        .select_only()
+        .column(post::Column::Id)
+        .column(post::Column::Slug)
+        .filter(
+            Condition::any()
+                .add(post::Column::Slug.eq(base))
+                .add(post::Column::Slug.starts_with(format!("{base}-"))),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    let used: std::collections::HashSet<&str> = taken
+        .iter()
+        .filter(|(id, _)| Some(*id) != except)
+        .map(|(_, s)| s.as_str())
+        .collect();
+    if !used.contains(base) {
+        return Ok(base.to_owned());
+    }
+    let mut n = 2;
+    loop {
+        let candidate = format!("{base}-{n}");
+        if !used.contains(candidate.as_str()) {
+            return Ok(candidate);
+        }
+        n += 1;
+    }
+}
+
+pub async fn find_by_source_path<C: ConnectionTrait>(db: &C, path: &str) -> AppResult<Option<post::Model>> {
+    Ok(post::Entity::find()
+        .filter(post::Column::SourcePath.eq(path))
+        .one(db)
+        .await?)
+}
+
+pub async fn find_by_slug<C: ConnectionTrait>(db: &C, slug: &str) -> AppResult<Option<post::Model>> {
+    Ok(post::Entity::find()
+        .filter(post::Column::Slug.eq(slug))
+        .one(db)
+        .await?)
+}

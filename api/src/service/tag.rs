@@ -1,0 +1,112 @@
+//! Tags: lookups, counts of visible posts, and find-or-create by name.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use entity::{post_tag, tag};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, RelationTrait, Set,
+};
+
+use super::post::publicly_visible;
+use crate::{error::AppResult, slug::slugify};
+
+pub async fn find_by_slug<C: ConnectionTrait>(db: &C, slug: &str) -> AppResult<Option<tag::Model>> {
+    Ok(tag::Entity::find()
+        .filter(tag::Column::Slug.eq(slug))
+        .one(db)
+        .await?)
+}
+
+pub async fn find_by_ids<C: ConnectionTrait>(db: &C, ids: &[i64]) -> AppResult<Vec<tag::Model>> {
+    Ok(tag::Entity::find()
+        .filter(tag::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
+pub async fn all<C: ConnectionTrait>(db: &C) -> AppResult<Vec<tag::Model>> {
+    Ok(tag::Entity::find()
+        .order_by_asc(tag::Column::Name)
+        .order_by_asc(tag::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The tags of each post, in the post's order: one query for any number of posts.
+pub async fn by_posts<C: ConnectionTrait>(
+    db: &C,
+    post_ids: &[i64],
+) -> AppResult<HashMap<i64, Vec<tag::Model>>> {
+    let rows = post_tag::Entity::find()
+        .filter(post_tag::Column::PostId.is_in(post_ids.iter().copied()))
+        .order_by_asc(post_tag::Column::PostId)
+        .order_by_asc(post_tag::Column::Position)
+        .find_also_related(tag::Entity)
+        .all(db)
+        .await?;
+    let mut map: HashMap<i64, Vec<tag::Model>> = HashMap::new();
+    for (link, t) in rows {
+        if let Some(t) = t {
+            map.entry(link.post_id).or_default().push(t);
+        }
+    }
+    Ok(map)
+}
+
+/// Publicly visible posts per tag; tags without any are absent. `None` counts every tag.
+pub async fn public_post_counts<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    tag_ids: Option<&[i64]>,
+) -> AppResult<HashMap<i64, i64>> {
+    let mut q = post_tag::Entity::find()
+        .select_only()
+        .column(post_tag::Column::TagId)
+        .column_as(post_tag::Column::PostId.count(), "n")
+        .join(JoinType::InnerJoin, post_tag::Relation::Post.def())
+        .filter(publicly_visible(now))
+        .group_by(post_tag::Column::TagId);
+    if let Some(ids) = tag_ids {
+        q = q.filter(post_tag::Column::TagId.is_in(ids.iter().copied()));
+    }
+    let rows: Vec<(i64, i64)> = q.into_tuple().all(db).await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The tag whose slug is the slug of `name`, created when missing.
+pub async fn find_or_create<C: ConnectionTrait>(db: &C, name: &str) -> AppResult<tag::Model> {
+    let slug = slugify(name);
+    if let Some(t) = find_by_slug(db, &slug).await? {
+        return Ok(t);
+    }
+    let now = super::now();
+    Ok(tag::ActiveModel {
+        slug: Set(slug),
+        name: Set(name.trim().to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Replaces the tags of a post with `tag_ids`, in that order.
+pub async fn set_post_tags<C: ConnectionTrait>(db: &C, post_id: i64, tag_ids: &[i64]) -> AppResult<()> {
+    post_tag::Entity::delete_many()
+        .filter(post_tag::Column::PostId.eq(post_id))
+        .exec(db)
+        .await?;
+    if tag_ids.is_empty() {
+        return Ok(());
+    }
+    let links = tag_ids.iter().enumerate().map(|(i, &tag_id)| post_tag::ActiveModel {
+        post_id: Set(post_id),
+        tag_id: Set(tag_id),
+        position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+    });
+    post_tag::Entity::insert_many(links).exec(db).await?;
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! Slugs for posts, tags, series and heading anchors: Hangul and other letters kept
+//! (NFC), lowercased, punctuation dropped, whitespace runs turned into `-`.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// `2021년 회고` → `2021년-회고`; `Hello, World!` → `hello-world`.
+/// Returns an empty string when nothing sluggable is left.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    for c in text.nfc() {
+        if c.is_alphanumeric() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() || c == '-' || c == '_' {
+            pending_dash = true;
+        }
+        // Everything else (punctuation, symbols, emoji) is dropped.
+    }
+    out
+}
+
+/// Whether `slug` is one [`slugify`] could produce: non-empty, at most 200 characters,
+/// lowercase letters and digits in runs joined by single `-`.
+pub fn validate(slug: &str) -> Result<(), &'static str> {
+    if slug.is_empty() {
+        return Err("a slug must not be empty");
+    }
+    if slug.chars().count() > 200 {
+        return Err("a slug must be at most 200 characters");
+    }
+    if slug.starts_with('-') || slug.ends_with('-') || slug.contains("--") {
+        return Err("a slug must not start or end with '-' or contain '--'");
+    }
+    if slug
+        .chars()
+        .any(|c| !(c == '-' || (c.is_alphanumeric() && !c.is_uppercase())))
+    {
+        return Err("a slug may contain only lowercase letters, digits and '-'");
+    }
+    if slug.nfc().collect::<String>() != slug {
+        return Err("a slug must be in Unicode NFC form");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugify_table() {
+        let cases = [
+            ("2021년 회고", "2021년-회고"),
+            ("첫 퇴사를 하며", "첫-퇴사를-하며"),
+            ("회사 리뷰 - mirero", "회사-리뷰-mirero"),
+            ("Boostcamp AI Tech 최종 프로젝트 회고록 [Wrap-Up]", "boostcamp-ai-tech-최종-프로젝트-회고록-wrap-up"),
+            ("무엇을 했지?", "무엇을-했지"),
+            ("Hello,   World!", "hello-world"),
+            ("  --trim--  ", "trim"),
+            ("C# & .NET", "c-net"),
+            ("!!!", ""),
+            ("日本語 タイトル", "日本語-タイトル"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(slugify(input), want, "slugify({input:?})");
+        }
+    }
+
+    #[test]
+    fn slugify_composes_decomposed_hangul() {
+        // "한" written as three conjoining jamo (NFD) becomes the one precomposed syllable.
+        let nfd = "\u{1112}\u{1161}\u{11AB}";
+        assert_eq!(slugify(nfd), "한");
+    }
+
+    #[test]
+    fn validate_rules() {
+        assert!(validate("2021년-회고").is_ok());
+        assert!(validate("hello-world-2").is_ok());
+        assert!(validate("").is_err());
+        assert!(validate("Hello").is_err());
+        assert!(validate("a--b").is_err());
+        assert!(validate("-a").is_err());
+        assert!(validate("a b").is_err());
+        assert!(validate("a/b").is_err());
+    }
+}

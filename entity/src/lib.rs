@@ -1,0 +1,16 @@
+//! SeaORM entities for quire's content model. This crate knows only SeaORM: no GraphQL,
+//! no HTTP, no business rules. Tables are created by the `migration` crate, never from here.
+
+pub mod post;
+pub mod post_tag;
+pub mod series;
+pub mod tag;
+pub mod user;
+
+pub mod prelude {
+    pub use super::post::Entity as Post;
+    pub use super::post_tag::Entity as PostTag;
+    pub use super::series::Entity as Series;
+    pub use super::tag::Entity as Tag;
+    pub use super::user::Entity as User;
+}

@@ -1,0 +1,16 @@
+//! Database migrations for quire. Append-only: a released migration is never edited;
+//! a change is a new file named `mYYYYMMDD_HHMMSS_verb_noun.rs`. This crate does not
+//! import `entity`, so a migration always describes the schema as it was on its day.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_content_tables;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_create_content_tables::Migration)]
+    }
+}
