@@ -1,0 +1,272 @@
+//! Helpers for quire's end-to-end tests: [`spawn_app`] starts the real server on an
+//! ephemeral port over a fresh database (a SQLite file, or a PostgreSQL database created
+//! for the test and dropped after it), migrated by the real migrations.
+//!
+//! [`both_backends!`] turns one async test body into a SQLite test and a PostgreSQL test.
+//! The PostgreSQL half runs against `QUIRE_TEST_POSTGRES_URL` and says it was skipped
+//! when that variable is unset.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
+};
+
+use entity::user::Role;
+use quire::{
+    app::Application,
+    db,
+    import::parse_document,
+    service::{
+        author,
+        import::{ImportOptions, ImportStatus, import_post},
+    },
+};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::{Value, json};
+
+pub use entity;
+pub use quire;
+pub use sea_orm;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running server and a handle on its database.
+pub struct TestApp {
+    pub base: String,
+    pub db: DatabaseConnection,
+    pub backend: Backend,
+    /// SQL statements executed so far, by anyone.
+    pub statements: Arc<AtomicUsize>,
+    /// The default author of imported fixtures.
+    pub author_id: i64,
+    client: reqwest::Client,
+    _guard: DbGuard,
+}
+
+/// Deletes the test database when the test ends, whether it passed or not.
+enum DbGuard {
+    Sqlite(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for DbGuard {
+    fn drop(&mut self) {
+        match self {
+            DbGuard::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = path.clone().into_os_string();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            DbGuard::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs inside the test's runtime; use a thread with its own.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                    rt.block_on(async {
+                        if let Ok(admin) = db::connect(&admin_url).await {
+                            let _ = admin
+                                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                                .await;
+                            let _ = admin.close().await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// `postgres://host/db?x` with the database name replaced.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let host_part = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    format!("{host_part}/{name}{query}")
+}
+
+/// A fresh, migrated database; `None` when PostgreSQL is asked for but not configured.
+pub async fn fresh_database(backend: Backend) -> Option<(DatabaseConnection, DbGuardHandle)> {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let (url, guard) = match backend {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!("quire-test-{id}.db"));
+            (format!("sqlite://{}?mode=rwc", path.display()), DbGuard::Sqlite(path))
+        }
+        Backend::Postgres => {
+            let admin_url = std::env::var("QUIRE_TEST_POSTGRES_URL").ok()?;
+            let name = format!("quire_test_{id}");
+            let admin = db::connect(&admin_url)
+                .await
+                .unwrap_or_else(|e| panic!("QUIRE_TEST_POSTGRES_URL is set but unreachable: {e}"));
+            admin
+                .execute_unprepared(&format!(
+                    "CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+                ))
+                .await
+                .unwrap();
+            admin.close().await.unwrap();
+            (with_database(&admin_url, &name), DbGuard::Postgres { admin_url, name })
+        }
+    };
+    let conn = db::connect(&url).await.unwrap();
+    db::migrate(&conn).await.unwrap();
+    Some((conn, DbGuardHandle(guard)))
+}
+
+/// Keeps a test database alive; dropping it deletes the database.
+pub struct DbGuardHandle(DbGuard);
+
+/// Starts a server over a fresh database; `None` when the PostgreSQL half is skipped.
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    let (mut conn, DbGuardHandle(guard)) = fresh_database(backend).await?;
+    let statements = Arc::new(AtomicUsize::new(0));
+    let counter = statements.clone();
+    conn.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    let writer = author::ensure(
+        &conn,
+        author::NewUser {
+            slug: "tester",
+            display_name: "테스터",
+            email: "tester@example.com",
+            bio: Some("글을 씁니다"),
+            role: Role::Author,
+        },
+    )
+    .await
+    .unwrap();
+    let app = Application::build_with_db("127.0.0.1:0".parse().unwrap(), conn.clone())
+        .await
+        .unwrap();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    Some(TestApp {
+        base,
+        db: conn,
+        backend,
+        statements,
+        author_id: writer.id,
+        client: reqwest::Client::new(),
+        _guard: guard,
+    })
+}
+
+/// A GraphQL response as JSON, with helpers for the parts tests look at.
+#[derive(Debug, Clone)]
+pub struct GqlResponse {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl GqlResponse {
+    pub fn data(&self) -> &Value {
+        assert!(self.body.get("errors").is_none(), "unexpected errors: {}", self.body);
+        &self.body["data"]
+    }
+
+    /// The `extensions.code` of the first error; panics when there is none.
+    pub fn error_code(&self) -> &str {
+        self.body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error code in {}", self.body))
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// POSTs a query with variables.
+    pub async fn graphql(&self, query: &str, variables: Value) -> GqlResponse {
+        let resp = self
+            .client
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        GqlResponse { status, body: resp.json().await.unwrap() }
+    }
+
+    /// Imports a Markdown document through the real importer, as the default author.
+    pub async fn import(&self, path: &str, text: &str) -> entity::post::Model {
+        let doc = parse_document(path, text).unwrap();
+        let opts = ImportOptions {
+            default_author_id: self.author_id,
+            status: ImportStatus::Published,
+            fallback_date: chrono::DateTime::parse_from_rfc3339("2020-01-01T00:00:00+00:00").unwrap(),
+        };
+        import_post(&self.db, &doc, &opts).await.unwrap().1
+    }
+
+    /// Imports a post with the given title, date and front-matter lines.
+    pub async fn post(&self, title: &str, date: &str, extra: &str) -> entity::post::Model {
+        let slug = quire::slug::slugify(title);
+        let text = format!("---\ntitle: \"{title}\"\ndate: {date}\n{extra}\n---\n\n{title} 본문입니다.\n");
+        self.import(&format!("fixtures/{slug}.md"), &text).await
+    }
+
+    pub fn reset_statements(&self) {
+        self.statements.store(0, Ordering::SeqCst);
+    }
+
+    pub fn statement_count(&self) -> usize {
+        self.statements.load(Ordering::SeqCst)
+    }
+}
+
+/// Runs an async test body (`async fn(TestApp)`) on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::spawn_app($crate::Backend::Sqlite).await.expect("sqlite app");
+                super::$name(app).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                match $crate::spawn_app($crate::Backend::Postgres).await {
+                    Some(app) => super::$name(app).await,
+                    None => eprintln!("skipped: QUIRE_TEST_POSTGRES_URL is not set, PostgreSQL half not run"),
+                }
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn database_name_is_replaced() {
+        assert_eq!(with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"), "postgres://postgres@127.0.0.1:5432/x");
+        assert_eq!(with_database("postgres://u:p@h/db?sslmode=disable", "y"), "postgres://u:p@h/y?sslmode=disable");
+        assert_eq!(with_database("postgres://h:5432", "z"), "postgres://h:5432/z");
+    }
+}

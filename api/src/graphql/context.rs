@@ -1,33 +1,35 @@
 //! What every resolver of one request shares: the database, the request's clock and
 //! the DataLoaders (created per request, so one request's cache never serves another).
 
-use async_graphql::{Context, dataloader::DataLoader};
+use async_graphql::{Context, dataloader::{DataLoader, HashMapCache}};
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use super::{author::loader::AuthorLoader, series::loader::{SeriesLoader, SeriesPostsLoader}, tag::loader::{PostTagsLoader, TagPostCountLoader}};
 use crate::error::{ApiResult, AppError};
 
+/// A per-request, caching DataLoader: one request's cache never serves another.
+pub type CachedLoader<T> = DataLoader<T, HashMapCache>;
+
 pub struct RequestState {
     pub db: DatabaseConnection,
     /// One instant per request, so every visibility check in it agrees.
     pub now: DateTime<Utc>,
-    pub authors: DataLoader<AuthorLoader>,
-    pub post_tags: DataLoader<PostTagsLoader>,
-    pub tag_counts: DataLoader<TagPostCountLoader>,
-    pub series: DataLoader<SeriesLoader>,
-    pub series_posts: DataLoader<SeriesPostsLoader>,
+    pub authors: CachedLoader<AuthorLoader>,
+    pub post_tags: CachedLoader<PostTagsLoader>,
+    pub tag_counts: CachedLoader<TagPostCountLoader>,
+    pub series: CachedLoader<SeriesLoader>,
+    pub series_posts: CachedLoader<SeriesPostsLoader>,
 }
 
 impl RequestState {
     pub fn new(db: DatabaseConnection, now: DateTime<Utc>) -> Self {
-        let spawn = tokio::spawn;
         Self {
-            authors: DataLoader::new(AuthorLoader::new(db.clone()), spawn),
-            post_tags: DataLoader::new(PostTagsLoader::new(db.clone()), spawn),
-            tag_counts: DataLoader::new(TagPostCountLoader::new(db.clone(), now), spawn),
-            series: DataLoader::new(SeriesLoader::new(db.clone()), spawn),
-            series_posts: DataLoader::new(SeriesPostsLoader::new(db.clone(), now), spawn),
+            authors: DataLoader::with_cache(AuthorLoader::new(db.clone()), tokio::spawn, HashMapCache::default()),
+            post_tags: DataLoader::with_cache(PostTagsLoader::new(db.clone()), tokio::spawn, HashMapCache::default()),
+            tag_counts: DataLoader::with_cache(TagPostCountLoader::new(db.clone(), now), tokio::spawn, HashMapCache::default()),
+            series: DataLoader::with_cache(SeriesLoader::new(db.clone()), tokio::spawn, HashMapCache::default()),
+            series_posts: DataLoader::with_cache(SeriesPostsLoader::new(db.clone(), now), tokio::spawn, HashMapCache::default()),
             db,
             now,
         }

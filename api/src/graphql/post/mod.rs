@@ -1,5 +1,6 @@
 //! The `Post` type and its inputs.
 
+pub mod prefetch;
 pub mod query;
 
 use async_graphql::{Context, Enum, ID, InputObject, Json, Object, SimpleObject};

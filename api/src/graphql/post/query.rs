@@ -25,6 +25,8 @@ pub async fn post_page(
     let sort = format!("{:?}", order.sort);
     let window = args.window(&sort)?;
     let slice = service::post::list_public(&s.db, s.now, &filter, order, window.clone()).await?;
+    let look = ctx.look_ahead();
+    super::prefetch::prefetch(s, &slice.items, &[look.field("nodes"), look.field("edges").field("node")]).await?;
     let now = s.now;
     Ok(pagination::connection(
         &window,

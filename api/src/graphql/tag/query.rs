@@ -42,7 +42,7 @@ impl TagQuery {
             .collect();
         if order_by == TagOrder::PostCount {
             // Stable: ties keep the name order `all` returned.
-            tags.sort_by(|a, b| b.0.cmp(&a.0));
+            tags.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
         }
         for (n, t) in &tags {
             s.tag_counts.feed_one(t.id, *n).await;
