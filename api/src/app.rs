@@ -3,10 +3,13 @@
 
 use std::net::SocketAddr;
 
-use poem::{Server, listener::{Acceptor, Listener, TcpAcceptor, TcpListener}};
+use poem::{
+    Server,
+    listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
+};
 use sea_orm::DatabaseConnection;
 
-use crate::{config::Config, db, demo, graphql, http};
+use crate::{auth::Secret, config::Config, db, demo, graphql, http, service};
 
 pub struct Application {
     acceptor: TcpAcceptor,
@@ -25,11 +28,19 @@ impl Application {
                 tracing::info!(posts = n, "loaded the demo blog");
             }
         }
-        Self::build_with_db(config.bind, db).await
+        Self::build_with_db(config.bind, db, config.jwt_secret.clone()).await
     }
 
-    /// Binds a server over an already connected and migrated database.
-    pub async fn build_with_db(bind: SocketAddr, db: DatabaseConnection) -> anyhow::Result<Self> {
+    /// Binds a server over an already connected and migrated database. The signing
+    /// secret is `jwt_secret`, or the one kept in the database (generated when missing).
+    pub async fn build_with_db(
+        bind: SocketAddr,
+        db: DatabaseConnection,
+        jwt_secret: Option<Secret>,
+    ) -> anyhow::Result<Self> {
+        let secret = service::settings::jwt_secret(&db, jwt_secret.as_ref())
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         let acceptor = TcpListener::bind(bind).into_acceptor().await?;
         let addr = acceptor
             .local_addr()
@@ -40,7 +51,7 @@ impl Application {
         Ok(Self {
             acceptor,
             addr,
-            state: http::AppState { schema, db },
+            state: http::AppState { schema, db, secret },
         })
     }
 
@@ -65,13 +76,14 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = ctrl_c => {},
             _ = term.recv() => {},

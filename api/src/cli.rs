@@ -6,13 +6,19 @@ use std::net::SocketAddr;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::DatabaseArgs;
+use crate::config::{DatabaseArgs, SecretArgs};
 
 #[derive(Debug, Parser)]
-#[command(name = "quire", version, about = "A headless CMS for blogs, served over GraphQL")]
+#[command(
+    name = "quire",
+    version,
+    about = "A headless CMS for blogs, served over GraphQL"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub db: DatabaseArgs,
+    #[command(flatten)]
+    pub secret: SecretArgs,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -25,6 +31,87 @@ pub enum Command {
     Migrate,
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage admin API keys.
+    #[command(subcommand)]
+    Apikey(ApiKeyCommand),
+}
+
+/// A role on the command line.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Editor,
+    Author,
+}
+
+impl From<RoleArg> for entity::user::Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Admin => Self::Admin,
+            RoleArg::Editor => Self::Editor,
+            RoleArg::Author => Self::Author,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from stdin with --password-stdin, or
+    /// generated and printed once.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Read the password from the first line of stdin.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List,
+    /// Change an account's role.
+    SetRole {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// Disable an account; its tokens stop working at once.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Re-enable a disabled account.
+    Enable {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Create a key and print `keyId:secret` once.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// The admin the key acts for (default: the first admin).
+        #[arg(long)]
+        admin: Option<String>,
+    },
+    /// List keys.
+    List,
+    /// Revoke a key by its key ID.
+    Revoke {
+        #[arg(long)]
+        key_id: String,
+    },
 }
 
 #[derive(Debug, Args)]

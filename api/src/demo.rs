@@ -16,12 +16,30 @@ use crate::{
 
 /// `(file name, text)` of each demo post.
 pub const POSTS: &[(&str, &str)] = &[
-    ("2024-03-02-docker-first-steps.md", include_str!("../../examples/demo/2024-03-02-docker-first-steps.md")),
-    ("2024-05-18-compose-and-ci.md", include_str!("../../examples/demo/2024-05-18-compose-and-ci.md")),
-    ("2023-retrospective.md", include_str!("../../examples/demo/2023-retrospective.md")),
-    ("onboarding-notes.md", include_str!("../../examples/demo/onboarding-notes.md")),
-    ("quarterly-writing-review.md", include_str!("../../examples/demo/quarterly-writing-review.md")),
-    ("building-a-blog-api.md", include_str!("../../examples/demo/building-a-blog-api.md")),
+    (
+        "2024-03-02-docker-first-steps.md",
+        include_str!("../../examples/demo/2024-03-02-docker-first-steps.md"),
+    ),
+    (
+        "2024-05-18-compose-and-ci.md",
+        include_str!("../../examples/demo/2024-05-18-compose-and-ci.md"),
+    ),
+    (
+        "2023-retrospective.md",
+        include_str!("../../examples/demo/2023-retrospective.md"),
+    ),
+    (
+        "onboarding-notes.md",
+        include_str!("../../examples/demo/onboarding-notes.md"),
+    ),
+    (
+        "quarterly-writing-review.md",
+        include_str!("../../examples/demo/quarterly-writing-review.md"),
+    ),
+    (
+        "building-a-blog-api.md",
+        include_str!("../../examples/demo/building-a-blog-api.md"),
+    ),
 ];
 
 /// Loads the demo blog when the database has no posts; returns how many were loaded.

@@ -40,14 +40,18 @@ impl ErrorCode {
 pub enum AppError {
     #[error("{0} not found")]
     NotFound(String),
-    #[error("authentication required")]
+    #[error("authentication required, or the token is invalid or expired")]
     Unauthenticated,
+    #[error("invalid email or password")]
+    InvalidCredentials,
     #[error("{0}")]
     Forbidden(String),
     #[error("{field}: {message}")]
     BadInput { field: String, message: String },
     #[error("{0}")]
     Conflict(String),
+    #[error("the post was changed meanwhile: it is at version {current}, not {expected}")]
+    VersionConflict { expected: i32, current: i32 },
     #[error("too many attempts; try again later")]
     RateLimited,
     #[error("database error: {0}")]
@@ -67,10 +71,10 @@ impl AppError {
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::NotFound(_) => ErrorCode::NotFound,
-            Self::Unauthenticated => ErrorCode::Unauthenticated,
+            Self::Unauthenticated | Self::InvalidCredentials => ErrorCode::Unauthenticated,
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::BadInput { .. } => ErrorCode::BadUserInput,
-            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::Conflict(_) | Self::VersionConflict { .. } => ErrorCode::Conflict,
             Self::RateLimited => ErrorCode::RateLimited,
             Self::Database(_) | Self::Internal(_) => ErrorCode::Internal,
         }
@@ -105,8 +109,10 @@ impl From<AppError> for ApiError {
         let mut gql = async_graphql::Error::new(message);
         gql = gql.extend_with(|_, ext| {
             ext.set("code", code.as_str());
-            if let AppError::BadInput { field, .. } = &err {
-                ext.set("field", field.as_str());
+            match &err {
+                AppError::BadInput { field, .. } => ext.set("field", field.as_str()),
+                AppError::VersionConflict { current, .. } => ext.set("currentVersion", *current),
+                _ => {}
             }
         });
         Self(gql)

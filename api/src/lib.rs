@@ -2,7 +2,9 @@
 //! SQL), the GraphQL schema and the HTTP wiring; `main.rs` is only the command line.
 
 pub mod app;
+pub mod auth;
 pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -57,7 +57,10 @@ mod tests {
             ("2021년 회고", "2021년-회고"),
             ("첫 퇴사를 하며", "첫-퇴사를-하며"),
             ("회사 리뷰 - mirero", "회사-리뷰-mirero"),
-            ("Boostcamp AI Tech 최종 프로젝트 회고록 [Wrap-Up]", "boostcamp-ai-tech-최종-프로젝트-회고록-wrap-up"),
+            (
+                "Boostcamp AI Tech 최종 프로젝트 회고록 [Wrap-Up]",
+                "boostcamp-ai-tech-최종-프로젝트-회고록-wrap-up",
+            ),
             ("무엇을 했지?", "무엇을-했지"),
             ("Hello,   World!", "hello-world"),
             ("  --trim--  ", "trim"),

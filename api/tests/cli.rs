@@ -12,7 +12,9 @@ use std::{
 
 fn quire() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_quire"));
-    c.env_remove("DATABASE_URL").env_remove("QUIRE_DATA_DIR").env_remove("QUIRE_BIND");
+    c.env_remove("DATABASE_URL")
+        .env_remove("QUIRE_DATA_DIR")
+        .env_remove("QUIRE_BIND");
     c
 }
 
@@ -35,24 +37,47 @@ impl Drop for Killed {
 fn schema_prints_the_committed_sdl() {
     let out = quire().arg("schema").output().unwrap();
     assert!(out.status.success());
-    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../schema.graphql")).unwrap();
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../schema.graphql")).unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), committed);
 }
 
 #[test]
 fn migrate_accepts_the_data_dir_before_or_after_the_subcommand() {
     let before = temp_dir();
-    let out = quire().arg("--data-dir").arg(&before).arg("migrate").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = quire()
+        .arg("--data-dir")
+        .arg(&before)
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(before.join("quire.db").exists());
 
     let after = temp_dir();
-    let out = quire().arg("migrate").arg("--data-dir").arg(&after).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = quire()
+        .arg("migrate")
+        .arg("--data-dir")
+        .arg(&after)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(after.join("quire.db").exists());
 
     let env = temp_dir();
-    let out = quire().arg("migrate").env("QUIRE_DATA_DIR", &env).output().unwrap();
+    let out = quire()
+        .arg("migrate")
+        .env("QUIRE_DATA_DIR", &env)
+        .output()
+        .unwrap();
     assert!(out.status.success());
     assert!(env.join("quire.db").exists());
 
@@ -64,7 +89,11 @@ fn migrate_accepts_the_data_dir_before_or_after_the_subcommand() {
 #[test]
 fn an_unreachable_database_is_a_clear_failure() {
     let out = quire()
-        .args(["migrate", "--database-url", "postgres://nobody@127.0.0.1:1/none"])
+        .args([
+            "migrate",
+            "--database-url",
+            "postgres://nobody@127.0.0.1:1/none",
+        ])
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -75,7 +104,11 @@ fn an_unreachable_database_is_a_clear_failure() {
 #[tokio::test]
 async fn serve_demo_answers_a_query() {
     let dir = temp_dir();
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let _server = Killed(
         quire()
             .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
@@ -95,7 +128,10 @@ async fn serve_demo_answers_a_query() {
         {
             break;
         }
-        assert!(Instant::now() < deadline, "quire serve did not become healthy");
+        assert!(
+            Instant::now() < deadline,
+            "quire serve did not become healthy"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let body: serde_json::Value = client
@@ -110,8 +146,16 @@ async fn serve_demo_answers_a_query() {
     let posts = &body["data"]["posts"];
     assert_eq!(posts["totalCount"], 2, "{body}");
     assert_eq!(posts["nodes"][0]["title"], "도커 컴포즈와 CI 붙이기");
-    assert!(posts["nodes"][0]["html"].as_str().unwrap().contains("<table>"));
-    assert_eq!(posts["nodes"][1]["tags"], serde_json::json!([{ "name": "Docker" }, { "name": "배포" }, { "name": "dev" }]));
+    assert!(
+        posts["nodes"][0]["html"]
+            .as_str()
+            .unwrap()
+            .contains("<table>")
+    );
+    assert_eq!(
+        posts["nodes"][1]["tags"],
+        serde_json::json!([{ "name": "Docker" }, { "name": "배포" }, { "name": "dev" }])
+    );
     drop(_server);
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -1,9 +1,15 @@
 //! SeaORM entities for quire's content model. This crate knows only SeaORM: no GraphQL,
 //! no HTTP, no business rules. Tables are created by the `migration` crate, never from here.
 
+pub mod api_key;
+pub mod login_attempt;
 pub mod post;
 pub mod post_tag;
+pub mod refresh_token;
+pub mod revision;
 pub mod series;
+pub mod setting;
+pub mod slug_alias;
 pub mod tag;
 pub mod user;
 

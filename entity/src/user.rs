@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// What a user may do; stored as text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum Role {
     #[sea_orm(string_value = "ADMIN")]
@@ -30,6 +30,11 @@ pub struct Model {
     pub role: Role,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// argon2id PHC string; `None` for accounts that cannot log in (e.g. imported authors).
+    pub password_hash: Option<String>,
+    /// A disabled account cannot log in, and its tokens stop working at once.
+    pub disabled_at: Option<DateTimeUtc>,
+    pub deleted_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -136,11 +136,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer(PostTags::PostId))
                     .col(big_integer(PostTags::TagId))
                     .col(integer(PostTags::Position))
-                    .primary_key(
-                        Index::create()
-                            .col(PostTags::PostId)
-                            .col(PostTags::TagId),
-                    )
+                    .primary_key(Index::create().col(PostTags::PostId).col(PostTags::TagId))
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_post_tags_post")

@@ -27,6 +27,9 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
 
 pub use entity;
+
+/// The password of every account [`TestApp::user`] creates.
+pub const PASSWORD: &str = "correct horse battery 스테이플";
 pub use quire;
 pub use sea_orm;
 
@@ -69,11 +72,16 @@ impl Drop for DbGuard {
                 let (admin_url, name) = (admin_url.clone(), name.clone());
                 // Drop runs inside the test's runtime; use a thread with its own.
                 let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap();
                     rt.block_on(async {
                         if let Ok(admin) = db::connect(&admin_url).await {
                             let _ = admin
-                                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                                .execute_unprepared(&format!(
+                                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                                ))
                                 .await;
                             let _ = admin.close().await;
                         }
@@ -105,7 +113,10 @@ pub async fn fresh_database(backend: Backend) -> Option<(DatabaseConnection, DbG
     let (url, guard) = match backend {
         Backend::Sqlite => {
             let path = std::env::temp_dir().join(format!("quire-test-{id}.db"));
-            (format!("sqlite://{}?mode=rwc", path.display()), DbGuard::Sqlite(path))
+            (
+                format!("sqlite://{}?mode=rwc", path.display()),
+                DbGuard::Sqlite(path),
+            )
         }
         Backend::Postgres => {
             let admin_url = std::env::var("QUIRE_TEST_POSTGRES_URL").ok()?;
@@ -120,7 +131,10 @@ pub async fn fresh_database(backend: Backend) -> Option<(DatabaseConnection, DbG
                 .await
                 .unwrap();
             admin.close().await.unwrap();
-            (with_database(&admin_url, &name), DbGuard::Postgres { admin_url, name })
+            (
+                with_database(&admin_url, &name),
+                DbGuard::Postgres { admin_url, name },
+            )
         }
     };
     let conn = db::connect(&url).await.unwrap();
@@ -151,7 +165,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     )
     .await
     .unwrap();
-    let app = Application::build_with_db("127.0.0.1:0".parse().unwrap(), conn.clone())
+    let app = Application::build_with_db("127.0.0.1:0".parse().unwrap(), conn.clone(), None)
         .await
         .unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
@@ -176,7 +190,11 @@ pub struct GqlResponse {
 
 impl GqlResponse {
     pub fn data(&self) -> &Value {
-        assert!(self.body.get("errors").is_none(), "unexpected errors: {}", self.body);
+        assert!(
+            self.body.get("errors").is_none(),
+            "unexpected errors: {}",
+            self.body
+        );
         &self.body["data"]
     }
 
@@ -207,7 +225,10 @@ impl TestApp {
             .await
             .unwrap();
         let status = resp.status().as_u16();
-        GqlResponse { status, body: resp.json().await.unwrap() }
+        GqlResponse {
+            status,
+            body: resp.json().await.unwrap(),
+        }
     }
 
     /// Imports a Markdown document through the real importer, as the default author.
@@ -216,7 +237,8 @@ impl TestApp {
         let opts = ImportOptions {
             default_author_id: self.author_id,
             status: ImportStatus::Published,
-            fallback_date: chrono::DateTime::parse_from_rfc3339("2020-01-01T00:00:00+00:00").unwrap(),
+            fallback_date: chrono::DateTime::parse_from_rfc3339("2020-01-01T00:00:00+00:00")
+                .unwrap(),
         };
         import_post(&self.db, &doc, &opts).await.unwrap().1
     }
@@ -224,8 +246,77 @@ impl TestApp {
     /// Imports a post with the given title, date and front-matter lines.
     pub async fn post(&self, title: &str, date: &str, extra: &str) -> entity::post::Model {
         let slug = quire::slug::slugify(title);
-        let text = format!("---\ntitle: \"{title}\"\ndate: {date}\n{extra}\n---\n\n{title} 본문입니다.\n");
+        let text =
+            format!("---\ntitle: \"{title}\"\ndate: {date}\n{extra}\n---\n\n{title} 본문입니다.\n");
         self.import(&format!("fixtures/{slug}.md"), &text).await
+    }
+
+    /// POSTs a query with `Authorization: Bearer token`.
+    pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> GqlResponse {
+        let resp = self
+            .client
+            .post(self.url("/graphql"))
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        GqlResponse {
+            status,
+            body: resp.json().await.unwrap(),
+        }
+    }
+
+    /// Creates an account with a known password.
+    pub async fn user(&self, email: &str, name: &str, role: Role) -> entity::user::Model {
+        quire::service::account::create_user(
+            &self.db,
+            quire::service::account::NewAccount {
+                email,
+                name,
+                role,
+                password: PASSWORD,
+            },
+        )
+        .await
+        .unwrap()
+    }
+
+    /// Logs in through the API; returns the access and refresh tokens.
+    pub async fn login(&self, email: &str) -> (String, String) {
+        let r = self
+            .graphql(
+                "mutation($i: LoginInput!) { login(input: $i) { accessToken refreshToken } }",
+                json!({ "i": { "email": email, "password": PASSWORD } }),
+            )
+            .await;
+        let d = &r.data()["login"];
+        (
+            d["accessToken"].as_str().unwrap().to_owned(),
+            d["refreshToken"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// A user of `role` and an access token for them.
+    pub async fn actor(&self, role: Role) -> (entity::user::Model, String) {
+        let name = format!("{role:?}").to_lowercase();
+        let email = format!("{name}-{}@example.com", uuid::Uuid::new_v4().simple());
+        let u = self.user(&email, &name, role).await;
+        let (token, _) = self.login(&email).await;
+        (u, token)
+    }
+
+    /// The server's signing secret (to forge tokens in attack tests).
+    pub async fn secret(&self) -> quire::auth::Secret {
+        quire::service::settings::jwt_secret(&self.db, None)
+            .await
+            .unwrap()
+    }
+
+    pub async fn count_posts(&self) -> u64 {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        entity::post::Entity::find().count(&self.db).await.unwrap()
     }
 
     pub fn reset_statements(&self) {
@@ -244,7 +335,9 @@ macro_rules! both_backends {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let app = $crate::spawn_app($crate::Backend::Sqlite).await.expect("sqlite app");
+                let app = $crate::spawn_app($crate::Backend::Sqlite)
+                    .await
+                    .expect("sqlite app");
                 super::$name(app).await;
             }
 
@@ -252,7 +345,9 @@ macro_rules! both_backends {
             async fn postgres() {
                 match $crate::spawn_app($crate::Backend::Postgres).await {
                     Some(app) => super::$name(app).await,
-                    None => eprintln!("skipped: QUIRE_TEST_POSTGRES_URL is not set, PostgreSQL half not run"),
+                    None => eprintln!(
+                        "skipped: QUIRE_TEST_POSTGRES_URL is not set, PostgreSQL half not run"
+                    ),
                 }
             }
         }
@@ -265,8 +360,17 @@ mod tests {
 
     #[test]
     fn database_name_is_replaced() {
-        assert_eq!(with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"), "postgres://postgres@127.0.0.1:5432/x");
-        assert_eq!(with_database("postgres://u:p@h/db?sslmode=disable", "y"), "postgres://u:p@h/y?sslmode=disable");
-        assert_eq!(with_database("postgres://h:5432", "z"), "postgres://h:5432/z");
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            with_database("postgres://u:p@h/db?sslmode=disable", "y"),
+            "postgres://u:p@h/y?sslmode=disable"
+        );
+        assert_eq!(
+            with_database("postgres://h:5432", "z"),
+            "postgres://h:5432/z"
+        );
     }
 }

@@ -4,9 +4,12 @@ use quire_tests::{TestApp, both_backends};
 use serde_json::json;
 
 async fn published_at_keeps_its_offset(app: TestApp) {
-    app.post("시간대 테스트", "2022-01-01 17:30:00 +0900", "").await;
+    app.post("시간대 테스트", "2022-01-01 17:30:00 +0900", "")
+        .await;
     app.post("Pacific", "2021-07-04T10:00:00-07:00", "").await;
-    let r = app.graphql("{ posts { nodes { title publishedAt } } }", json!({})).await;
+    let r = app
+        .graphql("{ posts { nodes { title publishedAt } } }", json!({}))
+        .await;
     assert_eq!(
         r.data()["posts"]["nodes"],
         json!([
@@ -16,7 +19,10 @@ async fn published_at_keeps_its_offset(app: TestApp) {
     );
     // Filters compare instants: 08:30Z is the same moment as 17:30+09:00.
     let r = app
-        .graphql(r#"{ posts(filter: { publishedAfter: "2022-01-01T08:29:59Z" }) { totalCount } }"#, json!({}))
+        .graphql(
+            r#"{ posts(filter: { publishedAfter: "2022-01-01T08:29:59Z" }) { totalCount } }"#,
+            json!({}),
+        )
         .await;
     assert_eq!(r.data()["posts"]["totalCount"], 1);
 }
@@ -54,11 +60,27 @@ async fn reimport_updates_instead_of_duplicating(app: TestApp) {
     let v1 = "---\ntitle: 고쳐 쓸 글\ndate: 2022-03-03\ntags: [a]\n---\n처음 본문\n";
     let first = app.import("fixtures/rewrite.md", v1).await;
     let same = app.import("fixtures/rewrite.md", v1).await;
-    assert_eq!(same.version, first.version, "an unchanged file is not rewritten");
-    let second = app.import("fixtures/rewrite.md", &v1.replace("처음", "고친").replace("[a]", "[a, b]")).await;
+    assert_eq!(
+        same.version, first.version,
+        "an unchanged file is not rewritten"
+    );
+    let second = app
+        .import(
+            "fixtures/rewrite.md",
+            &v1.replace("처음", "고친").replace("[a]", "[a, b]"),
+        )
+        .await;
     assert_eq!(second.id, first.id);
     assert_eq!(second.version, first.version + 1);
-    let r = app.graphql(r#"{ posts { totalCount nodes { excerpt tags { slug } } } }"#, json!({})).await;
-    assert_eq!(r.data()["posts"], json!({ "totalCount": 1, "nodes": [{ "excerpt": "고친 본문", "tags": [{ "slug": "a" }, { "slug": "b" }] }] }));
+    let r = app
+        .graphql(
+            r#"{ posts { totalCount nodes { excerpt tags { slug } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        r.data()["posts"],
+        json!({ "totalCount": 1, "nodes": [{ "excerpt": "고친 본문", "tags": [{ "slug": "a" }, { "slug": "b" }] }] })
+    );
 }
 both_backends!(reimport_updates_instead_of_duplicating);

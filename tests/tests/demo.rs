@@ -4,9 +4,19 @@ use quire_tests::{TestApp, both_backends};
 use serde_json::json;
 
 async fn demo_blog_is_served(app: TestApp) {
-    assert_eq!(quire_tests::quire::demo::load_if_empty(&app.db).await.unwrap(), 6);
+    assert_eq!(
+        quire_tests::quire::demo::load_if_empty(&app.db)
+            .await
+            .unwrap(),
+        6
+    );
     // A second start does not load it again.
-    assert_eq!(quire_tests::quire::demo::load_if_empty(&app.db).await.unwrap(), 0);
+    assert_eq!(
+        quire_tests::quire::demo::load_if_empty(&app.db)
+            .await
+            .unwrap(),
+        0
+    );
 
     let r = app
         .graphql(
@@ -16,7 +26,12 @@ async fn demo_blog_is_served(app: TestApp) {
         .await;
     let posts = &r.data()["posts"];
     assert_eq!(posts["totalCount"], 6);
-    let titles: Vec<&str> = posts["nodes"].as_array().unwrap().iter().map(|p| p["title"].as_str().unwrap()).collect();
+    let titles: Vec<&str> = posts["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["title"].as_str().unwrap())
+        .collect();
     assert_eq!(
         titles,
         [
@@ -32,14 +47,28 @@ async fn demo_blog_is_served(app: TestApp) {
     let retro = &posts["nodes"][5];
     assert_eq!(retro["slug"], "2023년-회고");
     assert_eq!(retro["publishedAt"], "2024-01-02T21:10:00+09:00");
-    assert_eq!(retro["tags"], json!([{ "slug": "retrospective" }, { "slug": "etc" }]));
-    assert!(retro["html"].as_str().unwrap().contains(r#"<h2 id="잘한-점">잘한 점</h2>"#));
-    assert_eq!(retro["toc"][0], json!({ "level": 1, "text": "한 해를 돌아보며", "anchor": "한-해를-돌아보며" }));
+    assert_eq!(
+        retro["tags"],
+        json!([{ "slug": "retrospective" }, { "slug": "etc" }])
+    );
+    assert!(
+        retro["html"]
+            .as_str()
+            .unwrap()
+            .contains(r#"<h2 id="잘한-점">잘한 점</h2>"#)
+    );
+    assert_eq!(
+        retro["toc"][0],
+        json!({ "level": 1, "text": "한 해를 돌아보며", "anchor": "한-해를-돌아보며" })
+    );
 
     // The just-the-docs page: its kramdown TOC block is gone from html and toc.
     let notes = &posts["nodes"][1];
     let html = notes["html"].as_str().unwrap();
-    assert!(!html.contains("{:") && !html.contains("TOC") && !html.contains("Table of contents"), "{html}");
+    assert!(
+        !html.contains("{:") && !html.contains("TOC") && !html.contains("Table of contents"),
+        "{html}"
+    );
     assert_eq!(notes["toc"][0]["text"], "첫 주에 한 일");
 }
 both_backends!(demo_blog_is_served);

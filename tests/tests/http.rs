@@ -14,7 +14,12 @@ async fn get_serves_queries_and_refuses_mutations(app: TestApp) {
         .unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["content-type"], "application/json");
-    assert!(resp.headers()["cache-control"].to_str().unwrap().contains("max-age"));
+    assert!(
+        resp.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("max-age")
+    );
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["data"]["posts"]["nodes"][0]["title"], "GET 테스트");
 
@@ -42,12 +47,22 @@ async fn media_types_and_status_codes(app: TestApp) {
     let bad_query = json!({ "query": "{ posts { nope } }" }).to_string();
 
     // graphql-response+json: a request error (validation) is a 400 without data.
-    let resp = post("application/graphql-response+json", bad_query.clone()).await.unwrap();
+    let resp = post("application/graphql-response+json", bad_query.clone())
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 400);
-    assert_eq!(resp.headers()["content-type"], "application/graphql-response+json");
+    assert_eq!(
+        resp.headers()["content-type"],
+        "application/graphql-response+json"
+    );
     let body: Value = resp.json().await.unwrap();
     assert!(body.get("data").is_none());
-    assert!(body["errors"][0]["message"].as_str().unwrap().contains("nope"));
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nope")
+    );
 
     // application/json: the same error is a 200, as legacy clients expect.
     let resp = post("application/json", bad_query).await.unwrap();
@@ -55,14 +70,38 @@ async fn media_types_and_status_codes(app: TestApp) {
     assert!(resp.json::<Value>().await.unwrap()["errors"].is_array());
 
     // A field error is a 200 in both media types, with data.
-    let resp = post("application/graphql-response+json", json!({ "query": "{ posts(first: 1000) { totalCount } }" }).to_string()).await.unwrap();
+    let resp = post(
+        "application/graphql-response+json",
+        json!({ "query": "{ posts(first: 1000) { totalCount } }" }).to_string(),
+    )
+    .await
+    .unwrap();
     assert_eq!(resp.status(), 200);
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
 
     // Malformed JSON is a 400; an unacceptable Accept is a 406.
-    assert_eq!(post("application/json", "{not json".into()).await.unwrap().status(), 400);
-    assert_eq!(post("text/html", json!({ "query": "{ __typename }" }).to_string()).await.unwrap().status(), 406);
+    assert_eq!(
+        post("application/json", "{not json".into())
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    assert_eq!(
+        post(
+            "text/html",
+            json!({ "query": "{ __typename }" }).to_string()
+        )
+        .await
+        .unwrap()
+        .status(),
+        406
+    );
+
+    // An oversized body is refused before it is parsed.
+    let huge = json!({ "query": "{ __typename }", "variables": { "x": "a".repeat(9 * 1024 * 1024) } }).to_string();
+    assert_eq!(post("application/json", huge).await.unwrap().status(), 413);
 
     // GraphiQL is served.
     let resp = app.client().get(app.url("/graphiql")).send().await.unwrap();

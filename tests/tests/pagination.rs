@@ -12,14 +12,27 @@ const PAGE: &str = r#"query($first: Int, $after: String, $last: Int, $before: St
 }"#;
 
 fn titles(conn: &Value) -> Vec<String> {
-    conn["edges"].as_array().unwrap().iter().map(|e| e["node"]["title"].as_str().unwrap().to_owned()).collect()
+    conn["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["title"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 /// Seven posts, 글 1 (oldest) … 글 7 (newest); 글 3 and 글 4 share a timestamp.
 async fn seed(app: &TestApp) {
-    for (i, date) in ["2021-01-01", "2021-02-01", "2021-03-01 09:00:00 +0900", "2021-03-01 09:00:00 +0900", "2021-05-01", "2021-06-01", "2021-07-01"]
-        .iter()
-        .enumerate()
+    for (i, date) in [
+        "2021-01-01",
+        "2021-02-01",
+        "2021-03-01 09:00:00 +0900",
+        "2021-03-01 09:00:00 +0900",
+        "2021-05-01",
+        "2021-06-01",
+        "2021-07-01",
+    ]
+    .iter()
+    .enumerate()
     {
         app.post(&format!("글 {}", i + 1), date, "").await;
     }
@@ -31,7 +44,9 @@ async fn cursor_pages_walk_every_post_once(app: TestApp) {
     let mut after = Value::Null;
     let mut pages = 0;
     loop {
-        let r = app.graphql(PAGE, json!({ "first": 3, "after": after })).await;
+        let r = app
+            .graphql(PAGE, json!({ "first": 3, "after": after }))
+            .await;
         let conn = &r.data()["posts"];
         assert_eq!(conn["totalCount"], 7);
         assert_eq!(conn["pageInfo"]["hasPreviousPage"], json!(pages > 0));
@@ -44,7 +59,10 @@ async fn cursor_pages_walk_every_post_once(app: TestApp) {
     }
     assert_eq!(pages, 3);
     // Newest first; the tie between 글 3 and 글 4 is broken by ID, newest ID first.
-    assert_eq!(seen, ["글 7", "글 6", "글 5", "글 4", "글 3", "글 2", "글 1"]);
+    assert_eq!(
+        seen,
+        ["글 7", "글 6", "글 5", "글 4", "글 3", "글 2", "글 1"]
+    );
 
     // Backwards from the end, then before that page's start.
     let r = app.graphql(PAGE, json!({ "last": 2 })).await;
@@ -53,7 +71,9 @@ async fn cursor_pages_walk_every_post_once(app: TestApp) {
     assert_eq!(conn["pageInfo"]["hasPreviousPage"], true);
     assert_eq!(conn["pageInfo"]["hasNextPage"], false);
     let before = conn["pageInfo"]["startCursor"].clone();
-    let r = app.graphql(PAGE, json!({ "last": 3, "before": before })).await;
+    let r = app
+        .graphql(PAGE, json!({ "last": 3, "before": before }))
+        .await;
     assert_eq!(titles(&r.data()["posts"]), ["글 5", "글 4", "글 3"]);
 }
 both_backends!(cursor_pages_walk_every_post_once);
@@ -66,26 +86,46 @@ async fn numbered_pages_and_orderings(app: TestApp) {
     let conn = &r.data()["posts"];
     assert_eq!(conn["totalCount"], 7);
     assert_eq!(conn["nodes"], json!([{ "title": "글 1" }]));
-    assert_eq!(conn["pageInfo"], json!({ "hasNextPage": false, "hasPreviousPage": true }));
+    assert_eq!(
+        conn["pageInfo"],
+        json!({ "hasNextPage": false, "hasPreviousPage": true })
+    );
     let r = app.graphql(q, json!({ "page": 2, "size": 3 })).await;
-    assert_eq!(r.data()["posts"]["nodes"], json!([{ "title": "글 4" }, { "title": "글 3" }, { "title": "글 2" }]));
+    assert_eq!(
+        r.data()["posts"]["nodes"],
+        json!([{ "title": "글 4" }, { "title": "글 3" }, { "title": "글 2" }])
+    );
 
     // Title ascending, paged with a cursor.
     let order = json!({ "field": "TITLE" });
-    let r = app.graphql(PAGE, json!({ "first": 4, "order": order })).await;
+    let r = app
+        .graphql(PAGE, json!({ "first": 4, "order": order }))
+        .await;
     let conn = &r.data()["posts"];
     assert_eq!(titles(conn), ["글 1", "글 2", "글 3", "글 4"]);
     let after = conn["pageInfo"]["endCursor"].clone();
-    let r = app.graphql(PAGE, json!({ "first": 4, "after": after.clone(), "order": order })).await;
+    let r = app
+        .graphql(
+            PAGE,
+            json!({ "first": 4, "after": after.clone(), "order": order }),
+        )
+        .await;
     assert_eq!(titles(&r.data()["posts"]), ["글 5", "글 6", "글 7"]);
 
     // A title cursor handed to the date ordering is refused, not misread.
-    let r = app.graphql(PAGE, json!({ "first": 4, "after": after })).await;
+    let r = app
+        .graphql(PAGE, json!({ "first": 4, "after": after }))
+        .await;
     assert_eq!(r.error_code(), "BAD_USER_INPUT");
     assert_eq!(r.body["errors"][0]["extensions"]["field"], "after");
 
     // updatedAt ascending: import order.
-    let r = app.graphql(PAGE, json!({ "first": 2, "order": { "field": "UPDATED_AT", "direction": "ASC" } })).await;
+    let r = app
+        .graphql(
+            PAGE,
+            json!({ "first": 2, "order": { "field": "UPDATED_AT", "direction": "ASC" } }),
+        )
+        .await;
     assert_eq!(titles(&r.data()["posts"]), ["글 1", "글 2"]);
 }
 both_backends!(numbered_pages_and_orderings);
@@ -104,10 +144,25 @@ async fn page_size_is_capped_with_a_clear_error(app: TestApp) {
         assert_eq!(r.body["errors"][0]["extensions"]["field"], field, "{vars}");
         assert!(r.body["data"].is_null(), "{}", r.body);
     }
-    let r = app.graphql("{ posts(page: 1, pageSize: 101) { totalCount } }", json!({})).await;
+    let r = app
+        .graphql(
+            "{ posts(page: 1, pageSize: 101) { totalCount } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(r.error_code(), "BAD_USER_INPUT");
-    assert!(r.body["errors"][0]["message"].as_str().unwrap().contains("100"));
-    let r = app.graphql("{ posts(first: 100) { totalCount nodes { title } } }", json!({})).await;
+    assert!(
+        r.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("100")
+    );
+    let r = app
+        .graphql(
+            "{ posts(first: 100) { totalCount nodes { title } } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(r.data()["posts"]["nodes"].as_array().unwrap().len(), 7);
 }
 both_backends!(page_size_is_capped_with_a_clear_error);

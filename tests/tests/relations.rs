@@ -4,11 +4,32 @@ use quire_tests::{TestApp, both_backends};
 use serde_json::json;
 
 async fn seed(app: &TestApp) {
-    app.post("러스트 입문 1", "2022-01-01 10:00:00 +0900", "tags: [rust, 입문]\nseries: 러스트 입문").await;
-    app.post("러스트 입문 3", "2022-03-01 10:00:00 +0900", "tags: [rust]\nseries: 러스트 입문").await;
-    app.post("러스트 입문 2", "2022-02-01 10:00:00 +0900", "tags: rust 입문\nseries: 러스트 입문").await;
-    app.post("도커 이야기", "2022-04-01 10:00:00 +0900", "tags: [docker]").await;
-    app.post("그냥 일기", "2022-05-01 10:00:00 +0900", "categories: essay").await;
+    app.post(
+        "러스트 입문 1",
+        "2022-01-01 10:00:00 +0900",
+        "tags: [rust, 입문]\nseries: 러스트 입문",
+    )
+    .await;
+    app.post(
+        "러스트 입문 3",
+        "2022-03-01 10:00:00 +0900",
+        "tags: [rust]\nseries: 러스트 입문",
+    )
+    .await;
+    app.post(
+        "러스트 입문 2",
+        "2022-02-01 10:00:00 +0900",
+        "tags: rust 입문\nseries: 러스트 입문",
+    )
+    .await;
+    app.post("도커 이야기", "2022-04-01 10:00:00 +0900", "tags: [docker]")
+        .await;
+    app.post(
+        "그냥 일기",
+        "2022-05-01 10:00:00 +0900",
+        "categories: essay",
+    )
+    .await;
 }
 
 async fn series_are_ordered_with_neighbours(app: TestApp) {
@@ -32,7 +53,10 @@ async fn series_are_ordered_with_neighbours(app: TestApp) {
             { "title": "러스트 입문 3", "seriesPosition": 3, "previousInSeries": { "title": "러스트 입문 2" }, "nextInSeries": null, "series": { "slug": "러스트-입문" } },
         ])
     );
-    assert_eq!(d["allSeries"], json!({ "totalCount": 1, "nodes": [{ "slug": "러스트-입문" }] }));
+    assert_eq!(
+        d["allSeries"],
+        json!({ "totalCount": 1, "nodes": [{ "slug": "러스트-입문" }] })
+    );
 }
 both_backends!(series_are_ordered_with_neighbours);
 
@@ -40,14 +64,26 @@ async fn filters_narrow_the_listing(app: TestApp) {
     seed(&app).await;
     let q = r#"query($f: PostFilter) { posts(filter: $f) { totalCount nodes { title } } }"#;
     let titles = |r: &quire_tests::GqlResponse| -> Vec<String> {
-        r.data()["posts"]["nodes"].as_array().unwrap().iter().map(|n| n["title"].as_str().unwrap().to_owned()).collect()
+        r.data()["posts"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["title"].as_str().unwrap().to_owned())
+            .collect()
     };
     let r = app.graphql(q, json!({ "f": { "tags": ["입문"] } })).await;
     assert_eq!(titles(&r), ["러스트 입문 2", "러스트 입문 1"]);
     assert_eq!(r.data()["posts"]["totalCount"], 2);
-    let r = app.graphql(q, json!({ "f": { "tags": ["docker", "essay"] } })).await;
+    let r = app
+        .graphql(q, json!({ "f": { "tags": ["docker", "essay"] } }))
+        .await;
     assert_eq!(titles(&r), ["그냥 일기", "도커 이야기"]);
-    let r = app.graphql(q, json!({ "f": { "series": "러스트-입문", "tags": ["rust"] } })).await;
+    let r = app
+        .graphql(
+            q,
+            json!({ "f": { "series": "러스트-입문", "tags": ["rust"] } }),
+        )
+        .await;
     assert_eq!(r.data()["posts"]["totalCount"], 3);
     let r = app.graphql(q, json!({ "f": { "author": "tester", "publishedAfter": "2022-02-01T10:00:00+09:00", "publishedBefore": "2022-05-01T00:00:00Z" } })).await;
     assert_eq!(titles(&r), ["도커 이야기", "러스트 입문 3"]);
@@ -77,18 +113,37 @@ async fn tags_and_authors(app: TestApp) {
             { "slug": "입문", "name": "입문", "postCount": 2 },
         ])
     );
-    assert_eq!(d["byCount"], json!([{ "slug": "rust" }, { "slug": "입문" }, { "slug": "docker" }, { "slug": "essay" }]));
+    assert_eq!(
+        d["byCount"],
+        json!([{ "slug": "rust" }, { "slug": "입문" }, { "slug": "docker" }, { "slug": "essay" }])
+    );
     assert_eq!(d["tag"]["postCount"], 2);
     assert_eq!(d["tag"]["posts"]["totalCount"], 2);
-    assert_eq!(d["tag"]["posts"]["nodes"], json!([{ "title": "러스트 입문 2", "tags": [{ "slug": "rust" }, { "slug": "입문" }] }]));
+    assert_eq!(
+        d["tag"]["posts"]["nodes"],
+        json!([{ "title": "러스트 입문 2", "tags": [{ "slug": "rust" }, { "slug": "입문" }] }])
+    );
     assert_eq!(d["tag"]["posts"]["pageInfo"]["hasNextPage"], true);
     assert_eq!(d["author"]["name"], "테스터");
     assert_eq!(d["author"]["posts"]["totalCount"], 5);
-    assert_eq!(d["author"]["posts"]["nodes"][0], json!({ "title": "그냥 일기", "author": { "slug": "tester" } }));
+    assert_eq!(
+        d["author"]["posts"]["nodes"][0],
+        json!({ "title": "그냥 일기", "author": { "slug": "tester" } })
+    );
 
     // Emails are never part of the public schema.
-    let r = app.graphql(r#"{ __type(name: "Author") { fields { name } } }"#, json!({})).await;
-    let fields: Vec<&str> = r.data()["__type"]["fields"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    let r = app
+        .graphql(
+            r#"{ __type(name: "Author") { fields { name } } }"#,
+            json!({}),
+        )
+        .await;
+    let fields: Vec<&str> = r.data()["__type"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
     assert!(!fields.contains(&"email"), "{fields:?}");
 }
 both_backends!(tags_and_authors);
@@ -96,7 +151,10 @@ both_backends!(tags_and_authors);
 async fn global_ids_refetch_every_kind(app: TestApp) {
     seed(&app).await;
     let r = app
-        .graphql(r#"{ post(slug: "러스트-입문-1") { id author { id } tags { id } series { id } } }"#, json!({}))
+        .graphql(
+            r#"{ post(slug: "러스트-입문-1") { id author { id } tags { id } series { id } } }"#,
+            json!({}),
+        )
         .await;
     let p = r.data()["post"].clone();
     let ids = [
@@ -106,23 +164,55 @@ async fn global_ids_refetch_every_kind(app: TestApp) {
         (p["series"]["id"].clone(), "Series"),
     ];
     for (id, typename) in &ids {
-        let r = app.graphql("query($id: ID!) { node(id: $id) { __typename id } }", json!({ "id": id })).await;
-        assert_eq!(r.data()["node"], json!({ "__typename": typename, "id": id }));
+        let r = app
+            .graphql(
+                "query($id: ID!) { node(id: $id) { __typename id } }",
+                json!({ "id": id }),
+            )
+            .await;
+        assert_eq!(
+            r.data()["node"],
+            json!({ "__typename": typename, "id": id })
+        );
     }
-    let r = app.graphql("query($id: ID!) { post(id: $id) { title } }", json!({ "id": p["id"] })).await;
+    let r = app
+        .graphql(
+            "query($id: ID!) { post(id: $id) { title } }",
+            json!({ "id": p["id"] }),
+        )
+        .await;
     assert_eq!(r.data()["post"]["title"], "러스트 입문 1");
-    let r = app.graphql("query($ids: [ID!]!) { nodes(ids: $ids) { __typename } }", json!({ "ids": [ids[2].0, ids[0].0] })).await;
-    assert_eq!(r.data()["nodes"], json!([{ "__typename": "Tag" }, { "__typename": "Post" }]));
+    let r = app
+        .graphql(
+            "query($ids: [ID!]!) { nodes(ids: $ids) { __typename } }",
+            json!({ "ids": [ids[2].0, ids[0].0] }),
+        )
+        .await;
+    assert_eq!(
+        r.data()["nodes"],
+        json!([{ "__typename": "Tag" }, { "__typename": "Post" }])
+    );
 
     // A Tag ID where a Post ID belongs, and garbage, are bad input; both id and slug too.
-    let r = app.graphql("query($id: ID!) { post(id: $id) { title } }", json!({ "id": ids[2].0 })).await;
+    let r = app
+        .graphql(
+            "query($id: ID!) { post(id: $id) { title } }",
+            json!({ "id": ids[2].0 }),
+        )
+        .await;
     assert_eq!(r.error_code(), "BAD_USER_INPUT");
-    let r = app.graphql(r#"{ node(id: "????") { id } }"#, json!({})).await;
+    let r = app
+        .graphql(r#"{ node(id: "????") { id } }"#, json!({}))
+        .await;
     assert_eq!(r.error_code(), "BAD_USER_INPUT");
-    let r = app.graphql(r#"{ post(slug: "x", id: "UG9zdDox") { id } }"#, json!({})).await;
+    let r = app
+        .graphql(r#"{ post(slug: "x", id: "UG9zdDox") { id } }"#, json!({}))
+        .await;
     assert_eq!(r.error_code(), "BAD_USER_INPUT");
     // An unknown but well-formed ID is simply null.
-    let r = app.graphql(r#"{ node(id: "UG9zdDo5OTk5") { id } }"#, json!({})).await;
+    let r = app
+        .graphql(r#"{ node(id: "UG9zdDo5OTk5") { id } }"#, json!({}))
+        .await;
     assert_eq!(r.data()["node"], json!(null));
 }
 both_backends!(global_ids_refetch_every_kind);

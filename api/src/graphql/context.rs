@@ -1,18 +1,39 @@
 //! What every resolver of one request shares: the database, the request's clock and
 //! the DataLoaders (created per request, so one request's cache never serves another).
 
-use async_graphql::{Context, dataloader::{DataLoader, HashMapCache}};
+use async_graphql::{
+    Context,
+    dataloader::{DataLoader, HashMapCache},
+};
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
-use super::{author::loader::AuthorLoader, series::loader::{SeriesLoader, SeriesPostsLoader}, tag::loader::{PostTagsLoader, TagPostCountLoader}};
-use crate::error::{ApiResult, AppError};
+use super::{
+    author::loader::AuthorLoader,
+    series::loader::{SeriesLoader, SeriesPostsLoader},
+    tag::loader::{PostTagsLoader, TagPostCountLoader},
+};
+use tokio::sync::OnceCell;
+
+use crate::{
+    auth::{Principal, Secret},
+    error::{ApiResult, AppError, AppResult},
+    service,
+};
 
 /// A per-request, caching DataLoader: one request's cache never serves another.
 pub type CachedLoader<T> = DataLoader<T, HashMapCache>;
 
 pub struct RequestState {
     pub db: DatabaseConnection,
+    /// The server's signing secret.
+    pub secret: Secret,
+    /// The bearer token sent with the request, if any; checked only when needed, so a
+    /// stale token never breaks public reads or `refreshToken`.
+    pub bearer: Option<String>,
+    /// The client address, for rate limits.
+    pub client: String,
+    principal: OnceCell<Option<Principal>>,
     /// One instant per request, so every visibility check in it agrees.
     pub now: DateTime<Utc>,
     pub authors: CachedLoader<AuthorLoader>,
@@ -23,16 +44,70 @@ pub struct RequestState {
 }
 
 impl RequestState {
-    pub fn new(db: DatabaseConnection, now: DateTime<Utc>) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        now: DateTime<Utc>,
+        secret: Secret,
+        bearer: Option<String>,
+        client: String,
+    ) -> Self {
         Self {
-            authors: DataLoader::with_cache(AuthorLoader::new(db.clone()), tokio::spawn, HashMapCache::default()),
-            post_tags: DataLoader::with_cache(PostTagsLoader::new(db.clone()), tokio::spawn, HashMapCache::default()),
-            tag_counts: DataLoader::with_cache(TagPostCountLoader::new(db.clone(), now), tokio::spawn, HashMapCache::default()),
-            series: DataLoader::with_cache(SeriesLoader::new(db.clone()), tokio::spawn, HashMapCache::default()),
-            series_posts: DataLoader::with_cache(SeriesPostsLoader::new(db.clone(), now), tokio::spawn, HashMapCache::default()),
+            secret,
+            bearer,
+            client,
+            principal: OnceCell::new(),
+            authors: DataLoader::with_cache(
+                AuthorLoader::new(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            post_tags: DataLoader::with_cache(
+                PostTagsLoader::new(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            tag_counts: DataLoader::with_cache(
+                TagPostCountLoader::new(db.clone(), now),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            series: DataLoader::with_cache(
+                SeriesLoader::new(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            series_posts: DataLoader::with_cache(
+                SeriesPostsLoader::new(db.clone(), now),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
             db,
             now,
         }
+    }
+}
+
+impl RequestState {
+    /// The caller, if the request carries a token; an invalid, expired or revoked token,
+    /// or one of a disabled user, is UNAUTHENTICATED.
+    pub async fn principal(&self) -> AppResult<Option<&Principal>> {
+        let p = self
+            .principal
+            .get_or_try_init(|| async {
+                match &self.bearer {
+                    None => Ok(None),
+                    Some(t) => service::auth::authenticate(&self.db, &self.secret, t)
+                        .await
+                        .map(Some),
+                }
+            })
+            .await?;
+        Ok(p.as_ref())
+    }
+
+    /// The caller, who must be authenticated.
+    pub async fn require_principal(&self) -> AppResult<&Principal> {
+        self.principal().await?.ok_or(AppError::Unauthenticated)
     }
 }
 

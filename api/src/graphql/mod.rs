@@ -2,6 +2,7 @@
 //! (see [`schema_builder`]) so the SDL can be exported anywhere, with the database and
 //! the per-request DataLoaders attached by the HTTP layer.
 
+pub mod account;
 pub mod author;
 pub mod context;
 pub mod node;
@@ -10,8 +11,8 @@ pub mod post;
 pub mod series;
 pub mod tag;
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder};
 use async_graphql::registry::SDLExportOptions;
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 pub use context::RequestState;
 
@@ -23,16 +24,30 @@ pub struct QueryRoot(
     series::query::SeriesQuery,
     tag::query::TagQuery,
     author::query::AuthorQuery,
+    account::query::AccountQuery,
 );
 
-pub type QuireSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+/// Writes: every mutation needs a token, takes one `input` and runs in one transaction.
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(
+    post::mutation::PostMutation,
+    series::mutation::SeriesMutation,
+    tag::mutation::TagMutation,
+    account::mutation::AccountMutation,
+);
+
+pub type QuireSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// The schema with its limits, before any data is attached.
-pub fn schema_builder() -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .register_output_type::<node::Node>()
-        .limit_depth(24)
-        .limit_complexity(20_000)
+pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .register_output_type::<node::Node>()
+    .limit_depth(24)
+    .limit_complexity(20_000)
 }
 
 /// The SDL committed as `schema.graphql`, with fields, arguments and enum values sorted

@@ -5,7 +5,10 @@ use async_graphql::{Context, ID, Interface, Object};
 use base64::{Engine, engine::general_purpose::STANDARD};
 
 use super::{author::AuthorNode, context::state, post::PostNode, series::SeriesNode, tag::TagNode};
-use crate::{error::{ApiResult, AppError, AppResult}, service};
+use crate::{
+    error::{ApiResult, AppError, AppResult},
+    service,
+};
 
 /// The kinds of object that have global IDs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +17,7 @@ pub enum Kind {
     Series,
     Tag,
     Author,
+    Revision,
 }
 
 impl Kind {
@@ -23,6 +27,7 @@ impl Kind {
             Self::Series => "Series",
             Self::Tag => "Tag",
             Self::Author => "Author",
+            Self::Revision => "Revision",
         }
     }
 }
@@ -42,6 +47,7 @@ pub fn decode(id: &ID, field: &str) -> AppResult<(Kind, i64)> {
         "Series" => Kind::Series,
         "Tag" => Kind::Tag,
         "Author" => Kind::Author,
+        "Revision" => Kind::Revision,
         _ => return Err(bad()),
     };
     Ok((kind, n.parse().map_err(|_| bad())?))
@@ -75,16 +81,30 @@ async fn load_node(ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
     let s = state(ctx)?;
     let (kind, n) = decode(&id, "id")?;
     Ok(match kind {
-        Kind::Post => service::post::find_public_by_id(&s.db, s.now, n)
+        Kind::Post => service::post_read::find_readable(
+            &s.db,
+            s.principal().await?,
+            s.now,
+            service::post_read::PostRef::Id(n),
+        )
+        .await?
+        .map(|p| Node::Post(PostNode::new(p, s.now))),
+        Kind::Series => s
+            .series
+            .load_one(n)
             .await?
-            .map(|p| Node::Post(PostNode::new(p, s.now))),
-        Kind::Series => s.series.load_one(n).await?.map(|m| Node::Series(SeriesNode(m))),
+            .map(|m| Node::Series(SeriesNode(m))),
         Kind::Tag => service::tag::find_by_ids(&s.db, &[n])
             .await?
             .into_iter()
             .next()
             .map(|m| Node::Tag(TagNode(m))),
-        Kind::Author => s.authors.load_one(n).await?.map(|m| Node::Author(AuthorNode(m))),
+        Kind::Author => s
+            .authors
+            .load_one(n)
+            .await?
+            .map(|m| Node::Author(AuthorNode(m))),
+        Kind::Revision => None,
     })
 }
 
@@ -101,7 +121,11 @@ impl NodeQuery {
     /// Fetches several objects by global ID, in the order asked (null where missing).
     async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> ApiResult<Vec<Option<Node>>> {
         if ids.len() > super::pagination::MAX_PAGE_SIZE as usize {
-            return Err(AppError::bad_input("ids", format!("at most {} IDs", super::pagination::MAX_PAGE_SIZE)).into());
+            return Err(AppError::bad_input(
+                "ids",
+                format!("at most {} IDs", super::pagination::MAX_PAGE_SIZE),
+            )
+            .into());
         }
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {

@@ -44,36 +44,62 @@ fn size(value: i32, field: &str) -> AppResult<u64> {
 impl PageArgs {
     /// Checks the combination and turns it into a window over `sort`.
     pub fn window(&self, sort: &str) -> AppResult<Window> {
-        let keyset = self.first.is_some() || self.after.is_some() || self.last.is_some() || self.before.is_some();
+        let keyset = self.first.is_some()
+            || self.after.is_some()
+            || self.last.is_some()
+            || self.before.is_some();
         if self.page.is_some() || self.page_size.is_some() {
             if keyset {
-                return Err(AppError::bad_input("page", "use either page/pageSize or first/after/last/before, not both"));
+                return Err(AppError::bad_input(
+                    "page",
+                    "use either page/pageSize or first/after/last/before, not both",
+                ));
             }
             let page = self.page.unwrap_or(1);
             if page < 1 {
-                return Err(AppError::bad_input("page", format!("pages are numbered from 1 (got {page})")));
+                return Err(AppError::bad_input(
+                    "page",
+                    format!("pages are numbered from 1 (got {page})"),
+                ));
             }
             let limit = size(self.page_size.unwrap_or(DEFAULT_PAGE_SIZE), "pageSize")?;
             let offset = (u64::try_from(page).unwrap_or(1) - 1).saturating_mul(limit);
             return Ok(Window::Offset { offset, limit });
         }
         if self.first.is_some() && self.last.is_some() {
-            return Err(AppError::bad_input("last", "use either first or last, not both"));
+            return Err(AppError::bad_input(
+                "last",
+                "use either first or last, not both",
+            ));
         }
         if self.after.is_some() && self.before.is_some() {
-            return Err(AppError::bad_input("before", "use either after or before, not both"));
+            return Err(AppError::bad_input(
+                "before",
+                "use either after or before, not both",
+            ));
         }
         if self.last.is_some() || self.before.is_some() {
             if self.first.is_some() || self.after.is_some() {
-                return Err(AppError::bad_input("last", "last/before page backwards; do not mix with first/after"));
+                return Err(AppError::bad_input(
+                    "last",
+                    "last/before page backwards; do not mix with first/after",
+                ));
             }
             return Ok(Window::Backward {
-                before: self.before.as_deref().map(|c| decode_cursor(c, sort, "before")).transpose()?,
+                before: self
+                    .before
+                    .as_deref()
+                    .map(|c| decode_cursor(c, sort, "before"))
+                    .transpose()?,
                 limit: size(self.last.unwrap_or(DEFAULT_PAGE_SIZE), "last")?,
             });
         }
         Ok(Window::Forward {
-            after: self.after.as_deref().map(|c| decode_cursor(c, sort, "after")).transpose()?,
+            after: self
+                .after
+                .as_deref()
+                .map(|c| decode_cursor(c, sort, "after"))
+                .transpose()?,
             limit: size(self.first.unwrap_or(DEFAULT_PAGE_SIZE), "first")?,
         })
     }
@@ -98,7 +124,9 @@ pub fn encode_cursor(sort: &str, cursor: &Cursor) -> String {
 
 pub fn decode_cursor(raw: &str, sort: &str, field: &str) -> AppResult<Cursor> {
     let bad = |why: &str| AppError::bad_input(field, format!("invalid cursor: {why}"));
-    let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| bad("not a cursor"))?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(raw)
+        .map_err(|_| bad("not a cursor"))?;
     let text = String::from_utf8(bytes).map_err(|_| bad("not a cursor"))?;
     let mut parts = text.splitn(3, '|');
     let (Some(s), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
@@ -150,28 +178,93 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_belong_to_their_ordering() {
-        let c = Cursor { key: SortKey::Text("2021년 회고|x".into()), id: 7 };
+        let c = Cursor {
+            key: SortKey::Text("2021년 회고|x".into()),
+            id: 7,
+        };
         let raw = encode_cursor("TITLE", &c);
         assert_eq!(decode_cursor(&raw, "TITLE", "after").unwrap(), c);
         assert!(decode_cursor(&raw, "PUBLISHED_AT", "after").is_err());
         assert!(decode_cursor("!!!", "TITLE", "after").is_err());
-        let t = Cursor { key: SortKey::Time(DateTime::from_timestamp_micros(1_641_025_800_123_456).unwrap()), id: 1 };
-        assert_eq!(decode_cursor(&encode_cursor("P", &t), "P", "after").unwrap(), t);
+        let t = Cursor {
+            key: SortKey::Time(DateTime::from_timestamp_micros(1_641_025_800_123_456).unwrap()),
+            id: 1,
+        };
+        assert_eq!(
+            decode_cursor(&encode_cursor("P", &t), "P", "after").unwrap(),
+            t
+        );
     }
 
     #[test]
     fn windows_validate_their_arguments() {
         let w = |a: PageArgs| a.window("P");
-        assert!(matches!(w(PageArgs::default()).unwrap(), Window::Forward { after: None, limit: 20 }));
-        assert!(w(PageArgs { first: Some(101), ..Default::default() }).is_err());
-        assert!(w(PageArgs { first: Some(-1), ..Default::default() }).is_err());
-        assert!(w(PageArgs { first: Some(1), last: Some(1), ..Default::default() }).is_err());
-        assert!(w(PageArgs { page: Some(0), ..Default::default() }).is_err());
-        assert!(w(PageArgs { page: Some(2), first: Some(3), ..Default::default() }).is_err());
         assert!(matches!(
-            w(PageArgs { page: Some(3), page_size: Some(10), ..Default::default() }).unwrap(),
-            Window::Offset { offset: 20, limit: 10 }
+            w(PageArgs::default()).unwrap(),
+            Window::Forward {
+                after: None,
+                limit: 20
+            }
         ));
-        assert!(matches!(w(PageArgs { last: Some(5), ..Default::default() }).unwrap(), Window::Backward { before: None, limit: 5 }));
+        assert!(
+            w(PageArgs {
+                first: Some(101),
+                ..Default::default()
+            })
+            .is_err()
+        );
+        assert!(
+            w(PageArgs {
+                first: Some(-1),
+                ..Default::default()
+            })
+            .is_err()
+        );
+        assert!(
+            w(PageArgs {
+                first: Some(1),
+                last: Some(1),
+                ..Default::default()
+            })
+            .is_err()
+        );
+        assert!(
+            w(PageArgs {
+                page: Some(0),
+                ..Default::default()
+            })
+            .is_err()
+        );
+        assert!(
+            w(PageArgs {
+                page: Some(2),
+                first: Some(3),
+                ..Default::default()
+            })
+            .is_err()
+        );
+        assert!(matches!(
+            w(PageArgs {
+                page: Some(3),
+                page_size: Some(10),
+                ..Default::default()
+            })
+            .unwrap(),
+            Window::Offset {
+                offset: 20,
+                limit: 10
+            }
+        ));
+        assert!(matches!(
+            w(PageArgs {
+                last: Some(5),
+                ..Default::default()
+            })
+            .unwrap(),
+            Window::Backward {
+                before: None,
+                limit: 5
+            }
+        ));
     }
 }

@@ -12,9 +12,8 @@ use poem::{
     http::{Method, StatusCode, header},
     web::{Data, Html},
 };
-use tokio_util::compat::TokioAsyncReadCompatExt;
 
-use super::AppState;
+use super::{AppState, MAX_BODY_BYTES};
 use crate::{graphql::RequestState, service};
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -26,7 +25,12 @@ fn negotiate(accept: Option<&str>) -> Option<&'static str> {
         return Some(JSON);
     };
     for part in accept.split(',') {
-        let media = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let media = part
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         match media.as_str() {
             GRAPHQL_RESPONSE_JSON => return Some(GRAPHQL_RESPONSE_JSON),
             JSON | "application/*" | "*/*" => return Some(JSON),
@@ -62,15 +66,27 @@ fn is_write(query: &str, operation_name: Option<&str>) -> bool {
 #[handler]
 pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Response {
     let Some(media) = negotiate(req.header(header::ACCEPT)) else {
-        return error_response(StatusCode::NOT_ACCEPTABLE, JSON, "accept application/json or application/graphql-response+json");
+        return error_response(
+            StatusCode::NOT_ACCEPTABLE,
+            JSON,
+            "accept application/json or application/graphql-response+json",
+        );
     };
     let parsed = if req.method() == Method::GET {
         async_graphql::http::parse_query_string(req.uri().query().unwrap_or_default())
             .map_err(|e| e.to_string())
     } else {
+        let bytes = match body.into_bytes_limit(MAX_BODY_BYTES).await {
+            Ok(b) => b,
+            Err(poem::error::ReadBodyError::PayloadTooLarge) => {
+                let msg = format!("request body larger than {MAX_BODY_BYTES} bytes");
+                return error_response(StatusCode::PAYLOAD_TOO_LARGE, media, &msg);
+            }
+            Err(e) => return error_response(StatusCode::BAD_REQUEST, media, &e.to_string()),
+        };
         async_graphql::http::receive_body(
             req.content_type().map(str::to_owned),
-            body.into_async_read().compat(),
+            futures_util::io::Cursor::new(bytes),
             MultipartOptions::default(),
         )
         .await
@@ -81,17 +97,45 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
         Err(message) => return error_response(StatusCode::BAD_REQUEST, media, &message),
     };
     if req.method() == Method::GET && is_write(&gql.query, gql.operation_name.as_deref()) {
-        let mut resp = error_response(StatusCode::METHOD_NOT_ALLOWED, media, "mutations must be sent with POST");
-        resp.headers_mut().insert(header::ALLOW, poem::http::HeaderValue::from_static("POST"));
+        let mut resp = error_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            media,
+            "mutations must be sent with POST",
+        );
+        resp.headers_mut()
+            .insert(header::ALLOW, poem::http::HeaderValue::from_static("POST"));
         return resp;
     }
 
-    let gql = gql.data(RequestState::new(state.db.clone(), service::now()));
+    let bearer = req.header(header::AUTHORIZATION).map(|h| {
+        // Anything but a Bearer token is kept as is and fails when checked.
+        h.strip_prefix("Bearer ")
+            .or_else(|| h.strip_prefix("bearer "))
+            .unwrap_or(h)
+            .trim()
+            .to_owned()
+    });
+    let authenticated = bearer.is_some();
+    let client = req
+        .remote_addr()
+        .as_socket_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    let gql = gql.data(RequestState::new(
+        state.db.clone(),
+        service::now(),
+        state.secret.clone(),
+        bearer,
+        client,
+    ));
     let response = state.schema.execute(gql).await;
 
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
-        && response.errors.iter().all(|e: &ServerError| e.path.is_empty());
+        && response
+            .errors
+            .iter()
+            .all(|e: &ServerError| e.path.is_empty());
     let status = if media == GRAPHQL_RESPONSE_JSON && request_error {
         StatusCode::BAD_REQUEST
     } else {
@@ -102,8 +146,16 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
     } else {
         serde_json::to_value(&response).unwrap_or_default()
     };
-    let mut resp = Response::builder().status(status).content_type(media).body(body.to_string());
-    if req.method() == Method::GET && response.errors.is_empty() {
+    let mut resp = Response::builder()
+        .status(status)
+        .content_type(media)
+        .body(body.to_string());
+    if authenticated {
+        resp.headers_mut().insert(
+            header::CACHE_CONTROL,
+            poem::http::HeaderValue::from_static("private, no-store"),
+        );
+    } else if req.method() == Method::GET && response.errors.is_empty() {
         // Public reads are the same for everyone: let a CDN hold them briefly.
         resp.headers_mut().insert(
             header::CACHE_CONTROL,
@@ -115,5 +167,10 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
 
 #[handler]
 pub async fn graphiql() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").title("quire GraphiQL").finish())
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("quire GraphiQL")
+            .finish(),
+    )
 }

@@ -1,6 +1,10 @@
 //! `GET /healthz`: 200 when the database answers, 503 when it does not.
 
-use poem::{handler, http::StatusCode, web::{Data, Json}, IntoResponse, Response};
+use poem::{
+    IntoResponse, Response, handler,
+    http::StatusCode,
+    web::{Data, Json},
+};
 use serde_json::json;
 
 use super::AppState;

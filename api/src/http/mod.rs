@@ -10,14 +10,18 @@ use poem::{
 };
 use sea_orm::DatabaseConnection;
 
-use crate::graphql::QuireSchema;
+use crate::{auth::Secret, graphql::QuireSchema};
 
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
     pub schema: QuireSchema,
     pub db: DatabaseConnection,
+    pub secret: Secret,
 }
+
+/// The largest request body accepted (a 1 MiB post, JSON-escaped, with room to spare).
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 /// The routes of a quire server.
 pub fn routes(state: AppState) -> impl IntoEndpoint {

@@ -20,7 +20,12 @@ pub fn parse_date(text: &str) -> Option<DateTime<FixedOffset>> {
             return Some(d);
         }
     }
-    for fmt in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S%.f"] {
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S%.f",
+    ] {
         if let Ok(n) = NaiveDateTime::parse_from_str(t, fmt) {
             return Some(Utc.from_utc_datetime(&n).fixed_offset());
         }
@@ -48,17 +53,36 @@ mod tests {
     fn formats_and_offsets() {
         let d = parse_date("2022-01-01 17:30:00 +0900").unwrap();
         assert_eq!(d.to_rfc3339(), "2022-01-01T17:30:00+09:00");
-        assert_eq!(d.with_timezone(&Utc).to_rfc3339(), "2022-01-01T08:30:00+00:00");
-        assert_eq!(parse_date("2021-07-04T10:00:00-05:00").unwrap().to_rfc3339(), "2021-07-04T10:00:00-05:00");
-        assert_eq!(parse_date("2021-07-04").unwrap().to_rfc3339(), "2021-07-04T00:00:00+00:00");
-        assert_eq!(parse_date("2021-07-04 08:15").unwrap().to_rfc3339(), "2021-07-04T08:15:00+00:00");
+        assert_eq!(
+            d.with_timezone(&Utc).to_rfc3339(),
+            "2022-01-01T08:30:00+00:00"
+        );
+        assert_eq!(
+            parse_date("2021-07-04T10:00:00-05:00")
+                .unwrap()
+                .to_rfc3339(),
+            "2021-07-04T10:00:00-05:00"
+        );
+        assert_eq!(
+            parse_date("2021-07-04").unwrap().to_rfc3339(),
+            "2021-07-04T00:00:00+00:00"
+        );
+        assert_eq!(
+            parse_date("2021-07-04 08:15").unwrap().to_rfc3339(),
+            "2021-07-04T08:15:00+00:00"
+        );
         assert!(parse_date("2021-02-30").is_none());
         assert!(parse_date("yesterday").is_none());
     }
 
     #[test]
     fn jekyll_file_names() {
-        assert_eq!(date_from_file_name("2021-07-04-title.md").unwrap().to_rfc3339(), "2021-07-04T00:00:00+00:00");
+        assert_eq!(
+            date_from_file_name("2021-07-04-title.md")
+                .unwrap()
+                .to_rfc3339(),
+            "2021-07-04T00:00:00+00:00"
+        );
         assert!(date_from_file_name("title.md").is_none());
         assert!(date_from_file_name("2021-07-045.md").is_none());
     }

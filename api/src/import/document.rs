@@ -112,7 +112,10 @@ fn take_first_h1(body: &str) -> Option<(String, String)> {
 /// Parses one file. `path` is how the file is known (used for the Jekyll date, the
 /// title of last resort and matching on re-import).
 pub fn parse_document(path: &str, text: &str) -> Result<ParsedPost, FrontMatterError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text).replace("\r\n", "\n");
+    let text = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .replace("\r\n", "\n");
     let split = front_matter::split(&text)?;
     let fm = split.data;
     let file_name = path.rsplit(['/', '\\']).next().unwrap_or(path);
@@ -191,7 +194,11 @@ pub fn parse_document(path: &str, text: &str) -> Result<ParsedPost, FrontMatterE
 
 fn line_of_key(text: &str, key: &str) -> Option<usize> {
     text.lines()
-        .position(|l| l.trim_start().strip_prefix(key).is_some_and(|r| r.trim_start().starts_with([':', '='])))
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with([':', '=']))
+        })
         .map(|i| i + 1)
 }
 
@@ -209,10 +216,16 @@ mod tests {
         assert_eq!(p.title, "올해 회고");
         // `Retrospective` (a category) has the same slug as the tag `retrospective`.
         assert_eq!(p.tags, vec!["retrospective", "ETC"]);
-        assert_eq!(p.published_at.unwrap().to_rfc3339(), "2022-01-01T17:30:00+09:00");
+        assert_eq!(
+            p.published_at.unwrap().to_rfc3339(),
+            "2022-01-01T17:30:00+09:00"
+        );
         assert_eq!(p.date_source, DateSource::FrontMatter);
         assert_eq!(p.author.as_deref(), Some("홍길동"));
-        assert!(p.markdown.starts_with("# 첫 절"), "an H1 in the body stays when the title came from front matter");
+        assert!(
+            p.markdown.starts_with("# 첫 절"),
+            "an H1 in the body stays when the title came from front matter"
+        );
         assert_eq!(p.front_matter["pin"], false);
     }
 
@@ -226,7 +239,10 @@ mod tests {
         assert_eq!(p.title, "회사 이야기 - acme");
         assert_eq!(p.subtitle.as_deref(), Some("첫 직장"));
         assert_eq!(p.tags, vec!["Diary", "acme", "essay"]);
-        assert_eq!(p.published_at.unwrap().to_rfc3339(), "2021-07-04T00:00:00+00:00");
+        assert_eq!(
+            p.published_at.unwrap().to_rfc3339(),
+            "2021-07-04T00:00:00+00:00"
+        );
         assert_eq!(p.date_source, DateSource::FileName);
         assert_eq!(p.front_matter["layout"], "post");
     }
@@ -241,8 +257,14 @@ mod tests {
 
     #[test]
     fn title_falls_back_to_first_line_then_file_name() {
-        assert_eq!(parse_document("a.md", "\n\n첫 줄\n둘째 줄").unwrap().title, "첫 줄");
-        assert_eq!(parse_document("dir/empty-post.md", "").unwrap().title, "empty-post");
+        assert_eq!(
+            parse_document("a.md", "\n\n첫 줄\n둘째 줄").unwrap().title,
+            "첫 줄"
+        );
+        assert_eq!(
+            parse_document("dir/empty-post.md", "").unwrap().title,
+            "empty-post"
+        );
     }
 
     #[test]
@@ -260,14 +282,20 @@ mod tests {
 
     #[test]
     fn permalink_sets_the_slug_and_bom_crlf_are_handled() {
-        let p = parse_document("x.md", "\u{feff}---\r\ntitle: T\r\npermalink: /2020/01/02/hello-world/\r\n---\r\nbody\r\n").unwrap();
+        let p = parse_document(
+            "x.md",
+            "\u{feff}---\r\ntitle: T\r\npermalink: /2020/01/02/hello-world/\r\n---\r\nbody\r\n",
+        )
+        .unwrap();
         assert_eq!(p.slug.as_deref(), Some("hello-world"));
         assert_eq!(p.markdown, "body\n");
     }
 
     #[test]
     fn impossible_date_names_the_line() {
-        let e = parse_document("x.md", "---\ntitle: T\ndate: 2021-02-30\n---\n").err().unwrap();
+        let e = parse_document("x.md", "---\ntitle: T\ndate: 2021-02-30\n---\n")
+            .err()
+            .unwrap();
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("not a date"));
     }

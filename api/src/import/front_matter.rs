@@ -151,7 +151,10 @@ mod tests {
         let s = split("---\ntitle: 첫 글\ngrand_parent : Writes\ncategories: [ETC, Retrospective]\npin: false\n---\n본문\n").unwrap();
         assert_eq!(s.data["title"], "첫 글");
         assert_eq!(s.data["grand_parent"], "Writes");
-        assert_eq!(s.data["categories"], serde_json::json!(["ETC", "Retrospective"]));
+        assert_eq!(
+            s.data["categories"],
+            serde_json::json!(["ETC", "Retrospective"])
+        );
         assert_eq!(s.data["pin"], false);
         assert_eq!(s.body, "본문\n");
     }
@@ -181,7 +184,9 @@ mod tests {
 
     #[test]
     fn invalid_yaml_names_its_line() {
-        let e = split("---\ntitle: ok\ntags: [a, b\nother: 1\n---\n").err().unwrap();
+        let e = split("---\ntitle: ok\ntags: [a, b\nother: 1\n---\n")
+            .err()
+            .unwrap();
         assert!(e.line.is_some_and(|l| (3..=5).contains(&l)), "{e:?}");
         assert!(e.message.contains("invalid YAML"));
     }

@@ -68,8 +68,8 @@ pub fn strip_residue(markdown: &str) -> String {
             if let Some(i) = last_non_blank(&out).filter(|&i| is_toc_item(&out[i])) {
                 out.truncate(i);
             }
-            if let Some(i) = last_non_blank(&out)
-                .filter(|&i| out[i].ends_with(&format!("{{.{NO_TOC_CLASS}}}")))
+            if let Some(i) =
+                last_non_blank(&out).filter(|&i| out[i].ends_with(&format!("{{.{NO_TOC_CLASS}}}")))
             {
                 out.truncate(i);
             }

@@ -117,8 +117,7 @@ pub fn render(markdown: &str) -> Rendered {
     pulldown_cmark::html::push_html(&mut raw_html, events.into_iter());
     let html = sanitize::clean(&raw_html);
 
-    let excerpt_source =
-        first_paragraph.unwrap_or_else(|| excerpt::collapse_whitespace(&plain));
+    let excerpt_source = first_paragraph.unwrap_or_else(|| excerpt::collapse_whitespace(&plain));
     let stats = reading::stats(&plain);
     Rendered {
         html,

@@ -49,11 +49,15 @@ pub fn stats(text: &str) -> ReadingStats {
         }
     }
     let words = korean + latin + cjk;
-    let minutes = f64::from(korean) / KOREAN_WPM + f64::from(latin) / LATIN_WPM
-        + f64::from(cjk) / CJK_CPM;
+    let minutes =
+        f64::from(korean) / KOREAN_WPM + f64::from(latin) / LATIN_WPM + f64::from(cjk) / CJK_CPM;
     ReadingStats {
         words: i32::try_from(words).unwrap_or(i32::MAX),
-        minutes: if words == 0 { 0 } else { (minutes.ceil() as i32).max(1) },
+        minutes: if words == 0 {
+            0
+        } else {
+            (minutes.ceil() as i32).max(1)
+        },
     }
 }
 
@@ -64,13 +68,25 @@ mod tests {
     #[test]
     fn korean_counts_words_at_200_a_minute() {
         let text = "도커를 배웠다 ".repeat(200); // 400 words
-        assert_eq!(stats(&text), ReadingStats { words: 400, minutes: 2 });
+        assert_eq!(
+            stats(&text),
+            ReadingStats {
+                words: 400,
+                minutes: 2
+            }
+        );
     }
 
     #[test]
     fn english_counts_words_at_230_a_minute() {
         let text = "word ".repeat(460);
-        assert_eq!(stats(&text), ReadingStats { words: 460, minutes: 2 });
+        assert_eq!(
+            stats(&text),
+            ReadingStats {
+                words: 460,
+                minutes: 2
+            }
+        );
         let text = "word ".repeat(461);
         assert_eq!(stats(&text).minutes, 3);
     }
@@ -78,12 +94,30 @@ mod tests {
     #[test]
     fn japanese_counts_characters() {
         let text = "日本語の文章".repeat(100); // 600 characters
-        assert_eq!(stats(&text), ReadingStats { words: 600, minutes: 2 });
+        assert_eq!(
+            stats(&text),
+            ReadingStats {
+                words: 600,
+                minutes: 2
+            }
+        );
     }
 
     #[test]
     fn punctuation_alone_is_not_a_word_and_empty_is_zero() {
-        assert_eq!(stats(" - … ! "), ReadingStats { words: 0, minutes: 0 });
-        assert_eq!(stats("한 word"), ReadingStats { words: 2, minutes: 1 });
+        assert_eq!(
+            stats(" - … ! "),
+            ReadingStats {
+                words: 0,
+                minutes: 0
+            }
+        );
+        assert_eq!(
+            stats("한 word"),
+            ReadingStats {
+                words: 2,
+                minutes: 1
+            }
+        );
     }
 }

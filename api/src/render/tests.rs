@@ -6,11 +6,18 @@ use super::*;
 fn korean_headings_get_stable_unique_anchors_and_a_toc() {
     let r = render("# 소개\n\n## 무엇을 했지?\n\n본문\n\n## 무엇을 했지?\n\n### Python & Go\n");
     let anchors: Vec<_> = r.toc.iter().map(|t| t.anchor.as_str()).collect();
-    assert_eq!(anchors, ["소개", "무엇을-했지", "무엇을-했지-1", "python-go"]);
+    assert_eq!(
+        anchors,
+        ["소개", "무엇을-했지", "무엇을-했지-1", "python-go"]
+    );
     let levels: Vec<_> = r.toc.iter().map(|t| t.level).collect();
     assert_eq!(levels, [1, 2, 2, 3]);
     assert_eq!(r.toc[1].text, "무엇을 했지?");
-    assert!(r.html.contains(r#"<h2 id="무엇을-했지">무엇을 했지?</h2>"#), "{}", r.html);
+    assert!(
+        r.html.contains(r#"<h2 id="무엇을-했지">무엇을 했지?</h2>"#),
+        "{}",
+        r.html
+    );
     assert!(r.html.contains(r#"<h2 id="무엇을-했지-1">"#));
 }
 
@@ -36,7 +43,13 @@ fn residue_inside_code_blocks_is_kept() {
 fn html_is_sanitised() {
     let md = "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[click](javascript:alert(1))\n\n<a href=\"javascript:evil()\">x</a> <div onclick=\"x()\">d</div>\n";
     let r = render(md);
-    for bad in ["<script", "onerror", "onclick", "javascript:", "alert(1)</script"] {
+    for bad in [
+        "<script",
+        "onerror",
+        "onclick",
+        "javascript:",
+        "alert(1)</script",
+    ] {
         assert!(!r.html.contains(bad), "{bad} in {}", r.html);
     }
     assert!(r.html.contains("<img src=\"x\">"), "{}", r.html);
@@ -48,14 +61,22 @@ fn extensions_render() {
     let r = render(md);
     assert!(r.html.contains("<table>"), "{}", r.html);
     assert!(r.html.contains("<del>old</del>"));
-    assert!(r.html.contains(r#"<input type="checkbox" disabled="" checked="">"#) || r.html.contains("checked"), "{}", r.html);
+    assert!(
+        r.html
+            .contains(r#"<input type="checkbox" disabled="" checked="">"#)
+            || r.html.contains("checked"),
+        "{}",
+        r.html
+    );
     assert!(r.html.contains("footnote-definition"), "{}", r.html);
     assert!(r.html.contains("text-align"), "{}", r.html);
 }
 
 #[test]
 fn excerpt_comes_from_the_first_paragraph_as_plain_text() {
-    let r = render("# 제목\n\n첫 **문단**은 `코드`와\n[링크](https://example.com)를 담는다.\n\n둘째 문단.\n");
+    let r = render(
+        "# 제목\n\n첫 **문단**은 `코드`와\n[링크](https://example.com)를 담는다.\n\n둘째 문단.\n",
+    );
     assert_eq!(r.excerpt, "첫 문단은 코드와 링크를 담는다.");
 }
 

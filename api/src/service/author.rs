@@ -1,11 +1,17 @@
 //! Authors (users as the public sees them): lookups and the default author of imports.
 
 use entity::user;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
 
 use crate::{error::AppResult, slug::slugify};
 
-pub async fn find_by_slug<C: ConnectionTrait>(db: &C, slug: &str) -> AppResult<Option<user::Model>> {
+pub async fn find_by_slug<C: ConnectionTrait>(
+    db: &C,
+    slug: &str,
+) -> AppResult<Option<user::Model>> {
     Ok(user::Entity::find()
         .filter(user::Column::Slug.eq(slug))
         .one(db)
@@ -20,7 +26,10 @@ pub async fn find_by_ids<C: ConnectionTrait>(db: &C, ids: &[i64]) -> AppResult<V
 }
 
 /// A user named by a front-matter `author:` value: by slug or by display name.
-pub async fn find_by_name<C: ConnectionTrait>(db: &C, name: &str) -> AppResult<Option<user::Model>> {
+pub async fn find_by_name<C: ConnectionTrait>(
+    db: &C,
+    name: &str,
+) -> AppResult<Option<user::Model>> {
     Ok(user::Entity::find()
         .filter(
             Condition::any()

@@ -3,10 +3,14 @@
 
 use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use entity::post;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, Set, TransactionTrait, TryIntoModel};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, Set, TryIntoModel};
 
 use super::{author, post as posts, series, tag};
-use crate::{error::{AppError, AppResult}, import::ParsedPost, slug};
+use crate::{
+    error::{AppError, AppResult},
+    import::ParsedPost,
+    slug,
+};
 
 /// What status imported posts get unless their front matter says draft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +41,7 @@ pub async fn import_post(
     doc: &ParsedPost,
     opts: &ImportOptions,
 ) -> AppResult<(Outcome, post::Model)> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
 
     let author_id = match &doc.author {
         Some(name) => author::find_by_name(&txn, name)
@@ -112,7 +116,10 @@ pub async fn import_post(
     active.source_path = Set(Some(doc.source_path.clone()));
 
     let old_tags = match existing_id {
-        Some(id) => tag::by_posts(&txn, &[id]).await?.remove(&id).unwrap_or_default(),
+        Some(id) => tag::by_posts(&txn, &[id])
+            .await?
+            .remove(&id)
+            .unwrap_or_default(),
         None => Vec::new(),
     };
     let tags_same = old_tags.iter().map(|t| t.id).eq(tag_ids.iter().copied());

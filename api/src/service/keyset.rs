@@ -45,7 +45,12 @@ pub struct Slice<T> {
 }
 
 /// Rows strictly after `cursor` when walking `(key, id)` in `descending` or ascending order.
-pub fn beyond<C: ColumnTrait>(key_col: C, id_col: C, cursor: Cursor, descending: bool) -> Condition {
+pub fn beyond<C: ColumnTrait>(
+    key_col: C,
+    id_col: C,
+    cursor: Cursor,
+    descending: bool,
+) -> Condition {
     let key: Value = cursor.key.into();
     let (strictly, then_id) = if descending {
         (key_col.lt(key.clone()), id_col.lt(cursor.id))

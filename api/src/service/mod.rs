@@ -1,12 +1,20 @@
 //! Services: the rules of quire and all of its SQL, one module per aggregate. Nothing
 //! here knows GraphQL or HTTP; everything returns [`crate::error::AppResult`].
 
+pub mod account;
+pub mod apikey;
+pub mod auth;
 pub mod author;
 pub mod import;
 pub mod keyset;
 pub mod post;
+pub mod post_input;
+pub mod post_read;
+pub mod post_write;
 pub mod series;
+pub mod settings;
 pub mod tag;
+pub mod taxonomy;
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 

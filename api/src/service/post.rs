@@ -20,6 +20,24 @@ pub fn publicly_visible(now: DateTime<Utc>) -> Condition {
         .add(post::Column::PublishedAt.lte(now))
 }
 
+/// Which posts a listing may show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// What the public read API shows at this instant.
+    Public(DateTime<Utc>),
+    /// Every status, but not the trash (for a writer's own listing).
+    Everything,
+}
+
+impl Scope {
+    fn condition(self) -> Condition {
+        match self {
+            Self::Public(now) => publicly_visible(now),
+            Self::Everything => Condition::all().add(post::Column::DeletedAt.is_null()),
+        }
+    }
+}
+
 /// The status a reader is told: a scheduled post whose time has come is published.
 pub fn effective_status(p: &post::Model, now: DateTime<Utc>) -> post::Status {
     match (p.status, p.published_at) {
@@ -81,8 +99,8 @@ impl PostSort {
     }
 }
 
-fn filter_condition(now: DateTime<Utc>, f: &PostFilter) -> Condition {
-    let mut c = publicly_visible(now);
+fn filter_condition(scope: Scope, f: &PostFilter) -> Condition {
+    let mut c = scope.condition();
     if !f.tags.is_empty() {
         c = c.add(
             post::Column::Id.in_subquery(
@@ -133,32 +151,43 @@ fn filter_condition(now: DateTime<Utc>, f: &PostFilter) -> Condition {
     c
 }
 
-/// One page of the public listing.
-pub async fn list_public<C: ConnectionTrait>(
+/// One page of a listing.
+pub async fn list<C: ConnectionTrait>(
     db: &C,
-    now: DateTime<Utc>,
+    scope: Scope,
     filter: &PostFilter,
     order: PostOrder,
     window: Window,
 ) -> AppResult<Slice<post::Model>> {
     let key_col = order.sort.column();
-    let base = post::Entity::find().filter(filter_condition(now, filter));
+    let base = post::Entity::find().filter(filter_condition(scope, filter));
     let ordered = |q: sea_orm::Select<post::Entity>, descending: bool| {
         let dir = if descending { Order::Desc } else { Order::Asc };
-        q.order_by(key_col, dir.clone()).order_by(post::Column::Id, dir)
+        q.order_by(key_col, dir.clone())
+            .order_by(post::Column::Id, dir)
     };
     let (rows, limit, reverse) = match window {
         Window::Forward { after, limit } => {
             let mut q = ordered(base, order.descending);
             if let Some(c) = after {
-                q = q.filter(keyset::beyond(key_col, post::Column::Id, c, order.descending));
+                q = q.filter(keyset::beyond(
+                    key_col,
+                    post::Column::Id,
+                    c,
+                    order.descending,
+                ));
             }
             (q.limit(limit + 1).all(db).await?, limit, false)
         }
         Window::Backward { before, limit } => {
             let mut q = ordered(base, !order.descending);
             if let Some(c) = before {
-                q = q.filter(keyset::beyond(key_col, post::Column::Id, c, !order.descending));
+                q = q.filter(keyset::beyond(
+                    key_col,
+                    post::Column::Id,
+                    c,
+                    !order.descending,
+                ));
             }
             (q.limit(limit + 1).all(db).await?, limit, true)
         }
@@ -170,38 +199,15 @@ pub async fn list_public<C: ConnectionTrait>(
     Ok(keyset::into_slice(rows, limit, reverse))
 }
 
-/// How many posts the public listing with `filter` holds.
-pub async fn count_public<C: ConnectionTrait>(
+/// How many posts a listing with `filter` holds.
+pub async fn count<C: ConnectionTrait>(
     db: &C,
-    now: DateTime<Utc>,
+    scope: Scope,
     filter: &PostFilter,
 ) -> AppResult<u64> {
     Ok(post::Entity::find()
-        .filter(filter_condition(now, filter))
+        .filter(filter_condition(scope, filter))
         .count(db)
-        .await?)
-}
-
-pub async fn find_public_by_id<C: ConnectionTrait>(
-    db: &C,
-    now: DateTime<Utc>,
-    id: i64,
-) -> AppResult<Option<post::Model>> {
-    Ok(post::Entity::find_by_id(id)
-        .filter(publicly_visible(now))
-        .one(db)
-        .await?)
-}
-
-pub async fn find_public_by_slug<C: ConnectionTrait>(
-    db: &C,
-    now: DateTime<Utc>,
-    slug: &str,
-) -> AppResult<Option<post::Model>> {
-    Ok(post::Entity::find()
-        .filter(post::Column::Slug.eq(slug))
-        .filter(publicly_visible(now))
-        .one(db)
         .await?)
 }
 
@@ -241,7 +247,11 @@ pub fn set_content(active: &mut post::ActiveModel, markdown: &str, custom_excerp
 }
 
 /// A slug not used by any post but `except`: `base`, `base-2`, `base-3`…
-pub async fn unique_slug<C: ConnectionTrait>(db: &C, base: &str, except: Option<i64>) -> AppResult<String> {
+pub async fn unique_slug<C: ConnectionTrait>(
+    db: &C,
+    base: &str,
+    except: Option<i64>,
+) -> AppResult<String> {
     let taken: Vec<(i64, String)> = post::Entity::find()
         .select_only()
         .column(post::Column::Id)
@@ -272,16 +282,46 @@ pub async fn unique_slug<C: ConnectionTrait>(db: &C, base: &str, except: Option<
     }
 }
 
-pub async fn find_by_source_path<C: ConnectionTrait>(db: &C, path: &str) -> AppResult<Option<post::Model>> {
+pub async fn find_by_source_path<C: ConnectionTrait>(
+    db: &C,
+    path: &str,
+) -> AppResult<Option<post::Model>> {
     Ok(post::Entity::find()
         .filter(post::Column::SourcePath.eq(path))
         .one(db)
         .await?)
 }
 
-pub async fn find_by_slug<C: ConnectionTrait>(db: &C, slug: &str) -> AppResult<Option<post::Model>> {
+pub async fn find_by_slug<C: ConnectionTrait>(
+    db: &C,
+    slug: &str,
+) -> AppResult<Option<post::Model>> {
     Ok(post::Entity::find()
         .filter(post::Column::Slug.eq(slug))
         .one(db)
         .await?)
+}
+
+/// The post with `slug`, or the post that had it before a rename.
+pub async fn find_by_slug_or_alias<C: ConnectionTrait>(
+    db: &C,
+    slug: &str,
+) -> AppResult<Option<post::Model>> {
+    if let Some(p) = find_by_slug(db, slug).await? {
+        return Ok(Some(p));
+    }
+    let alias = entity::slug_alias::Entity::find_by_id(slug.to_owned())
+        .one(db)
+        .await?;
+    match alias {
+        Some(a) => Ok(post::Entity::find_by_id(a.post_id).one(db).await?),
+        None => Ok(None),
+    }
+}
+
+/// Whether the public may see `p` at `now` (the rule of [`publicly_visible`], in Rust).
+pub fn is_public(p: &post::Model, now: DateTime<Utc>) -> bool {
+    p.deleted_at.is_none()
+        && matches!(p.status, post::Status::Published | post::Status::Scheduled)
+        && p.published_at.is_some_and(|at| at <= now)
 }

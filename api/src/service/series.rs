@@ -9,7 +9,10 @@ use sea_orm::{
 use super::keyset::{self, Slice, SortKey, Window};
 use crate::{error::AppResult, slug::slugify};
 
-pub async fn find_by_slug<C: ConnectionTrait>(db: &C, slug: &str) -> AppResult<Option<series::Model>> {
+pub async fn find_by_slug<C: ConnectionTrait>(
+    db: &C,
+    slug: &str,
+) -> AppResult<Option<series::Model>> {
     Ok(series::Entity::find()
         .filter(series::Column::Slug.eq(slug))
         .one(db)
@@ -44,20 +47,36 @@ pub async fn list<C: ConnectionTrait>(db: &C, window: Window) -> AppResult<Slice
         Window::Forward { after, limit } => {
             let mut q = ordered(true);
             if let Some(c) = after {
-                q = q.filter(keyset::beyond(series::Column::Title, series::Column::Id, c, false));
+                q = q.filter(keyset::beyond(
+                    series::Column::Title,
+                    series::Column::Id,
+                    c,
+                    false,
+                ));
             }
             (q.limit(limit + 1).all(db).await?, limit, false)
         }
         Window::Backward { before, limit } => {
             let mut q = ordered(false);
             if let Some(c) = before {
-                q = q.filter(keyset::beyond(series::Column::Title, series::Column::Id, c, true));
+                q = q.filter(keyset::beyond(
+                    series::Column::Title,
+                    series::Column::Id,
+                    c,
+                    true,
+                ));
             }
             (q.limit(limit + 1).all(db).await?, limit, true)
         }
-        Window::Offset { offset, limit } => {
-            (ordered(true).offset(offset).limit(limit + 1).all(db).await?, limit, false)
-        }
+        Window::Offset { offset, limit } => (
+            ordered(true)
+                .offset(offset)
+                .limit(limit + 1)
+                .all(db)
+                .await?,
+            limit,
+            false,
+        ),
     };
     Ok(keyset::into_slice(rows, limit, reverse))
 }

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use entity::{post_tag, tag};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, RelationTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait, Set,
 };
 
 use super::post::publicly_visible;
@@ -94,7 +94,11 @@ pub async fn find_or_create<C: ConnectionTrait>(db: &C, name: &str) -> AppResult
 }
 
 /// Replaces the tags of a post with `tag_ids`, in that order.
-pub async fn set_post_tags<C: ConnectionTrait>(db: &C, post_id: i64, tag_ids: &[i64]) -> AppResult<()> {
+pub async fn set_post_tags<C: ConnectionTrait>(
+    db: &C,
+    post_id: i64,
+    tag_ids: &[i64],
+) -> AppResult<()> {
     post_tag::Entity::delete_many()
         .filter(post_tag::Column::PostId.eq(post_id))
         .exec(db)
@@ -102,11 +106,14 @@ pub async fn set_post_tags<C: ConnectionTrait>(db: &C, post_id: i64, tag_ids: &[
     if tag_ids.is_empty() {
         return Ok(());
     }
-    let links = tag_ids.iter().enumerate().map(|(i, &tag_id)| post_tag::ActiveModel {
-        post_id: Set(post_id),
-        tag_id: Set(tag_id),
-        position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
-    });
+    let links = tag_ids
+        .iter()
+        .enumerate()
+        .map(|(i, &tag_id)| post_tag::ActiveModel {
+            post_id: Set(post_id),
+            tag_id: Set(tag_id),
+            position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+        });
     post_tag::Entity::insert_many(links).exec(db).await?;
     Ok(())
 }

@@ -24,7 +24,9 @@ impl Loader<i64> for AuthorLoader {
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = service::author::find_by_ids(&self.db, keys).await.map_err(loader_error)?;
+        let rows = service::author::find_by_ids(&self.db, keys)
+            .await
+            .map_err(loader_error)?;
         Ok(rows.into_iter().map(|u| (u.id, u)).collect())
     }
 }

@@ -6,7 +6,14 @@ pub mod query;
 use async_graphql::{Context, ID, Object};
 use entity::user;
 
-use super::{node, pagination::PageArgs, post::{PostOrder, query::{PostConnection, post_page}}};
+use super::{
+    node,
+    pagination::PageArgs,
+    post::{
+        PostOrder,
+        query::{PostConnection, post_page},
+    },
+};
 use crate::{error::ApiResult, service};
 
 /// Someone who writes posts.
@@ -45,8 +52,17 @@ impl AuthorNode {
         before: Option<String>,
         order_by: Option<PostOrder>,
     ) -> ApiResult<PostConnection> {
-        let filter = service::post::PostFilter { author_id: Some(self.0.id), ..Default::default() };
-        let args = PageArgs { first, after, last, before, ..Default::default() };
+        let filter = service::post::PostFilter {
+            author_id: Some(self.0.id),
+            ..Default::default()
+        };
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+            ..Default::default()
+        };
         post_page(ctx, args, filter, PostOrder::to_service(order_by.as_ref())).await
     }
 }

@@ -12,6 +12,8 @@ pub struct AuthorQuery;
 impl AuthorQuery {
     async fn author(&self, ctx: &Context<'_>, slug: String) -> ApiResult<Option<AuthorNode>> {
         let s = state(ctx)?;
-        Ok(service::author::find_by_slug(&s.db, &slug).await?.map(AuthorNode))
+        Ok(service::author::find_by_slug(&s.db, &slug)
+            .await?
+            .map(AuthorNode))
     }
 }

@@ -1,14 +1,19 @@
 //! The `Post` type and its inputs.
 
+pub mod mutation;
 pub mod prefetch;
 pub mod query;
+pub mod revision;
 
 use async_graphql::{Context, Enum, ID, InputObject, Json, Object, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
 use entity::post;
 
 use super::{author::AuthorNode, context::state, node, series::SeriesNode, tag::TagNode};
-use crate::{error::{ApiResult, AppError}, render, service};
+use crate::{
+    error::{ApiResult, AppError},
+    render, service,
+};
 
 /// Where a post is in its life.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -61,7 +66,11 @@ impl PostNode {
         let Some(series_id) = self.model.series_id else {
             return Ok(Vec::new());
         };
-        Ok(state(ctx)?.series_posts.load_one(series_id).await?.unwrap_or_default())
+        Ok(state(ctx)?
+            .series_posts
+            .load_one(series_id)
+            .await?
+            .unwrap_or_default())
     }
 
     async fn sibling(&self, ctx: &Context<'_>, delta: isize) -> ApiResult<Option<PostNode>> {
@@ -114,10 +123,16 @@ impl PostNode {
     /// The headings of the post, in order.
     async fn toc(&self) -> ApiResult<Vec<TocEntry>> {
         let entries: Vec<render::TocEntry> = serde_json::from_value(self.model.toc.clone())
-            .map_err(|e| AppError::Internal(format!("stored toc of post {}: {e}", self.model.id)))?;
+            .map_err(|e| {
+                AppError::Internal(format!("stored toc of post {}: {e}", self.model.id))
+            })?;
         Ok(entries
             .into_iter()
-            .map(|t| TocEntry { level: i32::from(t.level), text: t.text, anchor: t.anchor })
+            .map(|t| TocEntry {
+                level: i32::from(t.level),
+                text: t.text,
+                anchor: t.anchor,
+            })
             .collect())
     }
 
@@ -167,7 +182,9 @@ impl PostNode {
             .load_one(self.model.author_id)
             .await?
             .map(AuthorNode)
-            .ok_or_else(|| AppError::Internal(format!("author of post {} missing", self.model.id)).into())
+            .ok_or_else(|| {
+                AppError::Internal(format!("author of post {} missing", self.model.id)).into()
+            })
     }
 
     /// Tags in the order the writer gave them.
@@ -226,6 +243,23 @@ impl PostNode {
     /// Bumped by every write; pass it back to detect concurrent edits.
     async fn version(&self) -> i32 {
         self.model.version
+    }
+
+    /// Every stored state of the content, newest first. Editors and the post's author.
+    async fn revisions(&self, ctx: &Context<'_>) -> ApiResult<Vec<revision::RevisionNode>> {
+        let s = state(ctx)?;
+        let who = s.require_principal().await?;
+        if !crate::auth::policy::can_read_draft(who, &self.model) {
+            return Err(AppError::Forbidden(
+                "only editors and the post's author see revisions".into(),
+            )
+            .into());
+        }
+        Ok(service::post_write::revisions(&s.db, self.model.id)
+            .await?
+            .into_iter()
+            .map(revision::RevisionNode)
+            .collect())
     }
 }
 
@@ -301,6 +335,7 @@ impl PostOrder {
 /// Extra fields of a post connection.
 pub struct PostCount {
     pub filter: service::post::PostFilter,
+    pub scope: service::post::Scope,
 }
 
 #[Object]
@@ -308,7 +343,7 @@ impl PostCount {
     /// How many posts the whole listing holds (not just this page).
     async fn total_count(&self, ctx: &Context<'_>) -> ApiResult<i64> {
         let s = state(ctx)?;
-        let n = service::post::count_public(&s.db, s.now, &self.filter).await?;
+        let n = service::post::count(&s.db, self.scope, &self.filter).await?;
         Ok(i64::try_from(n).unwrap_or(i64::MAX))
     }
 }

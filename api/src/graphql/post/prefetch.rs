@@ -28,7 +28,11 @@ fn wants(selections: &[Lookahead<'_>], path: &[&str]) -> bool {
 
 /// Fills the caches for `author`, `tags` (and their `postCount`), `series` and the
 /// series navigation fields of `posts`, as far as `selections` ask for them.
-pub async fn prefetch(s: &RequestState, posts: &[post::Model], selections: &[Lookahead<'_>]) -> ApiResult<()> {
+pub async fn prefetch(
+    s: &RequestState,
+    posts: &[post::Model],
+    selections: &[Lookahead<'_>],
+) -> ApiResult<()> {
     if posts.is_empty() {
         return Ok(());
     }

@@ -1,11 +1,18 @@
 //! `post(id:|slug:)` and `posts(...)`.
 
-use async_graphql::{Context, ID, Object, connection::{Connection, EmptyFields}};
+use async_graphql::{
+    Context, ID, Object,
+    connection::{Connection, EmptyFields},
+};
 
 use super::{PostCount, PostFilter, PostNode, PostOrder};
 use crate::{
     error::{ApiResult, AppError},
-    graphql::{context::state, node, pagination::{self, PageArgs}},
+    graphql::{
+        context::state,
+        node,
+        pagination::{self, PageArgs},
+    },
     service::{self, keyset::Cursor},
 };
 
@@ -21,35 +28,76 @@ pub async fn post_page(
     filter: service::post::PostFilter,
     order: service::post::PostOrder,
 ) -> ApiResult<PostConnection> {
+    let now = state(ctx)?.now;
+    post_page_scoped(ctx, args, filter, order, service::post::Scope::Public(now)).await
+}
+
+/// Reads a page of a listing in `scope` (the caller has checked who may see it).
+pub async fn post_page_scoped(
+    ctx: &Context<'_>,
+    args: PageArgs,
+    filter: service::post::PostFilter,
+    order: service::post::PostOrder,
+    scope: service::post::Scope,
+) -> ApiResult<PostConnection> {
     let s = state(ctx)?;
     let sort = format!("{:?}", order.sort);
     let window = args.window(&sort)?;
-    let slice = service::post::list_public(&s.db, s.now, &filter, order, window.clone()).await?;
+    let slice = service::post::list(&s.db, scope, &filter, order, window.clone()).await?;
     let look = ctx.look_ahead();
-    super::prefetch::prefetch(s, &slice.items, &[look.field("nodes"), look.field("edges").field("node")]).await?;
+    super::prefetch::prefetch(
+        s,
+        &slice.items,
+        &[look.field("nodes"), look.field("edges").field("node")],
+    )
+    .await?;
     let now = s.now;
     Ok(pagination::connection(
         &window,
         slice,
         &sort,
-        |p| Cursor { key: order.sort.key_of(p), id: p.id },
+        |p| Cursor {
+            key: order.sort.key_of(p),
+            id: p.id,
+        },
         |p| PostNode::new(p, now),
-        PostCount { filter },
+        PostCount { filter, scope },
     ))
 }
 
 #[Object]
 impl PostQuery {
-    /// A published post by global ID or by slug (exactly one of them).
-    async fn post(&self, ctx: &Context<'_>, id: Option<ID>, slug: Option<String>) -> ApiResult<Option<PostNode>> {
+    /// A post by global ID, by slug (a former slug finds the post under its current
+    /// one), or by preview token (exactly one of them). The public sees published posts;
+    /// editors and the post's author also its drafts.
+    async fn post(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+        #[graphql(
+            desc = "A token from `createPreviewToken`: opens that one draft, no login needed."
+        )]
+        preview_token: Option<String>,
+    ) -> ApiResult<Option<PostNode>> {
+        use service::post_read::{PostRef, find_by_preview, find_readable};
         let s = state(ctx)?;
-        let found = match (id, slug) {
-            (Some(id), None) => {
+        let found = match (id, slug, preview_token) {
+            (Some(id), None, None) => {
                 let n = node::decode_as(&id, node::Kind::Post, "id")?;
-                service::post::find_public_by_id(&s.db, s.now, n).await?
+                find_readable(&s.db, s.principal().await?, s.now, PostRef::Id(n)).await?
             }
-            (None, Some(slug)) => service::post::find_public_by_slug(&s.db, s.now, &slug).await?,
-            _ => return Err(AppError::bad_input("id", "give exactly one of id or slug").into()),
+            (None, Some(slug), None) => {
+                find_readable(&s.db, s.principal().await?, s.now, PostRef::Slug(&slug)).await?
+            }
+            (None, None, Some(t)) => find_by_preview(&s.db, &s.secret, &t).await?,
+            _ => {
+                return Err(AppError::bad_input(
+                    "id",
+                    "give exactly one of id, slug or previewToken",
+                )
+                .into());
+            }
         };
         Ok(found.map(|p| PostNode::new(p, s.now)))
     }
@@ -65,12 +113,20 @@ impl PostQuery {
         last: Option<i32>,
         before: Option<String>,
         #[graphql(desc = "1-based page number, for numbered pagination.")] page: Option<i32>,
-        #[graphql(desc = "Posts per page with `page` (default 20, at most 100).")] page_size: Option<i32>,
+        #[graphql(desc = "Posts per page with `page` (default 20, at most 100).")]
+        page_size: Option<i32>,
         filter: Option<PostFilter>,
         order_by: Option<PostOrder>,
     ) -> ApiResult<PostConnection> {
         let order = PostOrder::to_service(order_by.as_ref());
-        let args = PageArgs { first, after, last, before, page, page_size };
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+            page,
+            page_size,
+        };
         post_page(ctx, args, filter.unwrap_or_default().into(), order).await
     }
 }

@@ -1,13 +1,18 @@
 //! The `Series` type.
 
 pub mod loader;
+pub mod mutation;
 pub mod query;
 
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::series;
 
-use super::{context::state, node, post::{PostNode, prefetch::prefetch}};
+use super::{
+    context::state,
+    node,
+    post::{PostNode, prefetch::prefetch},
+};
 use crate::error::ApiResult;
 
 /// A named, ordered collection of posts.
@@ -42,7 +47,11 @@ impl SeriesNode {
     /// The series' published posts, in series order.
     async fn posts(&self, ctx: &Context<'_>) -> ApiResult<Vec<PostNode>> {
         let s = state(ctx)?;
-        let posts = s.series_posts.load_one(self.0.id).await?.unwrap_or_default();
+        let posts = s
+            .series_posts
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
         prefetch(s, &posts, &[ctx.look_ahead()]).await?;
         Ok(posts.into_iter().map(|p| PostNode::new(p, s.now)).collect())
     }

@@ -1,11 +1,17 @@
 //! `series(slug:)` and `allSeries(...)`.
 
-use async_graphql::{Context, Object, connection::{Connection, EmptyFields}};
+use async_graphql::{
+    Context, Object,
+    connection::{Connection, EmptyFields},
+};
 
 use super::SeriesNode;
 use crate::{
     error::ApiResult,
-    graphql::{context::state, pagination::{self, PageArgs}},
+    graphql::{
+        context::state,
+        pagination::{self, PageArgs},
+    },
     service::{self, keyset::Cursor},
 };
 
@@ -30,7 +36,9 @@ pub struct SeriesQuery;
 impl SeriesQuery {
     async fn series(&self, ctx: &Context<'_>, slug: String) -> ApiResult<Option<SeriesNode>> {
         let s = state(ctx)?;
-        Ok(service::series::find_by_slug(&s.db, &slug).await?.map(SeriesNode))
+        Ok(service::series::find_by_slug(&s.db, &slug)
+            .await?
+            .map(SeriesNode))
     }
 
     /// Every series, ordered by title.
@@ -43,13 +51,23 @@ impl SeriesQuery {
         before: Option<String>,
     ) -> ApiResult<Connection<String, SeriesNode, SeriesCount, EmptyFields>> {
         let s = state(ctx)?;
-        let window = PageArgs { first, after, last, before, ..Default::default() }.window(SORT)?;
+        let window = PageArgs {
+            first,
+            after,
+            last,
+            before,
+            ..Default::default()
+        }
+        .window(SORT)?;
         let slice = service::series::list(&s.db, window.clone()).await?;
         Ok(pagination::connection(
             &window,
             slice,
             SORT,
-            |m| Cursor { key: service::series::key_of(m), id: m.id },
+            |m| Cursor {
+                key: service::series::key_of(m),
+                id: m.id,
+            },
             SeriesNode,
             SeriesCount,
         ))

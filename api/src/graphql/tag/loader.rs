@@ -25,7 +25,9 @@ impl Loader<i64> for PostTagsLoader {
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        service::tag::by_posts(&self.db, keys).await.map_err(loader_error)
+        service::tag::by_posts(&self.db, keys)
+            .await
+            .map_err(loader_error)
     }
 }
 

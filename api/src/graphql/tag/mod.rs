@@ -1,12 +1,21 @@
 //! The `Tag` type.
 
 pub mod loader;
+pub mod mutation;
 pub mod query;
 
 use async_graphql::{Context, ID, Object};
 use entity::tag;
 
-use super::{context::state, node, pagination::PageArgs, post::{PostOrder, query::{PostConnection, post_page}}};
+use super::{
+    context::state,
+    node,
+    pagination::PageArgs,
+    post::{
+        PostOrder,
+        query::{PostConnection, post_page},
+    },
+};
 use crate::{error::ApiResult, service};
 
 /// A label on posts.
@@ -32,7 +41,11 @@ impl TagNode {
 
     /// Published posts carrying this tag.
     async fn post_count(&self, ctx: &Context<'_>) -> ApiResult<i64> {
-        Ok(state(ctx)?.tag_counts.load_one(self.0.id).await?.unwrap_or(0))
+        Ok(state(ctx)?
+            .tag_counts
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or(0))
     }
 
     /// Published posts carrying this tag, newest first.
@@ -45,8 +58,17 @@ impl TagNode {
         before: Option<String>,
         order_by: Option<PostOrder>,
     ) -> ApiResult<PostConnection> {
-        let filter = service::post::PostFilter { tags: vec![self.0.slug.clone()], ..Default::default() };
-        let args = PageArgs { first, after, last, before, ..Default::default() };
+        let filter = service::post::PostFilter {
+            tags: vec![self.0.slug.clone()],
+            ..Default::default()
+        };
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+            ..Default::default()
+        };
         post_page(ctx, args, filter, PostOrder::to_service(order_by.as_ref())).await
     }
 }

@@ -1,0 +1,3 @@
+//! What the account subcommands of `quire` do; `main.rs` only dispatches here.
+
+pub mod accounts;

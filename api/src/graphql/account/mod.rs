@@ -1,0 +1,192 @@
+//! Accounts over GraphQL: `login`, tokens, the viewer, and user and API-key admin.
+
+pub mod mutation;
+pub mod query;
+
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{api_key, user};
+
+use super::{
+    context::state,
+    node,
+    pagination::PageArgs,
+    post::{
+        PostOrder,
+        query::{PostConnection, post_page_scoped},
+    },
+};
+use crate::{error::ApiResult, service};
+
+/// What a user or API key may do.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Everything, including users, API keys and settings.
+    Admin,
+    /// All content of everyone.
+    Editor,
+    /// Their own posts; may attach existing tags and series.
+    Author,
+}
+
+impl From<user::Role> for Role {
+    fn from(r: user::Role) -> Self {
+        match r {
+            user::Role::Admin => Self::Admin,
+            user::Role::Editor => Self::Editor,
+            user::Role::Author => Self::Author,
+        }
+    }
+}
+
+impl From<Role> for user::Role {
+    fn from(r: Role) -> Self {
+        match r {
+            Role::Admin => Self::Admin,
+            Role::Editor => Self::Editor,
+            Role::Author => Self::Author,
+        }
+    }
+}
+
+/// An account as its owner and admins see it (the public sees an `Author`).
+pub struct UserNode {
+    pub model: user::Model,
+    /// The role in force for this request (an API key's role for key callers).
+    pub role: user::Role,
+}
+
+impl From<user::Model> for UserNode {
+    fn from(model: user::Model) -> Self {
+        Self {
+            role: model.role,
+            model,
+        }
+    }
+}
+
+#[Object(name = "User")]
+impl UserNode {
+    /// The same ID as the user's `Author` object.
+    async fn id(&self) -> ID {
+        node::encode(node::Kind::Author, self.model.id)
+    }
+
+    async fn slug(&self) -> &str {
+        &self.model.slug
+    }
+
+    async fn email(&self) -> &str {
+        &self.model.email
+    }
+
+    /// Display name.
+    async fn name(&self) -> &str {
+        &self.model.display_name
+    }
+
+    async fn bio(&self) -> Option<&str> {
+        self.model.bio.as_deref()
+    }
+
+    async fn avatar_url(&self) -> Option<&str> {
+        self.model.avatar_url.as_deref()
+    }
+
+    async fn role(&self) -> Role {
+        self.role.into()
+    }
+
+    /// Set when the account is disabled.
+    async fn disabled_at(&self) -> Option<DateTime<Utc>> {
+        self.model.disabled_at
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.model.created_at
+    }
+
+    /// The user's own posts in every status (not the trash), most recently updated first.
+    async fn posts(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        order_by: Option<PostOrder>,
+    ) -> ApiResult<PostConnection> {
+        let s = state(ctx)?;
+        let who = s.require_principal().await?;
+        crate::auth::policy::can_see_user_posts(who, self.model.id)?;
+        let filter = service::post::PostFilter {
+            author_id: Some(self.model.id),
+            ..Default::default()
+        };
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+            ..Default::default()
+        };
+        let order = order_by.as_ref().map_or(
+            service::post::PostOrder {
+                sort: service::post::PostSort::UpdatedAt,
+                descending: true,
+            },
+            |o| PostOrder::to_service(Some(o)),
+        );
+        post_page_scoped(ctx, args, filter, order, service::post::Scope::Everything).await
+    }
+}
+
+/// An admin API key (its secret is shown only once, when created).
+pub struct ApiKeyNode(pub api_key::Model);
+
+#[Object(name = "ApiKey")]
+impl ApiKeyNode {
+    /// The public half: the `kid` a script puts in its token header.
+    async fn key_id(&self) -> &str {
+        &self.0.key_id
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn role(&self) -> Role {
+        self.0.role.into()
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.0.revoked_at
+    }
+}
+
+/// Tokens handed out by `login` and `refreshToken`.
+#[derive(SimpleObject)]
+pub struct AuthPayload {
+    /// A JWT for `Authorization: Bearer …`, valid 15 minutes.
+    pub access_token: String,
+    /// When `accessToken` expires.
+    pub expires_at: DateTime<Utc>,
+    /// Opaque; exchange it with `refreshToken` for new tokens (single use, 30 days).
+    pub refresh_token: String,
+    pub user: UserNode,
+}
+
+impl From<service::account::Tokens> for AuthPayload {
+    fn from(t: service::account::Tokens) -> Self {
+        Self {
+            access_token: t.access_token,
+            expires_at: DateTime::from_timestamp(t.expires_at, 0).unwrap_or_default(),
+            refresh_token: t.refresh_token,
+            user: t.user.into(),
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! The `Revision` type: one stored state of a post's content.
+
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use entity::revision;
+
+use crate::{
+    error::ApiResult,
+    graphql::{author::AuthorNode, context::state, node},
+};
+
+pub struct RevisionNode(pub revision::Model);
+
+#[Object(name = "Revision")]
+impl RevisionNode {
+    /// Pass it to `restoreRevision`.
+    async fn id(&self) -> ID {
+        node::encode(node::Kind::Revision, self.0.id)
+    }
+
+    /// The post version this revision records.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    async fn markdown(&self) -> &str {
+        &self.0.markdown
+    }
+
+    /// Who made the change (for an API key, the admin who created it).
+    async fn editor(&self, ctx: &Context<'_>) -> ApiResult<Option<AuthorNode>> {
+        let Some(id) = self.0.editor_id else {
+            return Ok(None);
+        };
+        Ok(state(ctx)?.authors.load_one(id).await?.map(AuthorNode))
+    }
+
+    /// The API key that made the change, if one did.
+    async fn api_key_id(&self) -> Option<&str> {
+        self.0.editor_key.as_deref()
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}

@@ -1,0 +1,168 @@
+//! The fields an editor sends for a post, checked before anything is written.
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::{
+    error::{AppError, AppResult},
+    slug,
+};
+
+pub const MAX_TITLE_CHARS: usize = 300;
+pub const MAX_MARKDOWN_BYTES: usize = 1024 * 1024;
+pub const MAX_TAGS: usize = 50;
+
+/// Post fields; `None` leaves a field as it is (on create: empty), `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct PostChanges {
+    pub title: Option<String>,
+    pub markdown: Option<String>,
+    pub slug: Option<String>,
+    pub subtitle: Option<Option<String>>,
+    pub excerpt: Option<Option<String>>,
+    /// Tag names, in order; missing ones are created (by editors).
+    pub tags: Option<Vec<String>>,
+    /// Series title or slug; created when missing (by editors).
+    pub series: Option<Option<String>>,
+    pub cover_image: Option<Option<String>>,
+    pub canonical_url: Option<Option<String>>,
+    pub meta_description: Option<Option<String>>,
+    pub published_at: Option<Option<DateTime<FixedOffset>>>,
+    /// Author slug; only editors may set someone else.
+    pub author: Option<String>,
+}
+
+fn check_url(field: &str, url: &Option<String>) -> AppResult<()> {
+    if let Some(u) = url {
+        let ok = u.starts_with("https://") || u.starts_with("http://") || u.starts_with('/');
+        if !ok || u.len() > 2048 || u.chars().any(char::is_whitespace) {
+            return Err(AppError::bad_input(
+                field,
+                "must be an http(s) URL or a path starting with /",
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl PostChanges {
+    /// Checks every limit; trims the title and normalises the slug.
+    pub fn validate(mut self) -> AppResult<Self> {
+        if let Some(t) = &self.title {
+            let t = t.trim();
+            if t.is_empty() {
+                return Err(AppError::bad_input("title", "must not be empty"));
+            }
+            if t.chars().count() > MAX_TITLE_CHARS {
+                return Err(AppError::bad_input(
+                    "title",
+                    format!("must be at most {MAX_TITLE_CHARS} characters"),
+                ));
+            }
+            self.title = Some(t.to_owned());
+        }
+        if let Some(m) = &self.markdown
+            && m.len() > MAX_MARKDOWN_BYTES
+        {
+            return Err(AppError::bad_input("markdown", "must be at most 1 MiB"));
+        }
+        if let Some(tags) = &self.tags {
+            if tags.len() > MAX_TAGS {
+                return Err(AppError::bad_input(
+                    "tags",
+                    format!("at most {MAX_TAGS} tags per post"),
+                ));
+            }
+            if let Some(bad) = tags
+                .iter()
+                .find(|t| slug::slugify(t).is_empty() || t.chars().count() > 100)
+            {
+                return Err(AppError::bad_input(
+                    "tags",
+                    format!("{bad:?} is not a usable tag name"),
+                ));
+            }
+        }
+        if let Some(s) = &self.slug {
+            slug::validate(s).map_err(|m| AppError::bad_input("slug", m))?;
+        }
+        check_url("coverImage", self.cover_image.as_ref().unwrap_or(&None))?;
+        check_url("canonicalUrl", self.canonical_url.as_ref().unwrap_or(&None))?;
+        if let Some(Some(s)) = &self.subtitle
+            && s.chars().count() > MAX_TITLE_CHARS
+        {
+            return Err(AppError::bad_input(
+                "subtitle",
+                format!("must be at most {MAX_TITLE_CHARS} characters"),
+            ));
+        }
+        Ok(self)
+    }
+
+    /// Whether the title or the Markdown is part of the change (a revision is kept).
+    pub fn touches_content(&self) -> bool {
+        self.title.is_some() || self.markdown.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_name_their_field() {
+        let field = |c: PostChanges| match c.validate() {
+            Err(AppError::BadInput { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            field(PostChanges {
+                title: Some("  ".into()),
+                ..Default::default()
+            }),
+            "title"
+        );
+        assert_eq!(
+            field(PostChanges {
+                title: Some("가".repeat(301)),
+                ..Default::default()
+            }),
+            "title"
+        );
+        assert_eq!(
+            field(PostChanges {
+                markdown: Some("a".repeat(MAX_MARKDOWN_BYTES + 1)),
+                ..Default::default()
+            }),
+            "markdown"
+        );
+        assert_eq!(
+            field(PostChanges {
+                tags: Some((0..51).map(|i| format!("t{i}")).collect()),
+                ..Default::default()
+            }),
+            "tags"
+        );
+        assert_eq!(
+            field(PostChanges {
+                slug: Some("Bad Slug".into()),
+                ..Default::default()
+            }),
+            "slug"
+        );
+        assert_eq!(
+            field(PostChanges {
+                canonical_url: Some(Some("javascript:x".into())),
+                ..Default::default()
+            }),
+            "canonicalUrl"
+        );
+        let ok = PostChanges {
+            title: Some(" 제목 ".into()),
+            tags: Some(vec!["러스트".into()]),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(ok.title.as_deref(), Some("제목"));
+    }
+}

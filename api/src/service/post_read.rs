@@ -1,0 +1,47 @@
+//! Reading one post with the caller in mind: the public sees published posts; editors
+//! and a post's author also see its drafts and trash; a preview token opens one draft.
+
+use chrono::{DateTime, Utc};
+use entity::post;
+
+use super::post::{find_by_slug_or_alias, is_public};
+use crate::{
+    auth::{Principal, Secret, policy, token},
+    error::AppResult,
+};
+
+/// How a post is asked for.
+pub enum PostRef<'a> {
+    Id(i64),
+    /// The current slug or a former one.
+    Slug(&'a str),
+}
+
+/// The post, if it exists and the caller may read it (unreadable looks like missing).
+pub async fn find_readable<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    who: Option<&Principal>,
+    now: DateTime<Utc>,
+    by: PostRef<'_>,
+) -> AppResult<Option<post::Model>> {
+    use sea_orm::EntityTrait;
+    let found = match by {
+        PostRef::Id(id) => post::Entity::find_by_id(id).one(db).await?,
+        PostRef::Slug(s) => find_by_slug_or_alias(db, s).await?,
+    };
+    Ok(found.filter(|p| is_public(p, now) || who.is_some_and(|w| policy::can_read_draft(w, p))))
+}
+
+/// The post a preview token opens (any status, not the trash).
+pub async fn find_by_preview<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    secret: &Secret,
+    preview: &str,
+) -> AppResult<Option<post::Model>> {
+    use sea_orm::EntityTrait;
+    let id = token::verify_preview(preview, secret, Utc::now().timestamp())?;
+    Ok(post::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|p| p.deleted_at.is_none()))
+}
