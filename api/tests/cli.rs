@@ -159,3 +159,173 @@ async fn serve_demo_answers_a_query() {
     drop(_server);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+fn run(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    quire()
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn users_and_api_keys_from_the_shell() {
+    let dir = temp_dir();
+    // No admin yet: an API key cannot be created.
+    let o = run(
+        &dir,
+        &["apikey", "create", "--name", "ci", "--role", "editor"],
+    );
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no admin exists"));
+
+    let o = run(
+        &dir,
+        &[
+            "user",
+            "create",
+            "--email",
+            "Admin@Example.com",
+            "--name",
+            "관리자",
+            "--role",
+            "admin",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = stdout(&o);
+    assert!(
+        out.contains("created 관리자 <admin@example.com> as ADMIN"),
+        "{out}"
+    );
+    let password = out
+        .lines()
+        .find_map(|l| l.strip_prefix("password (shown once): "))
+        .unwrap();
+    assert!(password.len() >= 16);
+
+    let mut child = quire()
+        .args([
+            "user",
+            "create",
+            "--email",
+            "writer@example.com",
+            "--name",
+            "작가",
+            "--role",
+            "author",
+            "--password-stdin",
+        ])
+        .arg("--data-dir")
+        .arg(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"my own password\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+    assert!(!stdout(&o).contains("password (shown once)"));
+
+    let o = run(
+        &dir,
+        &[
+            "user",
+            "create",
+            "--email",
+            "writer@example.com",
+            "--name",
+            "중복",
+            "--role",
+            "author",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("already exists"));
+
+    let o = run(
+        &dir,
+        &[
+            "user",
+            "set-role",
+            "--email",
+            "writer@example.com",
+            "--role",
+            "editor",
+        ],
+    );
+    assert_eq!(stdout(&o).trim(), "writer@example.com is now EDITOR");
+    let o = run(&dir, &["user", "disable", "--email", "writer@example.com"]);
+    assert!(o.status.success());
+    let o = run(&dir, &["user", "list"]);
+    let list = stdout(&o);
+    assert!(list.contains("admin@example.com\tADMIN\tactive"), "{list}");
+    assert!(
+        list.contains("writer@example.com\tEDITOR\tdisabled"),
+        "{list}"
+    );
+    // The last admin stays an admin.
+    let o = run(
+        &dir,
+        &[
+            "user",
+            "set-role",
+            "--email",
+            "admin@example.com",
+            "--role",
+            "author",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("last active admin"));
+
+    let o = run(
+        &dir,
+        &["apikey", "create", "--name", "배포", "--role", "editor"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let line = stdout(&o).trim().to_owned();
+    let (kid, secret) = line.split_once(':').unwrap();
+    assert!(!kid.is_empty() && secret.len() >= 40);
+    let o = run(&dir, &["apikey", "list"]);
+    assert!(stdout(&o).contains(&format!("{kid}\tEDITOR\tactive\t배포")));
+    assert!(!stdout(&o).contains(secret), "secrets are never listed");
+    let o = run(&dir, &["apikey", "revoke", "--key-id", kid]);
+    assert!(o.status.success());
+    assert!(stdout(&run(&dir, &["apikey", "list"])).contains(&format!("{kid}\tEDITOR\trevoked")));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_short_jwt_secret_is_refused_at_start() {
+    let dir = temp_dir();
+    let o = quire()
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .arg("--data-dir")
+        .arg(&dir)
+        .env("QUIRE_JWT_SECRET", "too-short")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("QUIRE_JWT_SECRET") && err.contains("at least 32 bytes"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("too-short"),
+        "the secret must never be printed"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

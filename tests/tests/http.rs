@@ -100,7 +100,9 @@ async fn media_types_and_status_codes(app: TestApp) {
     );
 
     // An oversized body is refused before it is parsed.
-    let huge = json!({ "query": "{ __typename }", "variables": { "x": "a".repeat(9 * 1024 * 1024) } }).to_string();
+    let huge =
+        json!({ "query": "{ __typename }", "variables": { "x": "a".repeat(9 * 1024 * 1024) } })
+            .to_string();
     assert_eq!(post("application/json", huge).await.unwrap().status(), 413);
 
     // GraphiQL is served.
