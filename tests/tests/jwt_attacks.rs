@@ -130,7 +130,19 @@ async fn every_forged_token_is_refused(app: TestApp) {
         parts[2]
     );
 
+    let mut typed = Header::new(Algorithm::HS256);
+    typed.typ = Some("JWE".into());
+    let wrong_typ = encode(&typed, &claims(admin.id), &EncodingKey::from_secret(key)).unwrap();
+
+    // A deleted user's still-unexpired token.
+    let (gone, gone_token) = app.actor(Role::Author).await;
+    quire_tests::quire::service::account::delete_user(&app.db, gone.id)
+        .await
+        .unwrap();
+
     let cases: Vec<(&str, String)> = vec![
+        ("typ other than JWT", wrong_typ),
+        ("deleted user", gone_token),
         ("alg none", none),
         ("alg NONE", none_upper),
         (

@@ -252,6 +252,7 @@ fn input(name: &str, f: &Fixture) -> Value {
             json!({ "email": format!("new-{}@example.com", f.key_id.to_lowercase()), "name": "새 사람", "role": "AUTHOR" })
         }
         "updateUser" => json!({ "id": f.victim, "role": "EDITOR" }),
+        "deleteUser" => json!({ "id": f.victim }),
         "createApiKey" => json!({ "name": "새 키", "role": "AUTHOR" }),
         "revokeApiKey" => json!({ "keyId": f.key_id }),
         "updateViewer" => json!({ "bio": "새 소개" }),
@@ -285,7 +286,8 @@ fn expected(name: &str, who: Who) -> Want {
                 Ok
             }
         }
-        "purgePost" | "createUser" | "updateUser" | "createApiKey" | "revokeApiKey" => {
+        "purgePost" | "createUser" | "updateUser" | "deleteUser" | "createApiKey"
+        | "revokeApiKey" => {
             if rank == 3 {
                 Ok
             } else {

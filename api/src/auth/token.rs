@@ -72,6 +72,14 @@ pub fn kind(token: &str) -> AppResult<Kind> {
     if header.alg != Algorithm::HS256 {
         return Err(invalid());
     }
+    // Explicit typing (RFC 8725 §3.11): absent, or a plain JWT.
+    if header
+        .typ
+        .as_deref()
+        .is_some_and(|t| !t.eq_ignore_ascii_case("JWT"))
+    {
+        return Err(invalid());
+    }
     Ok(match header.kid {
         Some(kid) => Kind::ApiKey(kid),
         None => Kind::Access,

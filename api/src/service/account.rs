@@ -192,6 +192,23 @@ async fn ensure_another_admin<C: ConnectionTrait>(db: &C, except: i64) -> AppRes
     Ok(())
 }
 
+/// Deletes an account: it can no longer log in and its tokens stop working at once; its
+/// posts stay, still credited to it. The last active admin cannot be deleted.
+pub async fn delete_user(db: &DatabaseConnection, id: i64) -> AppResult<user::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    let u = find_user(&txn, id).await?;
+    if u.role == user::Role::Admin {
+        ensure_another_admin(&txn, u.id).await?;
+    }
+    let mut a: user::ActiveModel = u.into();
+    a.deleted_at = Set(Some(super::now()));
+    a.updated_at = Set(super::now());
+    let u = a.update(&txn).await?;
+    revoke_all_refresh_tokens(&txn, id).await?;
+    txn.commit().await?;
+    Ok(u)
+}
+
 /// Disables (or re-enables) an account.
 pub async fn set_disabled(
     db: &DatabaseConnection,

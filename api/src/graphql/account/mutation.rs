@@ -91,6 +91,17 @@ pub struct UpdateUserInput {
 }
 
 #[derive(InputObject)]
+pub struct DeleteUserInput {
+    pub id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct DeleteUserPayload {
+    /// The ID the account had.
+    pub deleted_user_id: ID,
+}
+
+#[derive(InputObject)]
 pub struct CreateApiKeyInput {
     pub name: String,
     pub role: Role,
@@ -237,6 +248,25 @@ impl AccountMutation {
         let id = node::decode_as(&input.id, node::Kind::Author, "id")?;
         let u = account::update_user(&s.db, id, input.role.map(Into::into), input.disabled).await?;
         Ok(UpdateUserPayload { user: u.into() })
+    }
+
+    /// Deletes an account; its posts stay. Admins only.
+    async fn delete_user(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteUserInput,
+    ) -> ApiResult<DeleteUserPayload> {
+        let s = state(ctx)?;
+        policy::require_role(
+            s.require_principal().await?,
+            user::Role::Admin,
+            "delete users",
+        )?;
+        let id = node::decode_as(&input.id, node::Kind::Author, "id")?;
+        let u = account::delete_user(&s.db, id).await?;
+        Ok(DeleteUserPayload {
+            deleted_user_id: node::encode(node::Kind::Author, u.id),
+        })
     }
 
     /// Admins only.
