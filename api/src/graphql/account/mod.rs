@@ -72,10 +72,12 @@ impl UserNode {
         node::encode(node::Kind::Author, self.model.id)
     }
 
+    /// URL-safe unique name (Hangul kept).
     async fn slug(&self) -> &str {
         &self.model.slug
     }
 
+    /// Login email; never part of the public `Author` type.
     async fn email(&self) -> &str {
         &self.model.email
     }
@@ -85,14 +87,17 @@ impl UserNode {
         &self.model.display_name
     }
 
+    /// A short self-introduction.
     async fn bio(&self) -> Option<&str> {
         self.model.bio.as_deref()
     }
 
+    /// URL of a profile picture.
     async fn avatar_url(&self) -> Option<&str> {
         self.model.avatar_url.as_deref()
     }
 
+    /// What the account may do now.
     async fn role(&self) -> Role {
         self.role.into()
     }
@@ -102,6 +107,7 @@ impl UserNode {
         self.model.disabled_at
     }
 
+    /// When it was created (UTC).
     async fn created_at(&self) -> DateTime<Utc> {
         self.model.created_at
     }
@@ -110,10 +116,11 @@ impl UserNode {
     async fn posts(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Page forwards: at most this many (default 20, at most 100).")]
         first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page backwards: at most this many (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
         order_by: Option<PostOrder>,
     ) -> ApiResult<PostConnection> {
         let s = state(ctx)?;
@@ -151,14 +158,17 @@ impl ApiKeyNode {
         &self.0.key_id
     }
 
+    /// The name as written.
     async fn name(&self) -> &str {
         &self.0.name
     }
 
+    /// What the account may do now.
     async fn role(&self) -> Role {
         self.0.role.into()
     }
 
+    /// When it was created (UTC).
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }

@@ -25,6 +25,7 @@ impl AuthorNode {
         node::encode(node::Kind::Author, self.0.id)
     }
 
+    /// URL-safe unique name (Hangul kept).
     async fn slug(&self) -> &str {
         &self.0.slug
     }
@@ -34,10 +35,12 @@ impl AuthorNode {
         &self.0.display_name
     }
 
+    /// A short self-introduction.
     async fn bio(&self) -> Option<&str> {
         self.0.bio.as_deref()
     }
 
+    /// URL of a profile picture.
     async fn avatar_url(&self) -> Option<&str> {
         self.0.avatar_url.as_deref()
     }
@@ -46,10 +49,11 @@ impl AuthorNode {
     async fn posts(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Page forwards: at most this many (default 20, at most 100).")]
         first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page backwards: at most this many (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
         order_by: Option<PostOrder>,
     ) -> ApiResult<PostConnection> {
         let filter = service::post::PostFilter {

@@ -102,10 +102,12 @@ impl PostNode {
         &self.model.slug
     }
 
+    /// The title as written.
     async fn title(&self) -> &str {
         &self.model.title
     }
 
+    /// Optional subtitle.
     async fn subtitle(&self) -> Option<&str> {
         self.model.subtitle.as_deref()
     }
@@ -163,10 +165,12 @@ impl PostNode {
             .map(|at| with_offset(at, self.model.published_at_offset))
     }
 
+    /// When it was created (UTC).
     async fn created_at(&self) -> DateTime<Utc> {
         self.model.created_at
     }
 
+    /// When it last changed (UTC).
     async fn updated_at(&self) -> DateTime<Utc> {
         self.model.updated_at
     }
@@ -176,6 +180,7 @@ impl PostNode {
         self.model.deleted_at
     }
 
+    /// Who wrote the post.
     async fn author(&self, ctx: &Context<'_>) -> ApiResult<AuthorNode> {
         state(ctx)?
             .authors
@@ -199,6 +204,7 @@ impl PostNode {
             .collect())
     }
 
+    /// The series the post belongs to, if any.
     async fn series(&self, ctx: &Context<'_>) -> ApiResult<Option<SeriesNode>> {
         let Some(id) = self.model.series_id else {
             return Ok(None);
@@ -215,22 +221,27 @@ impl PostNode {
             .and_then(|i| i32::try_from(i + 1).ok()))
     }
 
+    /// The visible post before this one in its series.
     async fn previous_in_series(&self, ctx: &Context<'_>) -> ApiResult<Option<PostNode>> {
         self.sibling(ctx, -1).await
     }
 
+    /// The visible post after this one in its series.
     async fn next_in_series(&self, ctx: &Context<'_>) -> ApiResult<Option<PostNode>> {
         self.sibling(ctx, 1).await
     }
 
+    /// URL of the cover image.
     async fn cover_image(&self) -> Option<&str> {
         self.model.cover_image.as_deref()
     }
 
+    /// Where the post was first published, for `<link rel="canonical">`.
     async fn canonical_url(&self) -> Option<&str> {
         self.model.canonical_url.as_deref()
     }
 
+    /// Description for search engines and link previews.
     async fn meta_description(&self) -> Option<&str> {
         self.model.meta_description.as_deref()
     }

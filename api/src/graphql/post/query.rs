@@ -108,10 +108,11 @@ impl PostQuery {
     async fn posts(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Page forwards: at most this many (default 20, at most 100).")]
         first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page backwards: at most this many (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
         #[graphql(desc = "1-based page number, for numbered pagination.")] page: Option<i32>,
         #[graphql(desc = "Posts per page with `page` (default 20, at most 100).")]
         page_size: Option<i32>,

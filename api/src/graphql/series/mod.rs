@@ -24,22 +24,27 @@ impl SeriesNode {
         node::encode(node::Kind::Series, self.0.id)
     }
 
+    /// URL-safe unique name (Hangul kept).
     async fn slug(&self) -> &str {
         &self.0.slug
     }
 
+    /// The title as written.
     async fn title(&self) -> &str {
         &self.0.title
     }
 
+    /// Longer description, if any.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
 
+    /// When it was created (UTC).
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
 
+    /// When it last changed (UTC).
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }

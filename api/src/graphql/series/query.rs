@@ -34,6 +34,7 @@ pub struct SeriesQuery;
 
 #[Object]
 impl SeriesQuery {
+    /// A series by slug, with its published posts in order.
     async fn series(&self, ctx: &Context<'_>, slug: String) -> ApiResult<Option<SeriesNode>> {
         let s = state(ctx)?;
         Ok(service::series::find_by_slug(&s.db, &slug)
@@ -45,10 +46,11 @@ impl SeriesQuery {
     async fn all_series(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Page forwards: at most this many (default 20, at most 100).")]
         first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page backwards: at most this many (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
     ) -> ApiResult<Connection<String, SeriesNode, SeriesCount, EmptyFields>> {
         let s = state(ctx)?;
         let window = PageArgs {

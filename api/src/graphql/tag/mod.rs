@@ -27,14 +27,17 @@ impl TagNode {
         node::encode(node::Kind::Tag, self.0.id)
     }
 
+    /// URL-safe unique name (Hangul kept).
     async fn slug(&self) -> &str {
         &self.0.slug
     }
 
+    /// The name as written.
     async fn name(&self) -> &str {
         &self.0.name
     }
 
+    /// Longer description, if any.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
@@ -52,10 +55,11 @@ impl TagNode {
     async fn posts(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Page forwards: at most this many (default 20, at most 100).")]
         first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page backwards: at most this many (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
         order_by: Option<PostOrder>,
     ) -> ApiResult<PostConnection> {
         let filter = service::post::PostFilter {

@@ -20,6 +20,7 @@ pub struct TagQuery;
 
 #[Object]
 impl TagQuery {
+    /// A tag by slug, with or without published posts.
     async fn tag(&self, ctx: &Context<'_>, slug: String) -> ApiResult<Option<TagNode>> {
         let s = state(ctx)?;
         Ok(service::tag::find_by_slug(&s.db, &slug).await?.map(TagNode))
