@@ -5,6 +5,7 @@ pub mod author;
 pub mod import;
 pub mod keyset;
 pub mod post;
+pub mod search;
 pub mod series;
 pub mod tag;
 

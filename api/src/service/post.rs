@@ -82,7 +82,12 @@ impl PostSort {
 }
 
 fn filter_condition(now: DateTime<Utc>, f: &PostFilter) -> Condition {
-    let mut c = publicly_visible(now);
+    publicly_visible(now).add(narrowing(f))
+}
+
+/// What `f` asks for, without any visibility rule (search adds its own scope).
+pub fn narrowing(f: &PostFilter) -> Condition {
+    let mut c = Condition::all();
     if !f.tags.is_empty() {
         c = c.add(
             post::Column::Id.in_subquery(
