@@ -7,6 +7,7 @@ pub mod context;
 pub mod node;
 pub mod pagination;
 pub mod post;
+pub mod search;
 pub mod series;
 pub mod tag;
 
@@ -23,6 +24,7 @@ pub struct QueryRoot(
     series::query::SeriesQuery,
     tag::query::TagQuery,
     author::query::AuthorQuery,
+    search::query::SearchQueryRoot,
 );
 
 pub type QuireSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
