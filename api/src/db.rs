@@ -25,9 +25,17 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(opts).await
 }
 
-/// Applies pending migrations.
+/// Applies pending migrations, then indexes for search any post the index lacks
+/// (posts written before the search migration).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    Migrator::up(db, None).await?;
+    let indexed = crate::service::search::index_missing(db)
+        .await
+        .map_err(|e| DbErr::Custom(format!("indexing posts for search: {e}")))?;
+    if indexed > 0 {
+        tracing::info!(posts = indexed, "indexed posts for search");
+    }
+    Ok(())
 }
 
 /// Checks that the database answers a trivial query.

@@ -13,5 +13,6 @@ pub mod graphql;
 pub mod http;
 pub mod import;
 pub mod render;
+pub mod search;
 pub mod service;
 pub mod slug;

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_content_tables;
 mod m20261123_000002_create_accounts_and_revisions;
+mod m20261123_190000_create_search_index;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_create_content_tables::Migration),
             Box::new(m20261123_000002_create_accounts_and_revisions::Migration),
+            Box::new(m20261123_190000_create_search_index::Migration),
         ]
     }
 }

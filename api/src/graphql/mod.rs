@@ -8,6 +8,7 @@ pub mod context;
 pub mod node;
 pub mod pagination;
 pub mod post;
+pub mod search;
 pub mod series;
 pub mod tag;
 
@@ -25,6 +26,7 @@ pub struct QueryRoot(
     tag::query::TagQuery,
     author::query::AuthorQuery,
     account::query::AccountQuery,
+    search::query::SearchQueryRoot,
 );
 
 /// Writes: every mutation needs a token, takes one `input` and runs in one transaction.

@@ -31,7 +31,8 @@ pub struct PageArgs {
     pub page_size: Option<i32>,
 }
 
-fn size(value: i32, field: &str) -> AppResult<u64> {
+/// Checks a page size argument (0 to [`MAX_PAGE_SIZE`]).
+pub fn size(value: i32, field: &str) -> AppResult<u64> {
     if !(0..=MAX_PAGE_SIZE).contains(&value) {
         return Err(AppError::bad_input(
             field,
@@ -150,6 +151,24 @@ pub fn decode_cursor(raw: &str, sort: &str, field: &str) -> AppResult<Cursor> {
     Ok(Cursor { key, id })
 }
 
+/// A cursor into a ranked list (search), whose order has no stable key to seek from:
+/// `base64url("<list>|@<offset>")`, the 0-based position of the edge in the ranking.
+pub fn encode_offset_cursor(list: &str, offset: u64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{list}|@{offset}"))
+}
+
+/// The position an offset cursor names; refuses cursors of other lists.
+pub fn decode_offset_cursor(raw: &str, list: &str, field: &str) -> AppResult<u64> {
+    let bad = || AppError::bad_input(field, "invalid cursor: not a cursor of this list");
+    let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let offset = text
+        .strip_prefix(list)
+        .and_then(|t| t.strip_prefix("|@"))
+        .ok_or_else(bad)?;
+    offset.parse().map_err(|_| bad())
+}
+
 /// Builds a Relay connection from a slice read through `window`.
 pub fn connection<M, N, F>(
     window: &Window,
@@ -193,6 +212,27 @@ mod tests {
         assert_eq!(
             decode_cursor(&encode_cursor("P", &t), "P", "after").unwrap(),
             t
+        );
+    }
+
+    #[test]
+    fn offset_cursors_round_trip() {
+        let raw = encode_offset_cursor("SEARCH", 41);
+        assert_eq!(decode_offset_cursor(&raw, "SEARCH", "after").unwrap(), 41);
+        assert!(decode_offset_cursor(&raw, "TITLE", "after").is_err());
+        assert!(
+            decode_offset_cursor(
+                &encode_cursor(
+                    "SEARCH",
+                    &Cursor {
+                        key: SortKey::Text("x".into()),
+                        id: 1
+                    }
+                ),
+                "SEARCH",
+                "after"
+            )
+            .is_err()
         );
     }
 

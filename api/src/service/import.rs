@@ -151,6 +151,7 @@ pub async fn import_post(
     let saved = posts::find_by_slug(&txn, &saved.slug)
         .await?
         .ok_or_else(|| AppError::Internal("imported post not found after write".into()))?;
+    super::search::index_post(&txn, &saved).await?;
     txn.commit().await?;
     Ok((outcome, saved))
 }

@@ -11,6 +11,7 @@ pub mod post;
 pub mod post_input;
 pub mod post_read;
 pub mod post_write;
+pub mod search;
 pub mod series;
 pub mod settings;
 pub mod tag;

@@ -100,7 +100,12 @@ impl PostSort {
 }
 
 fn filter_condition(scope: Scope, f: &PostFilter) -> Condition {
-    let mut c = scope.condition();
+    scope.condition().add(narrowing(f))
+}
+
+/// What `f` asks for, without any visibility rule (search adds its own scope).
+pub fn narrowing(f: &PostFilter) -> Condition {
+    let mut c = Condition::all();
     if !f.tags.is_empty() {
         c = c.add(
             post::Column::Id.in_subquery(

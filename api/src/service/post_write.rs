@@ -223,6 +223,7 @@ pub async fn create(
     let saved = a.insert(&txn).await?;
     tag::set_post_tags(&txn, saved.id, &tag_ids).await?;
     record_revision(&txn, &saved, who).await?;
+    super::search::index_post(&txn, &saved).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -295,6 +296,7 @@ pub async fn update(
     if c.touches_content() {
         record_revision(&txn, &saved, who).await?;
     }
+    super::search::index_post(&txn, &saved).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -327,6 +329,7 @@ pub async fn purge(db: &DatabaseConnection, who: &Principal, id: i64) -> AppResu
     policy::require_role(who, entity::user::Role::Admin, "purge posts")?;
     let txn = crate::db::begin_write(db).await?;
     let current = load(&txn, id).await?;
+    super::search::remove_post(&txn, id).await?;
     post::Entity::delete_by_id(id).exec(&txn).await?;
     txn.commit().await?;
     Ok(current)

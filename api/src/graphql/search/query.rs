@@ -1,0 +1,103 @@
+//! The `search` field.
+//!
+//! Cursors are offset cursors ([`pagination::encode_offset_cursor`]): a ranking has no
+//! stable key to seek from (scores change as posts are written), so a cursor names a
+//! position in the ranking. Paging is exact while the matching posts do not change;
+//! after a write, a page boundary may repeat or skip a hit, never fail.
+
+use async_graphql::{
+    Context, Object,
+    connection::{Connection, EmptyFields},
+};
+
+use super::{SearchCount, SearchHitNode};
+use crate::{
+    error::{ApiResult, AppError},
+    graphql::{
+        context::state,
+        pagination::{self, DEFAULT_PAGE_SIZE},
+        post::{PostFilter, PostNode},
+    },
+    search::SearchQuery,
+    service::search::{self, SearchScope},
+};
+
+pub type SearchConnection = Connection<String, SearchHitNode, SearchCount, EmptyFields>;
+
+/// The list name offset cursors of `search` carry.
+const LIST: &str = "SEARCH";
+
+#[derive(Default)]
+pub struct SearchQueryRoot;
+
+#[Object]
+impl SearchQueryRoot {
+    /// Full-text search over published posts, best match first: posts containing more
+    /// of the query's words, then title matches, then BM25 relevance, then newer posts.
+    /// Korean words match inside longer words (`회고` finds `회고록`); Latin text is
+    /// case-insensitive; punctuation and search-syntax characters are plain text.
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to look for; must contain a letter or digit to find anything.")]
+        query: String,
+        #[graphql(desc = "Hits per page (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "A cursor of a previous page's edge; hits after it.")] after: Option<
+            String,
+        >,
+        #[graphql(desc = "Narrows the hits as in `posts`: tags, series, author, dates.")]
+        filter: Option<PostFilter>,
+        #[graphql(
+            default,
+            desc = "Also search drafts, scheduled and archived posts (editors and admins)."
+        )]
+        include_drafts: bool,
+    ) -> ApiResult<SearchConnection> {
+        let s = state(ctx)?;
+        let scope = if include_drafts {
+            let who = s.require_principal().await?;
+            crate::auth::policy::require_role(who, entity::user::Role::Editor, "search drafts")?;
+            SearchScope::Editor
+        } else {
+            SearchScope::Public { now: s.now }
+        };
+        let parsed =
+            SearchQuery::parse(&query).map_err(|e| AppError::bad_input("query", e.to_string()))?;
+        let limit = pagination::size(first.unwrap_or(DEFAULT_PAGE_SIZE), "first")?;
+        let offset = match after.as_deref() {
+            Some(c) => pagination::decode_offset_cursor(c, LIST, "after")?.saturating_add(1),
+            None => 0,
+        };
+        let filter: crate::service::post::PostFilter = filter.unwrap_or_default().into();
+        let page = search::search(&s.db, &parsed, scope, &filter, offset, limit).await?;
+        let posts: Vec<_> = page.hits.iter().map(|h| h.post.clone()).collect();
+        let look = ctx.look_ahead();
+        crate::graphql::post::prefetch::prefetch(
+            s,
+            &posts,
+            &[
+                look.field("nodes").field("post"),
+                look.field("edges").field("node").field("post"),
+            ],
+        )
+        .await?;
+        let mut conn = Connection::with_additional_fields(
+            offset > 0,
+            page.has_more,
+            SearchCount {
+                query: parsed,
+                filter,
+                scope,
+            },
+        );
+        conn.edges
+            .extend(page.hits.into_iter().zip(offset..).map(|(hit, i)| {
+                let post = PostNode::new(hit.post.clone(), s.now);
+                async_graphql::connection::Edge::new(
+                    pagination::encode_offset_cursor(LIST, i),
+                    SearchHitNode { hit, post },
+                )
+            }));
+        Ok(conn)
+    }
+}

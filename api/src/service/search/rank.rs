@@ -1,0 +1,295 @@
+//! The ranked query on each database. Both order by (terms matched, terms matched in
+//! the title, BM25, publication time, id); BM25 is FTS5's `bm25()` on SQLite and the
+//! same arithmetic, in the same order, over stored token counts on PostgreSQL, so both
+//! return the same hits in the same order.
+
+use std::collections::HashMap;
+
+use entity::post;
+use sea_orm::{
+    Condition, ConnectionTrait, DbBackend, FromQueryResult, Order, Value,
+    sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, JoinType, Query, SelectStatement},
+};
+
+use crate::{
+    error::{AppError, AppResult},
+    search::{SearchQuery, query as q},
+};
+
+/// BM25 parameters, as FTS5 fixes them.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+
+/// A ranked row before its snippet is cut.
+pub struct Ranked {
+    pub post: post::Model,
+    pub score: f64,
+    pub matched_terms: u32,
+    pub body_text: String,
+}
+
+/// A custom expression whose `?` placeholders become PostgreSQL's `$1`, `$2`, … (sea-query
+/// reads `?` only on SQLite and MySQL); search SQL uses `?` for nothing else.
+fn pg(sql: &str, values: impl IntoIterator<Item = Value>) -> Expr {
+    let mut n = 0;
+    let numbered: String = sql
+        .split('?')
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 0 {
+                part.to_owned()
+            } else {
+                n += 1;
+                format!("${n}{part}")
+            }
+        })
+        .collect();
+    Expr::cust_with_values(numbered, values)
+}
+
+fn docs() -> Alias {
+    Alias::new("search_documents")
+}
+
+/// `posts` joined with their search documents, narrowed by `scope`.
+fn base(scope: Condition) -> SelectStatement {
+    Query::select()
+        .from(post::Entity)
+        .join(
+            JoinType::InnerJoin,
+            docs(),
+            Expr::col((docs(), Alias::new("post_id"))).equals((post::Entity, post::Column::Id)),
+        )
+        .cond_where(scope)
+        .to_owned()
+}
+
+/// `sum(expr_i)` over terms as `(e1 + e2 + …)`, each term's SQL from `one`.
+fn sum_over_terms(
+    query: &SearchQuery,
+    postgres: bool,
+    one: impl Fn(&[String]) -> (String, Value),
+) -> Expr {
+    let (parts, values): (Vec<String>, Vec<Value>) = query.terms.iter().map(|t| one(t)).unzip();
+    let sql = format!("({})", parts.join(" + "));
+    if postgres {
+        pg(&sql, values)
+    } else {
+        Expr::cust_with_values(sql, values)
+    }
+}
+
+fn sqlite_select(query: &SearchQuery, scope: Condition) -> SelectStatement {
+    let in_fts =
+        "(search_documents.post_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?))";
+    let matches = Query::select()
+        .expr_as(Expr::cust("rowid"), Alias::new("post_id"))
+        .expr_as(Expr::cust("bm25(search_fts)"), Alias::new("bm"))
+        .from(Alias::new("search_fts"))
+        .and_where(Expr::cust_with_values(
+            "search_fts MATCH ?",
+            [q::fts5_any_token(query)],
+        ))
+        .to_owned();
+    let mut s = base(scope);
+    s.join_subquery(
+        JoinType::InnerJoin,
+        matches,
+        Alias::new("m"),
+        Expr::col((Alias::new("m"), Alias::new("post_id")))
+            .equals((post::Entity, post::Column::Id)),
+    )
+    .expr_as(Expr::cust("-1.0 * m.bm"), Alias::new("score"))
+    .expr_as(
+        sum_over_terms(query, false, |t| {
+            (in_fts.to_owned(), q::fts5_term(t, None).into())
+        }),
+        Alias::new("matched_terms"),
+    )
+    .expr_as(
+        sum_over_terms(query, false, |t| {
+            (in_fts.to_owned(), q::fts5_term(t, Some("title")).into())
+        }),
+        Alias::new("title_terms"),
+    )
+    .and_where(Expr::cust_with_values(
+        "search_documents.post_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)",
+        [q::fts5_any_term(query)],
+    ));
+    s
+}
+
+/// Corpus figures FTS5 keeps itself: rows, tokens, and rows holding each token.
+struct Corpus {
+    rows: i64,
+    tokens: i64,
+    df: HashMap<String, i64>,
+}
+
+async fn postgres_corpus<C: ConnectionTrait>(db: &C, query: &SearchQuery) -> AppResult<Corpus> {
+    let distinct: Vec<&str> = query.token_set().into_iter().collect();
+    let mut s = Query::select();
+    s.expr_as(
+        Expr::cust("(SELECT COUNT(*) FROM search_documents)"),
+        Alias::new("n"),
+    )
+    .expr_as(
+        Expr::cust("(SELECT COALESCE(SUM(title_len + body_len), 0) FROM search_documents)::bigint"),
+        Alias::new("total"),
+    );
+    for (i, t) in distinct.iter().enumerate() {
+        s.expr_as(
+            pg(
+                "(SELECT COUNT(*) FROM search_documents WHERE all_tsv @@ CAST(? AS tsquery))",
+                [q::tsquery_token(t).into()],
+            ),
+            Alias::new(format!("df{i}")),
+        );
+    }
+    let row = db
+        .query_one(&s)
+        .await?
+        .ok_or_else(|| AppError::Internal("search corpus statistics returned no row".into()))?;
+    let mut df = HashMap::new();
+    for (i, t) in distinct.iter().enumerate() {
+        df.insert((*t).to_owned(), row.try_get::<i64>("", &format!("df{i}"))?);
+    }
+    Ok(Corpus {
+        rows: row.try_get("", "n")?,
+        tokens: row.try_get("", "total")?,
+        df,
+    })
+}
+
+/// FTS5's idf: `ln((N - n + 0.5) / (n + 0.5))`, at least 1e-6.
+fn idf(rows: i64, hits: i64) -> f64 {
+    let idf = (((rows - hits) as f64 + 0.5) / (hits as f64 + 0.5)).ln();
+    if idf <= 0.0 { 1e-6 } else { idf }
+}
+
+async fn postgres_select<C: ConnectionTrait>(
+    db: &C,
+    query: &SearchQuery,
+    scope: Condition,
+) -> AppResult<SelectStatement> {
+    let corpus = postgres_corpus(db, query).await?;
+    let avgdl = corpus.tokens as f64 / corpus.rows as f64;
+    // FTS5: score += idf * (f * (k1 + 1)) / (f + k1 * (1 - b + b * D / avgdl)), per phrase.
+    let tf = "COALESCE(CAST(search_documents.term_freqs ->> ? AS float8), CAST(0 AS float8))";
+    let dl = "CAST(search_documents.title_len + search_documents.body_len AS float8)";
+    let mut sql = String::from("(CAST(0 AS float8)");
+    let mut values: Vec<Value> = Vec::new();
+    for token in query.phrases() {
+        sql.push_str(&format!(" + CAST(? AS float8) * (({tf} * CAST(? AS float8)) / ({tf} + CAST(? AS float8) * (CAST(? AS float8) + CAST(? AS float8) * {dl} / CAST(? AS float8))))"));
+        let df = corpus.df.get(token).copied().unwrap_or(0);
+        values.extend([
+            idf(corpus.rows, df).into(),
+            token.into(),
+            (K1 + 1.0).into(),
+            token.into(),
+            K1.into(),
+            (1.0 - B).into(),
+            B.into(),
+            avgdl.into(),
+        ]);
+    }
+    sql.push(')');
+    let term = |col: &str, t: &[String]| {
+        (
+            format!(
+                "CAST(CAST(search_documents.{col} @@ CAST(? AS tsquery) AS integer) AS bigint)"
+            ),
+            q::tsquery_term(t).into(),
+        )
+    };
+    let mut s = base(scope);
+    s.expr_as(pg(&sql, values), Alias::new("score"))
+        .expr_as(
+            sum_over_terms(query, true, |t| term("all_tsv", t)),
+            Alias::new("matched_terms"),
+        )
+        .expr_as(
+            sum_over_terms(query, true, |t| term("title_tsv", t)),
+            Alias::new("title_terms"),
+        )
+        .and_where(pg(
+            "search_documents.all_tsv @@ CAST(? AS tsquery)",
+            [q::tsquery_any_term(query).into()],
+        ));
+    Ok(s)
+}
+
+/// Rows `offset..offset + limit` of the ranking.
+pub async fn ranked<C: ConnectionTrait>(
+    db: &C,
+    query: &SearchQuery,
+    scope: Condition,
+    offset: u64,
+    limit: u64,
+) -> AppResult<Vec<Ranked>> {
+    let mut s = match db.get_database_backend() {
+        DbBackend::Sqlite => sqlite_select(query, scope),
+        DbBackend::Postgres => postgres_select(db, query, scope).await?,
+        other => {
+            return Err(AppError::Internal(format!(
+                "search: unsupported database {other:?}"
+            )));
+        }
+    };
+    s.column((post::Entity, Asterisk))
+        .expr_as(
+            Expr::col((docs(), Alias::new("body_text"))),
+            Alias::new("search_body_text"),
+        )
+        .order_by(Alias::new("matched_terms"), Order::Desc)
+        .order_by(Alias::new("title_terms"), Order::Desc)
+        .order_by(Alias::new("score"), Order::Desc)
+        .order_by_expr(
+            Func::coalesce([
+                Expr::col((post::Entity, post::Column::PublishedAt)),
+                Expr::col((post::Entity, post::Column::CreatedAt)),
+            ])
+            .into(),
+            Order::Desc,
+        )
+        .order_by((post::Entity, post::Column::Id), Order::Desc)
+        .limit(limit)
+        .offset(offset);
+    let rows = db.query_all(&s).await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(Ranked {
+                post: post::Model::from_query_result(&row, "")?,
+                score: row.try_get("", "score")?,
+                matched_terms: u32::try_from(row.try_get::<i64>("", "matched_terms")?).unwrap_or(0),
+                body_text: row.try_get("", "search_body_text")?,
+            })
+        })
+        .collect()
+}
+
+/// How many posts in `scope` match any term.
+pub async fn count<C: ConnectionTrait>(
+    db: &C,
+    query: &SearchQuery,
+    scope: Condition,
+) -> AppResult<u64> {
+    let matching = match db.get_database_backend() {
+        DbBackend::Sqlite => Expr::cust_with_values(
+            "search_documents.post_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)",
+            [q::fts5_any_term(query)],
+        ),
+        _ => pg(
+            "search_documents.all_tsv @@ CAST(? AS tsquery)",
+            [q::tsquery_any_term(query).into()],
+        ),
+    };
+    let mut s = base(scope);
+    s.expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+        .and_where(matching);
+    let n: i64 = match db.query_one(&s).await? {
+        Some(row) => row.try_get("", "n")?,
+        None => 0,
+    };
+    Ok(u64::try_from(n).unwrap_or(0))
+}

@@ -1,0 +1,112 @@
+//! The search index follows every write made through the API, in the write's own
+//! transaction: after a mutation returns, search agrees with it.
+
+use quire_tests::{TestApp, both_backends, entity::user::Role};
+use serde_json::{Value, json};
+
+const SEARCH: &str = "query($q: String!, $d: Boolean) { search(query: $q, includeDrafts: $d) { totalCount nodes { post { title } } } }";
+
+async fn titles(app: &TestApp, token: Option<&str>, q: &str, drafts: bool) -> Vec<String> {
+    let vars = json!({ "q": q, "d": drafts });
+    let r = match token {
+        Some(t) => app.graphql_as(t, SEARCH, vars).await,
+        None => app.graphql(SEARCH, vars).await,
+    };
+    r.data()["search"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["post"]["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn search_agrees_after_every_mutation(app: TestApp) {
+    let (_, editor) = app.actor(Role::Editor).await;
+    let (_, admin) = app.actor(Role::Admin).await;
+    let r = app
+        .graphql_as(&editor, "mutation { createPost(input: { title: \"도커 입문기\", markdown: \"컨테이너를 처음 배웠다\" }) { post { id } } }", json!({}))
+        .await;
+    let id = r.data()["createPost"]["post"]["id"].clone();
+    // A draft: editors find it with includeDrafts, the public does not.
+    assert!(titles(&app, None, "도커", false).await.is_empty());
+    assert_eq!(
+        titles(&app, Some(&editor), "도커", true).await,
+        ["도커 입문기"]
+    );
+
+    let act = |name: &str| {
+        format!(
+            "mutation($i: {}Input!) {{ {name}(input: $i) {{ post {{ version }} }} }}",
+            capitalize(name)
+        )
+    };
+    app.graphql_as(&editor, &act("publishPost"), json!({ "i": { "id": id } }))
+        .await
+        .data();
+    assert_eq!(titles(&app, None, "컨테이너", false).await, ["도커 입문기"]);
+
+    // Edit: the old words are gone, the new ones found.
+    let r = app
+        .graphql_as(&editor, "mutation($i: UpdatePostInput!) { updatePost(input: $i) { post { version } } }", json!({ "i": { "id": id, "expectedVersion": 2, "title": "쿠버네티스 입문기", "markdown": "파드를 배웠다" } }))
+        .await;
+    assert_eq!(r.data()["updatePost"]["post"]["version"], 3);
+    assert!(titles(&app, None, "도커", false).await.is_empty());
+    assert!(titles(&app, None, "컨테이너", false).await.is_empty());
+    assert_eq!(
+        titles(&app, None, "쿠버", false).await,
+        ["쿠버네티스 입문기"]
+    );
+    assert_eq!(
+        titles(&app, None, "파드", false).await,
+        ["쿠버네티스 입문기"]
+    );
+
+    // Unpublish and trash hide it from the public at once.
+    app.graphql_as(&editor, &act("unpublishPost"), json!({ "i": { "id": id } }))
+        .await
+        .data();
+    assert!(titles(&app, None, "파드", false).await.is_empty());
+    assert_eq!(
+        titles(&app, Some(&editor), "파드", true).await,
+        ["쿠버네티스 입문기"]
+    );
+    app.graphql_as(&editor, &act("deletePost"), json!({ "i": { "id": id } }))
+        .await
+        .data();
+    assert!(titles(&app, Some(&editor), "파드", true).await.is_empty());
+    app.graphql_as(&editor, &act("restorePost"), json!({ "i": { "id": id } }))
+        .await
+        .data();
+    assert_eq!(
+        titles(&app, Some(&editor), "파드", true).await,
+        ["쿠버네티스 입문기"]
+    );
+
+    // Purge removes it from the index for good.
+    app.graphql_as(
+        &admin,
+        "mutation($i: PurgePostInput!) { purgePost(input: $i) { purgedPostId } }",
+        json!({ "i": { "id": id } }),
+    )
+    .await
+    .data();
+    assert!(titles(&app, Some(&admin), "파드", true).await.is_empty());
+
+    // Only editors and admins may search drafts.
+    let (_, author) = app.actor(Role::Author).await;
+    let r = app
+        .graphql_as(&author, SEARCH, json!({ "q": "파드", "d": true }))
+        .await;
+    assert_eq!(r.error_code(), "FORBIDDEN");
+    let r = app.graphql(SEARCH, json!({ "q": "파드", "d": true })).await;
+    assert_eq!(r.error_code(), "UNAUTHENTICATED");
+    assert_eq!(r.body["data"], Value::Null);
+}
+both_backends!(search_agrees_after_every_mutation);
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
