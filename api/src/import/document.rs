@@ -114,9 +114,7 @@ pub fn parse_document(path: &str, text: &str) -> Result<ParsedPost, ParseError> 
     tags.extend(name_list(fm.get("categories"), true));
     let in_drafts_folder = path.split(['/', '\\']).any(|part| part == "_drafts");
     let description = string_field(&fm, &["description"]);
-    let excerpt = string_field(&fm, &["excerpt", "summary"])
-        .or_else(|| description.clone())
-        .or_else(|| more::summary_before_more(&markdown));
+    let excerpt = excerpt_of(&fm, &markdown);
 
     Ok(ParsedPost {
         source_path: path.to_owned(),
@@ -138,6 +136,12 @@ pub fn parse_document(path: &str, text: &str) -> Result<ParsedPost, ParseError> 
         front_matter: fm,
         transcoded_from: None,
     })
+}
+
+/// The writer's excerpt: `excerpt`, `summary` or `description` from the front matter,
+/// else the text before Hugo's `<!--more-->`.
+pub fn excerpt_of(fm: &Map<String, Value>, markdown: &str) -> Option<String> {
+    string_field(fm, &["excerpt", "summary", "description"]).or_else(|| more::summary_before_more(markdown))
 }
 
 /// The first date key present, unless it is `published: true/false` (a status).

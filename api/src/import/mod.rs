@@ -7,13 +7,13 @@ mod date;
 mod document;
 mod encoding;
 mod error;
-mod fields;
+pub(crate) mod fields;
 mod front_matter;
 mod more;
 mod plain_text;
 mod title;
 
 pub use date::parse_date;
-pub use document::{DateSource, ParsedPost, parse_bytes, parse_document};
+pub use document::{DateSource, ParsedPost, excerpt_of, parse_bytes, parse_document};
 pub use encoding::{CP949, Decoded, EncodingError, decode};
 pub use error::ParseError;

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use entity::post;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, Set, TransactionTrait, TryIntoModel};
+use sea_orm::{ActiveModelTrait, Set, TransactionSession, TransactionTrait, TryIntoModel};
 
 use super::{author, post as posts, series, tag};
 use crate::{error::{AppError, AppResult}, import::ParsedPost, slug};
@@ -31,9 +31,15 @@ pub enum Outcome {
     Unchanged,
 }
 
-/// Imports one document; returns what happened and the post as stored.
-pub async fn import_post(
-    db: &DatabaseConnection,
+/// Imports one document in its own transaction (a savepoint when `db` is itself a
+/// transaction, which is how a dry run rolls everything back); returns what happened and
+/// the post as stored.
+///
+/// The post it updates is the one imported from the same `source_path`, else the one
+/// with the wanted slug when that post is the same file (it has no source path, or one
+/// with the same file name) or the document names its slug explicitly (as exports do).
+pub async fn import_post<C: TransactionTrait>(
+    db: &C,
     doc: &ParsedPost,
     opts: &ImportOptions,
 ) -> AppResult<(Outcome, post::Model)> {
@@ -58,7 +64,9 @@ pub async fn import_post(
     };
     let existing = match posts::find_by_source_path(&txn, &doc.source_path).await? {
         Some(p) => Some(p),
-        None => posts::find_by_slug(&txn, &wanted_slug).await?,
+        None => posts::find_by_slug(&txn, &wanted_slug)
+            .await?
+            .filter(|p| doc.slug.is_some() || same_file(p.source_path.as_deref(), &doc.source_path)),
     };
     let existing_id = existing.as_ref().map(|p| p.id);
     let new_slug = match &existing {
@@ -146,4 +154,11 @@ pub async fn import_post(
         .ok_or_else(|| AppError::Internal("imported post not found after write".into()))?;
     txn.commit().await?;
     Ok((outcome, saved))
+}
+
+/// True when a post imported from `stored` may be the file now at `path`: it has no
+/// source path, or one with the same file name (the folder was moved or named otherwise).
+fn same_file(stored: Option<&str>, path: &str) -> bool {
+    let name = |p: &str| p.rsplit(['/', '\\']).next().unwrap_or(p).to_owned();
+    stored.is_none_or(|s| name(s) == name(path))
 }

@@ -2,6 +2,7 @@
 //! here knows GraphQL or HTTP; everything returns [`crate::error::AppResult`].
 
 pub mod author;
+pub mod export;
 pub mod import;
 pub mod keyset;
 pub mod post;

@@ -1,0 +1,8 @@
+//! The work behind `quire import` and `quire export`: finding files, reading them, a
+//! progress bar and the summary a person reads. Rules and SQL stay in `service`; parsing
+//! stays in `import`.
+
+pub mod discover;
+pub mod export;
+pub mod import;
+pub mod summary;
