@@ -6,7 +6,7 @@
 
 use std::{io::IsTerminal, path::PathBuf};
 
-use chrono::{DateTime, Local};
+use chrono::{DateTime, FixedOffset, Local};
 use entity::user::{self, Role};
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
@@ -17,10 +17,11 @@ use super::{
 };
 use crate::{
     error::{AppError, AppResult},
-    import::{DateSource, parse_bytes},
+    import::{DateSource, ParsedPost, parse_bytes},
+    render::{Rendered, render},
     service::{
         author,
-        import::{ImportOptions, ImportStatus, import_post},
+        import::{ImportOptions, ImportStatus, import_rendered},
     },
 };
 
@@ -79,50 +80,71 @@ async fn run_on<C: ConnectionTrait + TransactionTrait>(db: &C, req: &ImportReque
         status: req.status,
         fallback_date: Local::now().fixed_offset(),
     };
-    for path in &found.files {
-        let shown = source_path(path);
+    // Reading, parsing and rendering run on a blocking thread a few files ahead, while
+    // this task writes: on two cores the two halves overlap.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<(String, Result<Prepared, Failure>)>(PIPELINE_DEPTH);
+    let files = found.files.clone();
+    let reader = tokio::task::spawn_blocking(move || {
+        for path in files {
+            let shown = source_path(&path);
+            let prepared = prepare(&path, &shown);
+            if tx.blocking_send((shown, prepared)).is_err() {
+                break;
+            }
+        }
+    });
+    while let Some((shown, prepared)) = rx.recv().await {
         progress.set_message(shown.clone());
-        let result = import_file(db, path, &shown, &mut opts).await;
+        let result = match prepared {
+            Ok(p) => write(db, p, &mut opts).await,
+            Err((line, reason)) => FileResult::Failed { line, reason },
+        };
         report.files.push((shown, result));
         progress.inc(1);
     }
+    reader
+        .await
+        .map_err(|e| AppError::Internal(format!("the file reader stopped: {e}")))?;
     progress.finish_and_clear();
     Ok(report)
 }
 
-async fn import_file<C: TransactionTrait>(
-    db: &C,
-    path: &std::path::Path,
-    shown: &str,
-    opts: &mut ImportOptions,
-) -> FileResult {
-    let failed = |line, reason: String| FileResult::Failed { line, reason };
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => return failed(None, format!("cannot read the file: {e}")),
-    };
+/// How many files are read ahead of the one being written.
+const PIPELINE_DEPTH: usize = 64;
+
+/// A file read, parsed and rendered, ready to be written.
+struct Prepared {
+    doc: ParsedPost,
+    rendered: Rendered,
+    mtime: Option<DateTime<FixedOffset>>,
+}
+
+/// Why a file failed, with its line when known.
+type Failure = (Option<usize>, String);
+
+fn prepare(path: &std::path::Path, shown: &str) -> Result<Prepared, Failure> {
+    let meta = std::fs::metadata(path).map_err(|e| (None, format!("cannot read the file: {e}")))?;
     if meta.len() > MAX_FILE_BYTES {
-        return failed(None, format!("the file is {} MB; posts larger than 16 MB are refused", meta.len() / 1_000_000));
+        return Err((None, format!("the file is {} MB; posts larger than 16 MB are refused", meta.len() / 1_000_000)));
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => return failed(None, format!("cannot read the file: {e}")),
-    };
-    let doc = match parse_bytes(shown, &bytes) {
-        Ok(d) => d,
-        Err(e) => return failed(e.line, e.message),
-    };
+    let bytes = std::fs::read(path).map_err(|e| (None, format!("cannot read the file: {e}")))?;
+    let doc = parse_bytes(shown, &bytes).map_err(|e| (e.line, e.message))?;
+    let rendered = render(&doc.markdown);
     let mtime = meta.modified().ok().map(|t| DateTime::<Local>::from(t).fixed_offset());
-    opts.fallback_date = mtime.unwrap_or_else(|| Local::now().fixed_offset());
-    match import_post(db, &doc, opts).await {
+    Ok(Prepared { doc, rendered, mtime })
+}
+
+async fn write<C: TransactionTrait>(db: &C, p: Prepared, opts: &mut ImportOptions) -> FileResult {
+    opts.fallback_date = p.mtime.unwrap_or_else(|| Local::now().fixed_offset());
+    match import_rendered(db, &p.doc, &p.rendered, opts).await {
         Ok((outcome, post)) => FileResult::Done {
             outcome,
             slug: post.slug,
-            dated_by_mtime: (doc.date_source == DateSource::Missing).then_some(opts.fallback_date),
-            transcoded_from: doc.transcoded_from,
+            dated_by_mtime: (p.doc.date_source == DateSource::Missing).then_some(opts.fallback_date),
+            transcoded_from: p.doc.transcoded_from,
         },
-        Err(AppError::BadInput { field, message }) => failed(None, format!("{field}: {message}")),
-        Err(e) => failed(None, e.to_string()),
+        Err(AppError::BadInput { field, message }) => FileResult::Failed { line: None, reason: format!("{field}: {message}") },
+        Err(e) => FileResult::Failed { line: None, reason: e.to_string() },
     }
 }
 

@@ -6,7 +6,12 @@ use entity::post;
 use sea_orm::{ActiveModelTrait, Set, TransactionSession, TransactionTrait, TryIntoModel};
 
 use super::{author, post as posts, series, tag};
-use crate::{error::{AppError, AppResult}, import::ParsedPost, slug};
+use crate::{
+    error::{AppError, AppResult},
+    import::ParsedPost,
+    render::{Rendered, render},
+    slug,
+};
 
 /// What status imported posts get unless their front matter says draft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +48,17 @@ pub async fn import_post<C: TransactionTrait>(
     doc: &ParsedPost,
     opts: &ImportOptions,
 ) -> AppResult<(Outcome, post::Model)> {
+    import_rendered(db, doc, &render(&doc.markdown), opts).await
+}
+
+/// [`import_post`] with the Markdown already rendered (`render(&doc.markdown)`), so a
+/// bulk import can render on other threads while this one writes.
+pub async fn import_rendered<C: TransactionTrait>(
+    db: &C,
+    doc: &ParsedPost,
+    rendered: &Rendered,
+    opts: &ImportOptions,
+) -> AppResult<(Outcome, post::Model)> {
     let txn = db.begin().await?;
 
     let author_id = match &doc.author {
@@ -62,15 +78,18 @@ pub async fn import_post<C: TransactionTrait>(
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "post".to_owned()),
     };
-    let existing = match posts::find_by_source_path(&txn, &doc.source_path).await? {
-        Some(p) => Some(p),
-        None => posts::find_by_slug(&txn, &wanted_slug)
-            .await?
-            .filter(|p| doc.slug.is_some() || same_file(p.source_path.as_deref(), &doc.source_path)),
-    };
+    // One query finds both the post of this file and the post holding the wanted slug.
+    let candidates = posts::find_by_source_path_or_slug(&txn, &doc.source_path, &wanted_slug).await?;
+    let holder = candidates.iter().find(|p| p.slug == wanted_slug);
+    let existing = candidates
+        .iter()
+        .find(|p| p.source_path.as_deref() == Some(doc.source_path.as_str()))
+        .or_else(|| holder.filter(|p| doc.slug.is_some() || same_file(p.source_path.as_deref(), &doc.source_path)))
+        .cloned();
     let existing_id = existing.as_ref().map(|p| p.id);
     let new_slug = match &existing {
         Some(p) if doc.slug.is_none() && p.slug.starts_with(&wanted_slug) => p.slug.clone(),
+        _ if holder.is_none_or(|h| Some(h.id) == existing_id) => wanted_slug.clone(),
         _ => posts::unique_slug(&txn, &wanted_slug, existing_id).await?,
     };
 
@@ -85,10 +104,7 @@ pub async fn import_post<C: TransactionTrait>(
         post::Status::Published
     };
 
-    let mut tag_ids = Vec::with_capacity(doc.tags.len());
-    for name in &doc.tags {
-        tag_ids.push(tag::find_or_create(&txn, name).await?.id);
-    }
+    let tag_ids = tag::find_or_create_many(&txn, &doc.tags).await?;
     let series_id = match &doc.series {
         Some(title) => Some(series::find_or_create(&txn, title).await?.id),
         None => None,
@@ -107,7 +123,7 @@ pub async fn import_post<C: TransactionTrait>(
     active.slug = Set(new_slug);
     active.title = Set(doc.title.clone());
     active.subtitle = Set(doc.subtitle.clone());
-    posts::set_content(&mut active, &doc.markdown, doc.excerpt.as_deref());
+    posts::set_rendered(&mut active, &doc.markdown, rendered, doc.excerpt.as_deref());
     active.status = Set(status);
     active.published_at = Set(Some(published_utc));
     active.published_at_offset = Set(Some(published.offset().local_minus_utc()));
@@ -145,13 +161,23 @@ pub async fn import_post<C: TransactionTrait>(
             (Outcome::Imported, active.insert(&txn).await?)
         }
     };
-    tag::set_post_tags(&txn, saved.id, &tag_ids).await?;
-    for sid in [old_series, series_id].into_iter().flatten() {
-        series::renumber_by_date(&txn, sid).await?;
+    if outcome == Outcome::Imported {
+        tag::insert_post_tags(&txn, saved.id, &tag_ids).await?;
+    } else if !tags_same {
+        tag::set_post_tags(&txn, saved.id, &tag_ids).await?;
     }
-    let saved = posts::find_by_slug(&txn, &saved.slug)
-        .await?
-        .ok_or_else(|| AppError::Internal("imported post not found after write".into()))?;
+    let series_touched: Vec<i64> = [old_series, series_id].into_iter().flatten().collect();
+    for sid in &series_touched {
+        series::renumber_by_date(&txn, *sid).await?;
+    }
+    // Renumbering may have moved this post's position; read it back only then.
+    let saved = if series_touched.is_empty() {
+        saved
+    } else {
+        posts::find_by_slug(&txn, &saved.slug)
+            .await?
+            .ok_or_else(|| AppError::Internal("imported post not found after write".into()))?
+    };
     txn.commit().await?;
     Ok((outcome, saved))
 }
