@@ -21,7 +21,8 @@ use crate::{
     render::{Rendered, render},
     service::{
         author,
-        import::{ImportOptions, ImportStatus, import_rendered},
+        import::{ImportOptions, ImportStatus, import_cached},
+        import_cache::ImportCache,
     },
 };
 
@@ -80,6 +81,7 @@ async fn run_on<C: ConnectionTrait + TransactionTrait>(db: &C, req: &ImportReque
         status: req.status,
         fallback_date: Local::now().fixed_offset(),
     };
+    let mut cache = ImportCache::load(db).await?;
     // Reading, parsing and rendering run on a blocking thread a few files ahead, while
     // this task writes: on two cores the two halves overlap.
     let (tx, mut rx) = tokio::sync::mpsc::channel::<(String, Result<Prepared, Failure>)>(PIPELINE_DEPTH);
@@ -96,7 +98,7 @@ async fn run_on<C: ConnectionTrait + TransactionTrait>(db: &C, req: &ImportReque
     while let Some((shown, prepared)) = rx.recv().await {
         progress.set_message(shown.clone());
         let result = match prepared {
-            Ok(p) => write(db, p, &mut opts).await,
+            Ok(p) => write(db, p, &mut opts, &mut cache).await,
             Err((line, reason)) => FileResult::Failed { line, reason },
         };
         report.files.push((shown, result));
@@ -134,9 +136,14 @@ fn prepare(path: &std::path::Path, shown: &str) -> Result<Prepared, Failure> {
     Ok(Prepared { doc, rendered, mtime })
 }
 
-async fn write<C: TransactionTrait>(db: &C, p: Prepared, opts: &mut ImportOptions) -> FileResult {
+async fn write<C: TransactionTrait>(
+    db: &C,
+    p: Prepared,
+    opts: &mut ImportOptions,
+    cache: &mut ImportCache,
+) -> FileResult {
     opts.fallback_date = p.mtime.unwrap_or_else(|| Local::now().fixed_offset());
-    match import_rendered(db, &p.doc, &p.rendered, opts).await {
+    match import_cached(db, &p.doc, &p.rendered, opts, cache).await {
         Ok((outcome, post)) => FileResult::Done {
             outcome,
             slug: post.slug,

@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use entity::post;
-use sea_orm::{ActiveModelTrait, Set, TransactionSession, TransactionTrait, TryIntoModel};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, TransactionSession, TransactionTrait, TryIntoModel};
 
-use super::{author, post as posts, series, tag};
+use super::{author, import_cache::ImportCache, post as posts, series, tag};
 use crate::{
     error::{AppError, AppResult},
     import::ParsedPost,
@@ -59,7 +59,38 @@ pub async fn import_rendered<C: TransactionTrait>(
     rendered: &Rendered,
     opts: &ImportOptions,
 ) -> AppResult<(Outcome, post::Model)> {
+    import_with(db, doc, rendered, opts, None).await
+}
+
+/// [`import_rendered`] for bulk imports: `cache` spares most lookups (see
+/// [`ImportCache`]). A failure is retried once without it, and the cache is cleared.
+pub async fn import_cached<C: TransactionTrait>(
+    db: &C,
+    doc: &ParsedPost,
+    rendered: &Rendered,
+    opts: &ImportOptions,
+    cache: &mut ImportCache,
+) -> AppResult<(Outcome, post::Model)> {
+    match import_with(db, doc, rendered, opts, Some(cache)).await {
+        Ok(done) => Ok(done),
+        Err(_) => {
+            cache.clear();
+            import_with(db, doc, rendered, opts, None).await
+        }
+    }
+}
+
+async fn import_with<C: TransactionTrait>(
+    db: &C,
+    doc: &ParsedPost,
+    rendered: &Rendered,
+    opts: &ImportOptions,
+    mut cache: Option<&mut ImportCache>,
+) -> AppResult<(Outcome, post::Model)> {
     let txn = db.begin().await?;
+    if cache.as_ref().is_some_and(|c| c.async_commit) {
+        txn.execute_unprepared("SET LOCAL synchronous_commit TO OFF").await?;
+    }
 
     let author_id = match &doc.author {
         Some(name) => author::find_by_name(&txn, name)
@@ -79,7 +110,11 @@ pub async fn import_rendered<C: TransactionTrait>(
             .unwrap_or_else(|| "post".to_owned()),
     };
     // One query finds both the post of this file and the post holding the wanted slug.
-    let candidates = posts::find_by_source_path_or_slug(&txn, &doc.source_path, &wanted_slug).await?;
+    let candidates = if cache.as_ref().is_some_and(|c| !c.may_exist(&doc.source_path, &wanted_slug)) {
+        Vec::new()
+    } else {
+        posts::find_by_source_path_or_slug(&txn, &doc.source_path, &wanted_slug).await?
+    };
     let holder = candidates.iter().find(|p| p.slug == wanted_slug);
     let existing = candidates
         .iter()
@@ -104,7 +139,11 @@ pub async fn import_rendered<C: TransactionTrait>(
         post::Status::Published
     };
 
-    let tag_ids = tag::find_or_create_many(&txn, &doc.tags).await?;
+    let tag_slugs: Vec<String> = doc.tags.iter().map(|t| slug::slugify(t)).collect();
+    let tag_ids = match cache.as_ref().and_then(|c| c.tag_ids(&tag_slugs)) {
+        Some(ids) => ids,
+        None => tag::find_or_create_many(&txn, &doc.tags).await?,
+    };
     let series_id = match &doc.series {
         Some(title) => Some(series::find_or_create(&txn, title).await?.id),
         None => None,
@@ -145,6 +184,9 @@ pub async fn import_rendered<C: TransactionTrait>(
         && active.clone().try_into_model().is_ok_and(|m| m == *p)
     {
         txn.commit().await?;
+        if let Some(c) = cache.as_mut() {
+            c.remember(p, tag_slugs.into_iter().zip(tag_ids));
+        }
         return Ok((Outcome::Unchanged, p.clone()));
     }
 
@@ -179,6 +221,9 @@ pub async fn import_rendered<C: TransactionTrait>(
             .ok_or_else(|| AppError::Internal("imported post not found after write".into()))?
     };
     txn.commit().await?;
+    if let Some(c) = cache.as_mut() {
+        c.remember(&saved, tag_slugs.into_iter().zip(tag_ids));
+    }
     Ok((outcome, saved))
 }
 

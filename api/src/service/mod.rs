@@ -4,6 +4,7 @@
 pub mod author;
 pub mod export;
 pub mod import;
+pub mod import_cache;
 pub mod keyset;
 pub mod post;
 pub mod series;
