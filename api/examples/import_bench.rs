@@ -10,7 +10,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::{path::Path, time::Instant};
+use std::{
+    collections::BTreeMap,
+    path::Path,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
 use entity::user::Role;
 use quire::{
@@ -90,6 +95,29 @@ fn generate(dir: &Path, n: usize) {
     }
 }
 
+/// Time spent in the database per kind of statement (first words of the SQL).
+type StatementTimes = Arc<Mutex<BTreeMap<String, (usize, Duration)>>>;
+
+fn count_statements(conn: &mut DatabaseConnection) -> StatementTimes {
+    let times = StatementTimes::default();
+    let sink = times.clone();
+    conn.set_metric_callback(move |info| {
+        let sql = info.statement.sql.as_str();
+        let key: String = sql.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+        let mut t = sink.lock().unwrap();
+        let e = t.entry(key).or_default();
+        e.0 += 1;
+        e.1 += info.elapsed;
+    });
+    times
+}
+
+fn print_statements(times: &StatementTimes, n: usize) {
+    for (k, (count, spent)) in times.lock().unwrap().iter() {
+        println!("    {:>6.2} per post, {:>7.1} us each: {k}", *count as f64 / n as f64, spent.as_secs_f64() * 1e6 / *count as f64);
+    }
+}
+
 async fn bench(name: &str, conn: &DatabaseConnection, dir: &Path, n: usize) {
     db::migrate(conn).await.unwrap();
     author::ensure(
@@ -137,8 +165,12 @@ async fn main() {
     println!("read + parse + render only (one thread, no database): {:>6.0} posts/s", n as f64 / prep.as_secs_f64());
 
     let sqlite_path = std::env::temp_dir().join(format!("quire-bench-{id}.db"));
-    let sqlite = db::connect(&format!("sqlite://{}?mode=rwc", sqlite_path.display())).await.unwrap();
+    let mut sqlite = db::connect(&format!("sqlite://{}?mode=rwc", sqlite_path.display())).await.unwrap();
+    let times = count_statements(&mut sqlite);
     bench("SQLite", &sqlite, &dir, n).await;
+    if std::env::var_os("QUIRE_BENCH_STATEMENTS").is_some() {
+        print_statements(&times, 2 * n);
+    }
     sqlite.close().await.unwrap();
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", sqlite_path.display()));
