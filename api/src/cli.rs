@@ -2,7 +2,7 @@
 //! variables). `--data-dir` and `--database-url` are global, so they are accepted before
 //! or after any subcommand.
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, path::PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
@@ -37,6 +37,10 @@ pub enum Command {
     /// Manage admin API keys.
     #[command(subcommand)]
     Apikey(ApiKeyCommand),
+    /// Import Markdown and text files (Jekyll, Hugo, plain) as posts.
+    Import(ImportArgs),
+    /// Write every post, drafts included, as Jekyll Markdown under DIR/_posts.
+    Export(ExportArgs),
 }
 
 /// A role on the command line.
@@ -112,6 +116,37 @@ pub enum ApiKeyCommand {
         #[arg(long)]
         key_id: String,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files and folders to import (folders recursively: .md, .markdown, .txt).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Report what would happen without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Author (slug) of posts whose front matter names no known author; created when
+    /// missing. Default: the oldest admin, else the oldest user.
+    #[arg(long, value_name = "SLUG")]
+    pub author: Option<String>,
+    /// Status of imported posts; front matter `draft: true` always makes a draft.
+    #[arg(long, value_enum, default_value_t = StatusArg::Published)]
+    pub status: StatusArg,
+}
+
+/// The status given to imported posts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatusArg {
+    Draft,
+    Published,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Folder to write `_posts/YYYY-MM-DD-slug.md` files into (created when missing).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]

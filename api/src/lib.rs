@@ -4,11 +4,12 @@
 pub mod app;
 pub mod auth;
 pub mod cli;
-pub mod cmd;
+pub mod commands;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod graphql;
 pub mod http;
 pub mod import;

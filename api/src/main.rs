@@ -1,16 +1,25 @@
 //! The `quire` binary: parses the command line and runs one subcommand.
+//!
+//! Exit codes: 0 success; 1 when `quire import` could not import some file (each is
+//! named in the summary); 2 when a command could not run at all (bad arguments, no
+//! database, no author for an import).
+
+use std::process::ExitCode;
 
 use clap::Parser;
+use migration::{Migrator, MigratorTrait};
 use quire::{
     app::Application,
-    cli::{Cli, Command},
+    cli::{Cli, Command, ImportArgs, StatusArg},
+    commands,
     config::Config,
     db, graphql,
+    service::import::ImportStatus,
 };
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
@@ -18,6 +27,16 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("Error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Schema => {
             print!("{}", graphql::sdl());
@@ -25,12 +44,12 @@ async fn main() -> anyhow::Result<()> {
         Command::User(cmd) => {
             let db = db::connect(&cli.db.url()).await?;
             db::migrate(&db).await?;
-            quire::cmd::accounts::user(&db, cmd).await?;
+            commands::accounts::user(&db, cmd).await?;
         }
         Command::Apikey(cmd) => {
             let db = db::connect(&cli.db.url()).await?;
             db::migrate(&db).await?;
-            quire::cmd::accounts::apikey(&db, cli.secret.secret(), cmd).await?;
+            commands::accounts::apikey(&db, cli.secret.secret(), cmd).await?;
         }
         Command::Migrate => {
             let db = db::connect(&cli.db.url()).await?;
@@ -49,6 +68,48 @@ async fn main() -> anyhow::Result<()> {
                 .run_until_stopped()
                 .await?;
         }
+        Command::Import(args) => return import(&cli.db.url(), args).await,
+        Command::Export(args) => {
+            let db = db::connect(&cli.db.url()).await?;
+            db::migrate(&db).await?;
+            let report = commands::export::run(&db, &args.dir).await?;
+            print!("{}", report.render());
+        }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn import(url: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let mut db = db::connect(url).await?;
+    let mut note = None;
+    if args.dry_run {
+        // A dry run writes nothing, not even migrations: a database that is not migrated
+        // yet is empty, so the run is simulated on an empty in-memory one.
+        if !Migrator::get_pending_migrations(&db).await?.is_empty() {
+            db = db::connect("sqlite::memory:").await?;
+            db::migrate(&db).await?;
+            note = Some(
+                "The database is not migrated yet; simulated on an empty database.".to_owned(),
+            );
+        }
+    } else {
+        db::migrate(&db).await?;
+    }
+    let request = commands::import::ImportRequest {
+        paths: args.paths,
+        dry_run: args.dry_run,
+        author: args.author,
+        status: match args.status {
+            StatusArg::Draft => ImportStatus::Draft,
+            StatusArg::Published => ImportStatus::Published,
+        },
+    };
+    let mut report = commands::import::run(&db, &request).await?;
+    report.notes.extend(note);
+    print!("{}", report.render());
+    Ok(if report.failed() > 0 || report.files.is_empty() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

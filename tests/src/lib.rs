@@ -8,6 +8,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod fixtures;
+
 use std::sync::{
     Arc,
     atomic::{AtomicUsize, Ordering},

@@ -4,7 +4,11 @@ use chrono::{DateTime, FixedOffset};
 use serde_json::{Map, Value};
 
 use super::date::{date_from_file_name, parse_date};
-use super::front_matter::{self, FrontMatterError};
+use super::error::ParseError;
+use super::fields::{
+    cover_image, dedupe, is_draft, name_list, series, slug_from_permalink, string_field,
+};
+use super::{front_matter, more, plain_text, title};
 
 /// Where a post's date came from, so a summary can say when it was guessed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,83 +39,25 @@ pub struct ParsedPost {
     pub draft: bool,
     /// The whole front matter as written, so nothing is lost.
     pub front_matter: Map<String, Value>,
+    /// The encoding the file was transcoded from (`CP949/EUC-KR`), when it was not UTF-8.
+    pub transcoded_from: Option<&'static str>,
 }
 
-fn string_field(fm: &Map<String, Value>, keys: &[&str]) -> Option<String> {
-    keys.iter().find_map(|k| match fm.get(*k) {
-        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    })
-}
+/// Date keys, in the order they are looked at.
+const DATE_KEYS: [&str; 3] = ["date", "publishDate", "published"];
 
-/// `[a, b]`, `"a b"` or `"a, b"` → names, in order, without duplicates.
-fn name_list(value: Option<&Value>, split_slash: bool) -> Vec<String> {
-    let raw: Vec<String> = match value {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(|v| match v {
-                Value::String(s) => Some(s.clone()),
-                Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            })
-            .collect(),
-        Some(Value::String(s)) if s.contains(',') => s.split(',').map(str::to_owned).collect(),
-        Some(Value::String(s)) => s.split_whitespace().map(str::to_owned).collect(),
-        _ => Vec::new(),
-    };
-    raw.iter()
-        .flat_map(|s| {
-            if split_slash {
-                s.split('/').map(str::to_owned).collect::<Vec<_>>()
-            } else {
-                vec![s.clone()]
-            }
-        })
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
-fn dedupe(names: Vec<String>) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
-    names
-        .into_iter()
-        .filter(|n| seen.insert(crate::slug::slugify(n)))
-        .collect()
-}
-
-/// The slug part of a permalink such as `/2021/07/04/my-post/` or `/posts/my-post.html`.
-fn slug_from_permalink(permalink: &str) -> Option<String> {
-    let last = permalink.trim_end_matches('/').rsplit('/').next()?;
-    let last = last.strip_suffix(".html").unwrap_or(last);
-    (!last.is_empty() && !last.contains(':')).then(|| last.to_owned())
-}
-
-/// Takes the first `# ` heading out of the body and returns its text.
-fn take_first_h1(body: &str) -> Option<(String, String)> {
-    let mut in_fence = false;
-    let mut offset = 0;
-    for line in body.split_inclusive('\n') {
-        let t = line.trim();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            in_fence = !in_fence;
-        }
-        if !in_fence && let Some(title) = t.strip_prefix("# ") {
-            let title = title.trim().trim_end_matches('#').trim().to_owned();
-            if !title.is_empty() {
-                let rest = format!("{}{}", &body[..offset], &body[offset + line.len()..]);
-                return Some((title, rest.trim_start_matches('\n').to_owned()));
-            }
-        }
-        offset += line.len();
-    }
-    None
+/// Decodes a file's bytes (see [`super::decode`]) and parses it; the post records the
+/// encoding it was transcoded from, if any.
+pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<ParsedPost, ParseError> {
+    let decoded = super::encoding::decode(bytes)?;
+    let mut post = parse_document(path, &decoded.text)?;
+    post.transcoded_from = decoded.transcoded_from;
+    Ok(post)
 }
 
 /// Parses one file. `path` is how the file is known (used for the Jekyll date, the
-/// title of last resort and matching on re-import).
-pub fn parse_document(path: &str, text: &str) -> Result<ParsedPost, FrontMatterError> {
+/// title of last resort, `.txt` detection, `_drafts/` and matching on re-import).
+pub fn parse_document(path: &str, text: &str) -> Result<ParsedPost, ParseError> {
     let text = text
         .strip_prefix('\u{feff}')
         .unwrap_or(text)
@@ -120,35 +66,56 @@ pub fn parse_document(path: &str, text: &str) -> Result<ParsedPost, FrontMatterE
     let fm = split.data;
     let file_name = path.rsplit(['/', '\\']).next().unwrap_or(path);
     let stem = file_name.rsplit_once('.').map_or(file_name, |(s, _)| s);
+    let plain = split.body.len() == text.len()
+        && file_name.to_ascii_lowercase().ends_with(".txt")
+        && !plain_text::looks_like_markdown(split.body);
 
     let mut body = split.body.to_owned();
     let title = match string_field(&fm, &["title"]) {
         Some(t) => t,
-        None => match take_first_h1(&body) {
+        None => match title::take_page_header(&body).or_else(|| {
+            if plain {
+                None
+            } else {
+                title::take_first_h1(&body)
+            }
+        }) {
             Some((t, rest)) => {
                 body = rest;
                 t
             }
-            None => body
-                .lines()
-                .map(str::trim)
-                .find(|l| !l.is_empty())
-                .map(str::to_owned)
-                .unwrap_or_else(|| stem.to_owned()),
+            None => match title::first_line(&body) {
+                Some(t) => {
+                    if plain {
+                        body = drop_title_line(&body, &t);
+                    }
+                    t
+                }
+                None => stem.to_owned(),
+            },
         },
     };
+    if plain {
+        body = plain_text::to_markdown(&body);
+    }
+    let markdown = body.trim_start_matches('\n').to_owned();
 
-    let (published_at, date_source) = match fm.get("date").or_else(|| fm.get("published")) {
-        Some(Value::String(s)) => match parse_date(s) {
+    let (published_at, date_source) = match date_value(&fm) {
+        Some((key, value)) => match value.as_str().and_then(parse_date) {
             Some(d) => (Some(d), DateSource::FrontMatter),
             None => {
-                return Err(FrontMatterError::new(
-                    line_of_key(&text, "date"),
-                    format!("`date: {s}` is not a date (expected e.g. 2022-01-01 17:30:00 +0900)"),
+                return Err(ParseError::new(
+                    line_of_key(&text, key),
+                    format!(
+                        "`{key}: {}` is not a date (write e.g. 2022-01-01 17:30:00 +0900, 2022-01-01T17:30:00+09:00 or 2022-01-01)",
+                        value
+                            .as_str()
+                            .map_or_else(|| value.to_string(), str::to_owned)
+                    ),
                 ));
             }
         },
-        _ => match date_from_file_name(file_name) {
+        None => match date_from_file_name(file_name) {
             Some(d) => (Some(d), DateSource::FileName),
             None => (None, DateSource::Missing),
         },
@@ -156,42 +123,62 @@ pub fn parse_document(path: &str, text: &str) -> Result<ParsedPost, FrontMatterE
 
     let mut tags = name_list(fm.get("tags"), false);
     tags.extend(name_list(fm.get("categories"), true));
-    let series = match fm.get("series") {
-        Some(Value::Array(a)) => a.iter().find_map(|v| v.as_str().map(str::to_owned)),
-        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-        _ => None,
-    };
-    let draft = fm.get("draft").and_then(Value::as_bool) == Some(true)
-        || fm.get("published").and_then(Value::as_bool) == Some(false);
+    let in_drafts_folder = path.split(['/', '\\']).any(|part| part == "_drafts");
     let description = string_field(&fm, &["description"]);
+    let excerpt = excerpt_of(&fm, &markdown);
 
     Ok(ParsedPost {
         source_path: path.to_owned(),
         slug: string_field(&fm, &["slug"])
             .or_else(|| string_field(&fm, &["permalink"]).and_then(|p| slug_from_permalink(&p))),
-        markdown: body.trim_start_matches('\n').to_owned(),
+        markdown,
         subtitle: string_field(&fm, &["subtitle"]),
-        excerpt: string_field(&fm, &["excerpt", "summary"]).or_else(|| description.clone()),
+        excerpt,
         meta_description: description,
-        cover_image: string_field(&fm, &["image", "cover"]).or_else(|| {
-            fm.get("image")
-                .or_else(|| fm.get("cover"))
-                .and_then(|v| v.get("path").or_else(|| v.get("image")))
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        }),
+        cover_image: cover_image(&fm),
         canonical_url: string_field(&fm, &["canonical_url", "canonicalURL"]),
         author: string_field(&fm, &["author"]),
         tags: dedupe(tags),
-        series,
+        series: series(&fm),
         published_at,
         date_source,
-        draft,
+        draft: is_draft(&fm) || in_drafts_folder,
         title,
         front_matter: fm,
+        transcoded_from: None,
     })
 }
 
+/// The writer's excerpt: `excerpt`, `summary` or `description` from the front matter,
+/// else the text before Hugo's `<!--more-->`.
+pub fn excerpt_of(fm: &Map<String, Value>, markdown: &str) -> Option<String> {
+    string_field(fm, &["excerpt", "summary", "description"])
+        .or_else(|| more::summary_before_more(markdown))
+}
+
+/// The first date key present, unless it is `published: true/false` (a status).
+fn date_value(fm: &Map<String, Value>) -> Option<(&'static str, &Value)> {
+    DATE_KEYS.iter().find_map(|&k| {
+        fm.get(k)
+            .filter(|v| !v.is_boolean() && !v.is_null())
+            .map(|v| (k, v))
+    })
+}
+
+/// Removes the title line from a plain-text body when it stands alone (a blank line or
+/// the end follows it), so the title is not shown twice.
+fn drop_title_line(body: &str, title: &str) -> String {
+    let mut lines = body.lines().skip_while(|l| l.trim().is_empty());
+    let _ = lines.next();
+    let rest: Vec<&str> = lines.collect();
+    match rest.first() {
+        Some(next) if !next.trim().is_empty() => body.to_owned(),
+        _ if title.is_empty() => body.to_owned(),
+        _ => rest.join("\n"),
+    }
+}
+
+/// The 1-based line of `key:` (or `key =`) in the front matter.
 fn line_of_key(text: &str, key: &str) -> Option<usize> {
     text.lines()
         .position(|l| {
@@ -298,5 +285,86 @@ mod tests {
             .unwrap();
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("not a date"));
+    }
+
+    #[test]
+    fn saved_page_dump_in_plain_text() {
+        let text = "Home 여름 캠프 최종 회고 [Wrap-Up]\nPost\nCancel\n\n여름 캠프 최종 회고 [Wrap-Up]\n\n돌아보며\n\n  • 환경 구축\n    • 공동 템플릿\n            • 아주 깊이 들여 쓴 항목\n  • 배포\n\n마지막 문단.\n";
+        let p = parse_document("dump/camp.txt", text).unwrap();
+        assert_eq!(p.title, "여름 캠프 최종 회고 [Wrap-Up]");
+        assert_eq!(
+            p.markdown,
+            "돌아보며\n\n- 환경 구축\n  - 공동 템플릿\n    - 아주 깊이 들여 쓴 항목\n- 배포\n\n마지막 문단.\n"
+        );
+        assert_eq!(p.date_source, DateSource::Missing);
+    }
+
+    #[test]
+    fn plain_text_title_line_is_not_repeated() {
+        let p = parse_document("memo.txt", "오늘의 메모\n\n첫 줄\n둘째 줄\n").unwrap();
+        assert_eq!(p.title, "오늘의 메모");
+        assert_eq!(p.markdown, "첫 줄\\\n둘째 줄\n");
+        // A .txt that is Markdown stays Markdown.
+        let md = parse_document("004.txt", "# 분기 회고\n\n## 일\n- 항목\n").unwrap();
+        assert_eq!(md.title, "분기 회고");
+        assert_eq!(md.markdown, "## 일\n- 항목\n");
+    }
+
+    #[test]
+    fn hugo_toml_with_more_marker() {
+        let p = parse_document(
+            "content/posts/hello.md",
+            "+++\ntitle = \"Hello Hugo\"\ndate = 2023-05-01T09:00:00+09:00\ntags = [\"hugo\"]\nseries = [\"Static sites\"]\ndraft = true\n+++\nThe summary part.\n\n<!--more-->\n\nThe rest.\n",
+        )
+        .unwrap();
+        assert_eq!(p.excerpt.as_deref(), Some("The summary part."));
+        assert!(p.markdown.contains("<!--more-->"));
+        assert_eq!(p.series.as_deref(), Some("Static sites"));
+        assert!(p.draft);
+        assert_eq!(
+            p.published_at.unwrap().to_rfc3339(),
+            "2023-05-01T09:00:00+09:00"
+        );
+    }
+
+    #[test]
+    fn drafts_folder_and_published_flags() {
+        assert!(
+            parse_document("_drafts/idea.md", "---\ntitle: T\n---\n")
+                .unwrap()
+                .draft
+        );
+        assert!(
+            parse_document("a.md", "---\ntitle: T\npublished: false\n---\n")
+                .unwrap()
+                .draft
+        );
+        let p = parse_document("a.md", "---\ntitle: T\npublished: 2021-03-04\n---\n").unwrap();
+        assert_eq!(
+            p.published_at.unwrap().to_rfc3339(),
+            "2021-03-04T00:00:00+00:00"
+        );
+        assert!(!p.draft);
+    }
+
+    #[test]
+    fn a_date_that_is_not_text_is_an_error_with_its_line() {
+        let e = parse_document("x.md", "---\ntitle: T\n\ndate: 2021\n---\n")
+            .err()
+            .unwrap();
+        assert_eq!(e.line, Some(4));
+        assert!(e.message.contains("`date: 2021` is not a date"), "{e}");
+    }
+
+    #[test]
+    fn bytes_in_cp949_are_transcoded() {
+        let (bytes, _, _) = encoding_rs::EUC_KR.encode("---\ntitle: 옛 글\n---\n본문\n");
+        let p = parse_bytes("old.md", &bytes).unwrap();
+        assert_eq!(p.title, "옛 글");
+        assert_eq!(p.transcoded_from, Some(super::super::CP949));
+        let e = parse_bytes("x.md", b"---\ntitle: \xff\xfe\xfd\n---\n")
+            .err()
+            .unwrap();
+        assert_eq!(e.line, Some(2));
     }
 }

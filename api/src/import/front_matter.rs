@@ -4,22 +4,7 @@
 use serde_json::{Map, Value};
 use yaml_rust2::{Yaml, YamlLoader};
 
-/// A front-matter problem, with the 1-based line of the file it concerns when known.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct FrontMatterError {
-    pub line: Option<usize>,
-    pub message: String,
-}
-
-impl FrontMatterError {
-    pub fn new(line: Option<usize>, message: impl Into<String>) -> Self {
-        Self {
-            line,
-            message: message.into(),
-        }
-    }
-}
+use super::error::ParseError;
 
 /// Front matter as a JSON object (empty when the file has none) and the body after it.
 pub struct Split<'a> {
@@ -27,7 +12,7 @@ pub struct Split<'a> {
     pub body: &'a str,
 }
 
-pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
+pub fn split(text: &str) -> Result<Split<'_>, ParseError> {
     let delimiter = match text.lines().next().map(str::trim_end) {
         Some("---") => "---",
         Some("+++") => "+++",
@@ -57,7 +42,7 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
         }
         offset += line.len();
     }
-    Err(FrontMatterError::new(
+    Err(ParseError::new(
         Some(1),
         format!("front matter opened with `{delimiter}` on line 1 is never closed"),
     ))
@@ -66,9 +51,9 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
 /// Front matter starts on file line 2.
 const FIRST_LINE: usize = 2;
 
-fn parse_yaml(raw: &str) -> Result<Map<String, Value>, FrontMatterError> {
+fn parse_yaml(raw: &str) -> Result<Map<String, Value>, ParseError> {
     let docs = YamlLoader::load_from_str(raw).map_err(|e| {
-        FrontMatterError::new(
+        ParseError::new(
             Some(FIRST_LINE + e.marker().line().saturating_sub(1)),
             format!("invalid YAML front matter: {}", e.info()),
         )
@@ -79,7 +64,7 @@ fn parse_yaml(raw: &str) -> Result<Map<String, Value>, FrontMatterError> {
             Value::Object(m) => Ok(m),
             _ => Ok(Map::new()),
         },
-        Some(_) => Err(FrontMatterError::new(
+        Some(_) => Err(ParseError::new(
             Some(FIRST_LINE),
             "front matter must be a mapping of `key: value` lines",
         )),
@@ -115,12 +100,12 @@ fn yaml_key(k: Yaml) -> String {
     }
 }
 
-fn parse_toml(raw: &str) -> Result<Map<String, Value>, FrontMatterError> {
+fn parse_toml(raw: &str) -> Result<Map<String, Value>, ParseError> {
     let table: toml::Table = raw.parse().map_err(|e: toml::de::Error| {
         let line = e
             .span()
             .map(|s| FIRST_LINE + raw[..s.start.min(raw.len())].matches('\n').count());
-        FrontMatterError::new(line, format!("invalid TOML front matter: {}", e.message()))
+        ParseError::new(line, format!("invalid TOML front matter: {}", e.message()))
     })?;
     match toml_to_json(toml::Value::Table(table)) {
         Value::Object(m) => Ok(m),

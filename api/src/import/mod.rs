@@ -1,11 +1,19 @@
-//! Reading Markdown files into posts. [`parse_document`] is pure (text in, post fields
-//! out); `service::import` writes the result. The demo loader and, later, `quire import`
-//! and `importPosts` all go through these two steps.
+//! Reading Markdown files into posts. Pure: bytes or text in, post fields out, no
+//! database and no file system. [`parse_bytes`] decodes a file (UTF-8, or CP949/EUC-KR
+//! transcoded) and parses it; `service::import` writes the result. The demo loader,
+//! `quire import` and `importPosts` all go through these two steps.
 
 mod date;
 mod document;
+mod encoding;
+mod error;
+pub(crate) mod fields;
 mod front_matter;
+mod more;
+mod plain_text;
+mod title;
 
 pub use date::parse_date;
-pub use document::{DateSource, ParsedPost, parse_document};
-pub use front_matter::FrontMatterError;
+pub use document::{DateSource, ParsedPost, excerpt_of, parse_bytes, parse_document};
+pub use encoding::{CP949, Decoded, EncodingError, decode};
+pub use error::ParseError;

@@ -69,3 +69,20 @@ pub async fn ensure<C: ConnectionTrait>(db: &C, new: NewUser<'_>) -> AppResult<u
     .insert(db)
     .await?)
 }
+
+/// The author of imported posts when none is named: the oldest admin, else the oldest
+/// user; `None` when there are no users.
+pub async fn default_for_import<C: ConnectionTrait>(db: &C) -> AppResult<Option<user::Model>> {
+    if let Some(admin) = user::Entity::find()
+        .filter(user::Column::Role.eq(user::Role::Admin))
+        .order_by_asc(user::Column::Id)
+        .one(db)
+        .await?
+    {
+        return Ok(Some(admin));
+    }
+    Ok(user::Entity::find()
+        .order_by_asc(user::Column::Id)
+        .one(db)
+        .await?)
+}

@@ -3,12 +3,15 @@
 
 use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use entity::post;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, Set, TryIntoModel};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, Set, TransactionSession, TransactionTrait, TryIntoModel,
+};
 
-use super::{author, post as posts, series, tag};
+use super::{author, import_cache::ImportCache, post as posts, series, tag};
 use crate::{
     error::{AppError, AppResult},
     import::ParsedPost,
+    render::{Rendered, render},
     slug,
 };
 
@@ -35,13 +38,62 @@ pub enum Outcome {
     Unchanged,
 }
 
-/// Imports one document; returns what happened and the post as stored.
-pub async fn import_post(
-    db: &DatabaseConnection,
+/// Imports one document in its own transaction (a savepoint when `db` is itself a
+/// transaction, which is how a dry run rolls everything back); returns what happened and
+/// the post as stored.
+///
+/// The post it updates is the one imported from the same `source_path`, else the one
+/// with the wanted slug when that post is the same file (it has no source path, or one
+/// with the same file name) or the document names its slug explicitly (as exports do).
+pub async fn import_post<C: TransactionTrait>(
+    db: &C,
     doc: &ParsedPost,
     opts: &ImportOptions,
 ) -> AppResult<(Outcome, post::Model)> {
-    let txn = crate::db::begin_write(db).await?;
+    import_rendered(db, doc, &render(&doc.markdown), opts).await
+}
+
+/// [`import_post`] with the Markdown already rendered (`render(&doc.markdown)`), so a
+/// bulk import can render on other threads while this one writes.
+pub async fn import_rendered<C: TransactionTrait>(
+    db: &C,
+    doc: &ParsedPost,
+    rendered: &Rendered,
+    opts: &ImportOptions,
+) -> AppResult<(Outcome, post::Model)> {
+    import_with(db, doc, rendered, opts, None).await
+}
+
+/// [`import_rendered`] for bulk imports: `cache` spares most lookups (see
+/// [`ImportCache`]). A failure is retried once without it, and the cache is cleared.
+pub async fn import_cached<C: TransactionTrait>(
+    db: &C,
+    doc: &ParsedPost,
+    rendered: &Rendered,
+    opts: &ImportOptions,
+    cache: &mut ImportCache,
+) -> AppResult<(Outcome, post::Model)> {
+    match import_with(db, doc, rendered, opts, Some(cache)).await {
+        Ok(done) => Ok(done),
+        Err(_) => {
+            cache.clear();
+            import_with(db, doc, rendered, opts, None).await
+        }
+    }
+}
+
+async fn import_with<C: TransactionTrait>(
+    db: &C,
+    doc: &ParsedPost,
+    rendered: &Rendered,
+    opts: &ImportOptions,
+    mut cache: Option<&mut ImportCache>,
+) -> AppResult<(Outcome, post::Model)> {
+    let txn = db.begin().await?;
+    if cache.as_ref().is_some_and(|c| c.async_commit) {
+        txn.execute_unprepared("SET LOCAL synchronous_commit TO OFF")
+            .await?;
+    }
 
     let author_id = match &doc.author {
         Some(name) => author::find_by_name(&txn, name)
@@ -60,13 +112,29 @@ pub async fn import_post(
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "post".to_owned()),
     };
-    let existing = match posts::find_by_source_path(&txn, &doc.source_path).await? {
-        Some(p) => Some(p),
-        None => posts::find_by_slug(&txn, &wanted_slug).await?,
+    // One query finds both the post of this file and the post holding the wanted slug.
+    let candidates = if cache
+        .as_ref()
+        .is_some_and(|c| !c.may_exist(&doc.source_path, &wanted_slug))
+    {
+        Vec::new()
+    } else {
+        posts::find_by_source_path_or_slug(&txn, &doc.source_path, &wanted_slug).await?
     };
+    let holder = candidates.iter().find(|p| p.slug == wanted_slug);
+    let existing = candidates
+        .iter()
+        .find(|p| p.source_path.as_deref() == Some(doc.source_path.as_str()))
+        .or_else(|| {
+            holder.filter(|p| {
+                doc.slug.is_some() || same_file(p.source_path.as_deref(), &doc.source_path)
+            })
+        })
+        .cloned();
     let existing_id = existing.as_ref().map(|p| p.id);
     let new_slug = match &existing {
         Some(p) if doc.slug.is_none() && p.slug.starts_with(&wanted_slug) => p.slug.clone(),
+        _ if holder.is_none_or(|h| Some(h.id) == existing_id) => wanted_slug.clone(),
         _ => posts::unique_slug(&txn, &wanted_slug, existing_id).await?,
     };
 
@@ -81,10 +149,11 @@ pub async fn import_post(
         post::Status::Published
     };
 
-    let mut tag_ids = Vec::with_capacity(doc.tags.len());
-    for name in &doc.tags {
-        tag_ids.push(tag::find_or_create(&txn, name).await?.id);
-    }
+    let tag_slugs: Vec<String> = doc.tags.iter().map(|t| slug::slugify(t)).collect();
+    let tag_ids = match cache.as_ref().and_then(|c| c.tag_ids(&tag_slugs)) {
+        Some(ids) => ids,
+        None => tag::find_or_create_many(&txn, &doc.tags).await?,
+    };
     let series_id = match &doc.series {
         Some(title) => Some(series::find_or_create(&txn, title).await?.id),
         None => None,
@@ -103,7 +172,7 @@ pub async fn import_post(
     active.slug = Set(new_slug);
     active.title = Set(doc.title.clone());
     active.subtitle = Set(doc.subtitle.clone());
-    posts::set_content(&mut active, &doc.markdown, doc.excerpt.as_deref());
+    posts::set_rendered(&mut active, &doc.markdown, rendered, doc.excerpt.as_deref());
     active.status = Set(status);
     active.published_at = Set(Some(published_utc));
     active.published_at_offset = Set(Some(published.offset().local_minus_utc()));
@@ -128,6 +197,9 @@ pub async fn import_post(
         && active.clone().try_into_model().is_ok_and(|m| m == *p)
     {
         txn.commit().await?;
+        if let Some(c) = cache.as_mut() {
+            c.remember(p, tag_slugs.into_iter().zip(tag_ids));
+        }
         return Ok((Outcome::Unchanged, p.clone()));
     }
 
@@ -144,14 +216,34 @@ pub async fn import_post(
             (Outcome::Imported, active.insert(&txn).await?)
         }
     };
-    tag::set_post_tags(&txn, saved.id, &tag_ids).await?;
-    for sid in [old_series, series_id].into_iter().flatten() {
-        series::renumber_by_date(&txn, sid).await?;
+    if outcome == Outcome::Imported {
+        tag::insert_post_tags(&txn, saved.id, &tag_ids).await?;
+    } else if !tags_same {
+        tag::set_post_tags(&txn, saved.id, &tag_ids).await?;
     }
-    let saved = posts::find_by_slug(&txn, &saved.slug)
-        .await?
-        .ok_or_else(|| AppError::Internal("imported post not found after write".into()))?;
+    let series_touched: Vec<i64> = [old_series, series_id].into_iter().flatten().collect();
+    for sid in &series_touched {
+        series::renumber_by_date(&txn, *sid).await?;
+    }
+    // Renumbering may have moved this post's position; read it back only then.
+    let saved = if series_touched.is_empty() {
+        saved
+    } else {
+        posts::find_by_slug(&txn, &saved.slug)
+            .await?
+            .ok_or_else(|| AppError::Internal("imported post not found after write".into()))?
+    };
     super::search::index_post(&txn, &saved).await?;
     txn.commit().await?;
+    if let Some(c) = cache.as_mut() {
+        c.remember(&saved, tag_slugs.into_iter().zip(tag_ids));
+    }
     Ok((outcome, saved))
+}
+
+/// True when a post imported from `stored` may be the file now at `path`: it has no
+/// source path, or one with the same file name (the folder was moved or named otherwise).
+fn same_file(stored: Option<&str>, path: &str) -> bool {
+    let name = |p: &str| p.rsplit(['/', '\\']).next().unwrap_or(p).to_owned();
+    stored.is_none_or(|s| name(s) == name(path))
 }

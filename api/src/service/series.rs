@@ -3,7 +3,7 @@
 use entity::{post, series};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set, sea_query::Expr,
 };
 
 use super::keyset::{self, Slice, SortKey, Window};
@@ -104,19 +104,26 @@ pub async fn find_or_create<C: ConnectionTrait>(db: &C, title: &str) -> AppResul
 }
 
 /// Numbers the posts of a series 1, 2, 3… by publication date (imports order by date).
+/// Reads only ids and positions, and writes only the positions that change.
 pub async fn renumber_by_date<C: ConnectionTrait>(db: &C, series_id: i64) -> AppResult<()> {
-    let posts = post::Entity::find()
+    let rows: Vec<(i64, Option<i32>)> = post::Entity::find()
+        .select_only()
+        .column(post::Column::Id)
+        .column(post::Column::SeriesPosition)
         .filter(post::Column::SeriesId.eq(series_id))
         .order_by_asc(post::Column::PublishedAt)
         .order_by_asc(post::Column::Id)
+        .into_tuple()
         .all(db)
         .await?;
-    for (i, p) in posts.into_iter().enumerate() {
+    for (i, (id, current)) in rows.into_iter().enumerate() {
         let position = i32::try_from(i + 1).unwrap_or(i32::MAX);
-        if p.series_position != Some(position) {
-            let mut active: post::ActiveModel = p.into();
-            active.series_position = Set(Some(position));
-            active.update(db).await?;
+        if current != Some(position) {
+            post::Entity::update_many()
+                .col_expr(post::Column::SeriesPosition, Expr::value(position))
+                .filter(post::Column::Id.eq(id))
+                .exec(db)
+                .await?;
         }
     }
     Ok(())

@@ -93,16 +93,39 @@ pub async fn find_or_create<C: ConnectionTrait>(db: &C, name: &str) -> AppResult
     .await?)
 }
 
-/// Replaces the tags of a post with `tag_ids`, in that order.
-pub async fn set_post_tags<C: ConnectionTrait>(
+/// The ids of the tags named `names` (by slug), in order, creating the missing ones: one
+/// query when all exist.
+pub async fn find_or_create_many<C: ConnectionTrait>(
+    db: &C,
+    names: &[String],
+) -> AppResult<Vec<i64>> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let slugs: Vec<String> = names.iter().map(|n| slugify(n)).collect();
+    let found: HashMap<String, i64> = tag::Entity::find()
+        .filter(tag::Column::Slug.is_in(slugs.iter().cloned()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.slug, t.id))
+        .collect();
+    let mut ids = Vec::with_capacity(names.len());
+    for (name, slug) in names.iter().zip(&slugs) {
+        ids.push(match found.get(slug) {
+            Some(&id) => id,
+            None => find_or_create(db, name).await?.id,
+        });
+    }
+    Ok(ids)
+}
+
+/// Links a new post (one without tags yet) to `tag_ids`, in that order.
+pub async fn insert_post_tags<C: ConnectionTrait>(
     db: &C,
     post_id: i64,
     tag_ids: &[i64],
 ) -> AppResult<()> {
-    post_tag::Entity::delete_many()
-        .filter(post_tag::Column::PostId.eq(post_id))
-        .exec(db)
-        .await?;
     if tag_ids.is_empty() {
         return Ok(());
     }
@@ -116,4 +139,17 @@ pub async fn set_post_tags<C: ConnectionTrait>(
         });
     post_tag::Entity::insert_many(links).exec(db).await?;
     Ok(())
+}
+
+/// Replaces the tags of a post with `tag_ids`, in that order.
+pub async fn set_post_tags<C: ConnectionTrait>(
+    db: &C,
+    post_id: i64,
+    tag_ids: &[i64],
+) -> AppResult<()> {
+    post_tag::Entity::delete_many()
+        .filter(post_tag::Column::PostId.eq(post_id))
+        .exec(db)
+        .await?;
+    insert_post_tags(db, post_id, tag_ids).await
 }

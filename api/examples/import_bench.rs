@@ -1,0 +1,311 @@
+//! Import benchmark (not a test): generates 10,000 posts of about 5 KB, half of them in
+//! Korean, and imports them with the real `quire import` code path (files read from
+//! disk, one transaction per file) into a fresh SQLite database and, when
+//! `QUIRE_TEST_POSTGRES_URL` is set, into a PostgreSQL database it creates and drops.
+//!
+//! ```sh
+//! QUIRE_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres \
+//!   cargo run --release -p quire-api --example import_bench [POSTS]
+//! ```
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{
+    collections::BTreeMap,
+    path::Path,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use entity::user::Role;
+use quire::{
+    commands::import::{ImportRequest, run},
+    db,
+    import::parse_bytes,
+    render::render,
+    service::{
+        author,
+        import::{ImportStatus, Outcome},
+    },
+};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+
+const KO: &[&str] = &[
+    "오늘은",
+    "배포",
+    "파이프라인을",
+    "정리하면서",
+    "느낀",
+    "점을",
+    "적어",
+    "본다",
+    "컨테이너",
+    "환경에서",
+    "모델을",
+    "서빙하는",
+    "일은",
+    "생각보다",
+    "손이",
+    "많이",
+    "간다",
+    "그래도",
+    "팀원들과",
+    "함께",
+    "문제를",
+    "하나씩",
+    "풀어",
+    "나가는",
+    "과정이",
+    "즐거웠다",
+    "다음",
+    "분기에는",
+    "테스트를",
+    "늘리고",
+];
+const EN: &[&str] = &[
+    "today",
+    "the",
+    "deployment",
+    "pipeline",
+    "was",
+    "rebuilt",
+    "from",
+    "scratch",
+    "and",
+    "every",
+    "container",
+    "now",
+    "starts",
+    "in",
+    "seconds",
+    "we",
+    "measured",
+    "latency",
+    "before",
+    "after",
+    "moving",
+    "to",
+    "a",
+    "smaller",
+    "image",
+    "which",
+    "made",
+    "reviews",
+    "much",
+    "easier",
+];
+const TAGS: &[&str] = &[
+    "rust",
+    "회고",
+    "docker",
+    "배포",
+    "ml",
+    "데이터",
+    "blog",
+    "일상",
+    "book",
+    "테스트",
+];
+
+/// A small deterministic generator, so every run imports the same posts.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % 1_000_003) as usize
+    }
+}
+
+fn paragraph(rng: &mut Rng, words: &[&str], bytes: usize) -> String {
+    let mut p = String::with_capacity(bytes + 32);
+    while p.len() < bytes {
+        p.push_str(words[rng.next() % words.len()]);
+        p.push(if rng.next().is_multiple_of(12) {
+            '.'
+        } else {
+            ' '
+        });
+        if p.ends_with('.') {
+            p.push(' ');
+        }
+    }
+    p.trim_end().to_owned()
+}
+
+/// Writes `n` posts of about 5 KB into `dir`.
+fn generate(dir: &Path, n: usize) {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    std::fs::create_dir_all(dir).unwrap();
+    for i in 0..n {
+        let korean = i % 2 == 0;
+        let words = if korean { KO } else { EN };
+        let title = if korean {
+            format!("{i}번째 글: 배포 일지")
+        } else {
+            format!("Post number {i}: deployment notes")
+        };
+        let tags: Vec<&str> = (0..3).map(|_| TAGS[rng.next() % TAGS.len()]).collect();
+        let series = if i % 10 == 0 {
+            format!("series: 연재 {}\n", i % 100)
+        } else {
+            String::new()
+        };
+        let mut body = String::new();
+        for s in 0..4 {
+            body.push_str(&format!(
+                "## {} {s}\n\n",
+                if korean { "절" } else { "Section" }
+            ));
+            body.push_str(&paragraph(&mut rng, words, 1100));
+            body.push_str("\n\n");
+        }
+        body.push_str("- 하나\n- two\n\n```rust\nfn main() {}\n```\n");
+        let text = format!(
+            "---\ntitle: \"{title}\"\ndate: 2024-{:02}-{:02} {:02}:{:02}:00 +0900\ntags: [{}]\n{series}---\n\n{body}",
+            1 + i % 12,
+            1 + i % 28,
+            i % 24,
+            i % 60,
+            tags.join(", ")
+        );
+        std::fs::write(dir.join(format!("post-{i:05}.md")), text).unwrap();
+    }
+}
+
+/// Time spent in the database per kind of statement (first words of the SQL).
+type StatementTimes = Arc<Mutex<BTreeMap<String, (usize, Duration)>>>;
+
+fn count_statements(conn: &mut DatabaseConnection) -> StatementTimes {
+    let times = StatementTimes::default();
+    let sink = times.clone();
+    conn.set_metric_callback(move |info| {
+        let sql = info.statement.sql.as_str();
+        let key: String = sql.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+        let mut t = sink.lock().unwrap();
+        let e = t.entry(key).or_default();
+        e.0 += 1;
+        e.1 += info.elapsed;
+    });
+    times
+}
+
+fn print_statements(times: &StatementTimes, n: usize) {
+    for (k, (count, spent)) in times.lock().unwrap().iter() {
+        println!(
+            "    {:>6.2} per post, {:>7.1} us each: {k}",
+            *count as f64 / n as f64,
+            spent.as_secs_f64() * 1e6 / *count as f64
+        );
+    }
+}
+
+async fn bench(name: &str, conn: &DatabaseConnection, dir: &Path, n: usize) {
+    db::migrate(conn).await.unwrap();
+    author::ensure(
+        conn,
+        author::NewUser {
+            slug: "bench",
+            display_name: "Bench",
+            email: "bench@example.com",
+            bio: None,
+            role: Role::Admin,
+        },
+    )
+    .await
+    .unwrap();
+    let req = ImportRequest {
+        paths: vec![dir.to_path_buf()],
+        dry_run: false,
+        author: None,
+        status: ImportStatus::Published,
+    };
+    let started = Instant::now();
+    let report = run(conn, &req).await.unwrap();
+    let first = started.elapsed();
+    assert_eq!(report.count(Outcome::Imported), n, "{}", report.render());
+    let started = Instant::now();
+    let again = run(conn, &req).await.unwrap();
+    let second = started.elapsed();
+    assert_eq!(again.count(Outcome::Unchanged), n, "{}", again.render());
+    println!(
+        "{name:<10} import {n} posts: {:>6.2} s = {:>6.0} posts/s | re-import (all unchanged): {:>6.2} s = {:>6.0} posts/s",
+        first.as_secs_f64(),
+        n as f64 / first.as_secs_f64(),
+        second.as_secs_f64(),
+        n as f64 / second.as_secs_f64(),
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(10_000);
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let dir = std::env::temp_dir().join(format!("quire-bench-{id}"));
+    generate(&dir, n);
+    let bytes: u64 = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    println!(
+        "generated {n} posts, {:.1} KB on average, half in Korean",
+        bytes as f64 / n as f64 / 1000.0
+    );
+
+    // The part of an import that needs no database, on one thread, to tell where the
+    // time goes.
+    let started = Instant::now();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let doc = parse_bytes(&path.to_string_lossy(), &std::fs::read(&path).unwrap()).unwrap();
+        std::hint::black_box(render(&doc.markdown));
+    }
+    let prep = started.elapsed();
+    println!(
+        "read + parse + render only (one thread, no database): {:>6.0} posts/s",
+        n as f64 / prep.as_secs_f64()
+    );
+
+    let sqlite_path = std::env::temp_dir().join(format!("quire-bench-{id}.db"));
+    let mut sqlite = db::connect(&format!("sqlite://{}?mode=rwc", sqlite_path.display()))
+        .await
+        .unwrap();
+    let times = count_statements(&mut sqlite);
+    bench("SQLite", &sqlite, &dir, n).await;
+    if std::env::var_os("QUIRE_BENCH_STATEMENTS").is_some() {
+        print_statements(&times, 2 * n);
+    }
+    sqlite.close().await.unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", sqlite_path.display()));
+    }
+
+    match std::env::var("QUIRE_TEST_POSTGRES_URL") {
+        Ok(admin_url) => {
+            let name = format!("quire_bench_{id}");
+            let admin = db::connect(&admin_url).await.unwrap();
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\" ENCODING 'UTF8'"))
+                .await
+                .unwrap();
+            let url = match admin_url.rsplit_once('/') {
+                Some((base, _)) => format!("{base}/{name}"),
+                None => panic!("QUIRE_TEST_POSTGRES_URL has no database name"),
+            };
+            let pg = db::connect(&url).await.unwrap();
+            bench("PostgreSQL", &pg, &dir, n).await;
+            pg.close().await.unwrap();
+            admin
+                .execute_unprepared(&format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
+                .await
+                .unwrap();
+        }
+        Err(_) => println!("PostgreSQL skipped: QUIRE_TEST_POSTGRES_URL is not set"),
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,3 +1,0 @@
-//! What the account subcommands of `quire` do; `main.rs` only dispatches here.
-
-pub mod accounts;

@@ -1,0 +1,227 @@
+//! `quire import PATH…`: reads every file found (see [`super::discover`]), parses it and
+//! imports it in its own transaction, so one bad file never stops the others and a kill
+//! leaves every finished file in place; running again completes the rest. `--dry-run`
+//! does the same inside one transaction that is rolled back, so what it reports is what
+//! a real run would do, and nothing is written.
+
+use std::{io::IsTerminal, path::PathBuf};
+
+use chrono::{DateTime, FixedOffset, Local};
+use entity::user::{self, Role};
+use indicatif::{ProgressBar, ProgressStyle};
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+
+use super::{
+    discover::{discover, source_path},
+    summary::{FileResult, Report},
+};
+use crate::{
+    error::{AppError, AppResult},
+    import::{DateSource, ParsedPost, parse_bytes},
+    render::{Rendered, render},
+    service::{
+        author,
+        import::{ImportOptions, ImportStatus, import_cached},
+        import_cache::ImportCache,
+    },
+};
+
+/// Files larger than this are refused: no blog post is that long.
+const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// What to import and how.
+#[derive(Debug, Clone)]
+pub struct ImportRequest {
+    pub paths: Vec<PathBuf>,
+    pub dry_run: bool,
+    /// Slug of the author of posts whose front matter names no known author; created
+    /// when no user has it.
+    pub author: Option<String>,
+    pub status: ImportStatus,
+}
+
+/// Runs an import and reports on every file. Errors are only those that stop the whole
+/// run (no author, the database gone); a bad file is a line in the report.
+pub async fn run(db: &DatabaseConnection, req: &ImportRequest) -> AppResult<Report> {
+    if req.dry_run {
+        let txn = db.begin().await?;
+        let report = run_on(&txn, req).await;
+        txn.rollback().await?;
+        report
+    } else {
+        run_on(db, req).await
+    }
+}
+
+async fn run_on<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    req: &ImportRequest,
+) -> AppResult<Report> {
+    let mut report = Report {
+        dry_run: req.dry_run,
+        ..Report::default()
+    };
+    let default_author = resolve_author(db, req.author.as_deref(), &mut report.notes).await?;
+    let found = discover(&req.paths);
+    for (path, reason) in &found.problems {
+        report.files.push((
+            source_path(path),
+            FileResult::Failed {
+                line: None,
+                reason: reason.clone(),
+            },
+        ));
+    }
+    if found.files.is_empty() && found.problems.is_empty() {
+        report
+            .notes
+            .push("No .md, .markdown or .txt files were found.".to_owned());
+    }
+
+    let progress = if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(found.files.len() as u64);
+        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} {elapsed} {wide_msg}")
+        {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let mut opts = ImportOptions {
+        default_author_id: default_author.id,
+        status: req.status,
+        fallback_date: Local::now().fixed_offset(),
+    };
+    let mut cache = ImportCache::load(db).await?;
+    // Reading, parsing and rendering run on a blocking thread a few files ahead, while
+    // this task writes: on two cores the two halves overlap.
+    let (tx, mut rx) =
+        tokio::sync::mpsc::channel::<(String, Result<Prepared, Failure>)>(PIPELINE_DEPTH);
+    let files = found.files.clone();
+    let reader = tokio::task::spawn_blocking(move || {
+        for path in files {
+            let shown = source_path(&path);
+            let prepared = prepare(&path, &shown);
+            if tx.blocking_send((shown, prepared)).is_err() {
+                break;
+            }
+        }
+    });
+    while let Some((shown, prepared)) = rx.recv().await {
+        progress.set_message(shown.clone());
+        let result = match prepared {
+            Ok(p) => write(db, p, &mut opts, &mut cache).await,
+            Err((line, reason)) => FileResult::Failed { line, reason },
+        };
+        report.files.push((shown, result));
+        progress.inc(1);
+    }
+    reader
+        .await
+        .map_err(|e| AppError::Internal(format!("the file reader stopped: {e}")))?;
+    progress.finish_and_clear();
+    Ok(report)
+}
+
+/// How many files are read ahead of the one being written.
+const PIPELINE_DEPTH: usize = 64;
+
+/// A file read, parsed and rendered, ready to be written.
+struct Prepared {
+    doc: ParsedPost,
+    rendered: Rendered,
+    mtime: Option<DateTime<FixedOffset>>,
+}
+
+/// Why a file failed, with its line when known.
+type Failure = (Option<usize>, String);
+
+fn prepare(path: &std::path::Path, shown: &str) -> Result<Prepared, Failure> {
+    let meta = std::fs::metadata(path).map_err(|e| (None, format!("cannot read the file: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err((
+            None,
+            format!(
+                "the file is {} MB; posts larger than 16 MB are refused",
+                meta.len() / 1_000_000
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| (None, format!("cannot read the file: {e}")))?;
+    let doc = parse_bytes(shown, &bytes).map_err(|e| (e.line, e.message))?;
+    let rendered = render(&doc.markdown);
+    let mtime = meta
+        .modified()
+        .ok()
+        .map(|t| DateTime::<Local>::from(t).fixed_offset());
+    Ok(Prepared {
+        doc,
+        rendered,
+        mtime,
+    })
+}
+
+async fn write<C: TransactionTrait>(
+    db: &C,
+    p: Prepared,
+    opts: &mut ImportOptions,
+    cache: &mut ImportCache,
+) -> FileResult {
+    opts.fallback_date = p.mtime.unwrap_or_else(|| Local::now().fixed_offset());
+    match import_cached(db, &p.doc, &p.rendered, opts, cache).await {
+        Ok((outcome, post)) => FileResult::Done {
+            outcome,
+            slug: post.slug,
+            dated_by_mtime: (p.doc.date_source == DateSource::Missing)
+                .then_some(opts.fallback_date),
+            transcoded_from: p.doc.transcoded_from,
+        },
+        Err(AppError::BadInput { field, message }) => FileResult::Failed {
+            line: None,
+            reason: format!("{field}: {message}"),
+        },
+        Err(e) => FileResult::Failed {
+            line: None,
+            reason: e.to_string(),
+        },
+    }
+}
+
+/// The author of posts that name none: `--author SLUG` (created when missing), else
+/// the oldest admin, else the oldest user. With no users and no `--author` the import
+/// stops before reading any file and says what to do.
+async fn resolve_author<C: ConnectionTrait>(
+    db: &C,
+    wanted: Option<&str>,
+    notes: &mut Vec<String>,
+) -> AppResult<user::Model> {
+    match wanted {
+        Some(slug) => {
+            let slug = crate::slug::slugify(slug);
+            crate::slug::validate(&slug).map_err(|m| AppError::bad_input("--author", m))?;
+            if let Some(u) = author::find_by_slug(db, &slug).await? {
+                return Ok(u);
+            }
+            notes.push(format!("Created the author `{slug}` (role AUTHOR)."));
+            let email = format!("{slug}@import.invalid");
+            author::ensure(
+                db,
+                author::NewUser {
+                    slug: &slug,
+                    display_name: &slug,
+                    email: &email,
+                    bio: None,
+                    role: Role::Author,
+                },
+            )
+            .await
+        }
+        None => author::default_for_import(db).await?.ok_or_else(|| {
+            AppError::bad_input(
+                "--author",
+                "the database has no users yet; pass --author SLUG to name the author of the imported posts (it is created when missing)",
+            )
+        }),
+    }
+}

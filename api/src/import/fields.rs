@@ -1,0 +1,150 @@
+//! Reading typed values out of front matter (a JSON object): strings, name lists
+//! (`[a, b]`, `"a b"`, `"a, b"`, `a/b` paths), permalinks and image references.
+
+use serde_json::{Map, Value};
+
+/// The first of `keys` holding a non-empty string (or a number), trimmed.
+pub fn string_field(fm: &Map<String, Value>, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|k| match fm.get(*k) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
+/// `[a, b]`, `"a b"` or `"a, b"` → names, in order; with `split_slash`, `a/b` → `a`, `b`.
+pub fn name_list(value: Option<&Value>, split_slash: bool) -> Vec<String> {
+    let raw: Vec<String> = match value {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            })
+            .collect(),
+        Some(Value::String(s)) if s.contains(',') => s.split(',').map(str::to_owned).collect(),
+        Some(Value::String(s)) => s.split_whitespace().map(str::to_owned).collect(),
+        Some(Value::Number(n)) => vec![n.to_string()],
+        _ => Vec::new(),
+    };
+    raw.iter()
+        .flat_map(|s| {
+            if split_slash {
+                s.split('/').map(str::to_owned).collect::<Vec<_>>()
+            } else {
+                vec![s.clone()]
+            }
+        })
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Names without repeats, where two names with the same slug are the same name.
+pub fn dedupe(names: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    names
+        .into_iter()
+        .filter(|n| seen.insert(crate::slug::slugify(n)))
+        .collect()
+}
+
+/// The slug part of a permalink such as `/2021/07/04/my-post/` or `/posts/my-post.html`.
+pub fn slug_from_permalink(permalink: &str) -> Option<String> {
+    let last = permalink.trim_end_matches('/').rsplit('/').next()?;
+    let last = last.strip_suffix(".html").unwrap_or(last);
+    (!last.is_empty() && !last.contains(':')).then(|| last.to_owned())
+}
+
+/// `image`/`cover` as a string, as Chirpy's `{path: …}` / PaperMod's `{image: …}`, or
+/// Hugo's `images` list.
+pub fn cover_image(fm: &Map<String, Value>) -> Option<String> {
+    string_field(fm, &["image", "cover"])
+        .or_else(|| {
+            fm.get("image")
+                .or_else(|| fm.get("cover"))
+                .and_then(|v| v.get("path").or_else(|| v.get("image")))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .or_else(|| match fm.get("images") {
+            Some(Value::Array(a)) => a.iter().find_map(Value::as_str).map(str::to_owned),
+            _ => None,
+        })
+}
+
+/// The series: a string, or the first of Hugo's list.
+pub fn series(fm: &Map<String, Value>) -> Option<String> {
+    match fm.get("series") {
+        Some(Value::Array(a)) => a.iter().find_map(|v| {
+            v.as_str()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        }),
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        _ => None,
+    }
+}
+
+/// `draft: true`, or `published: false` when there is no `draft` key.
+pub fn is_draft(fm: &Map<String, Value>) -> bool {
+    match fm.get("draft").and_then(Value::as_bool) {
+        Some(draft) => draft,
+        None => fm.get("published").and_then(Value::as_bool) == Some(false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn map(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn name_lists() {
+        assert_eq!(
+            name_list(Some(&json!("Diary acme")), false),
+            ["Diary", "acme"]
+        );
+        assert_eq!(
+            name_list(Some(&json!("rust, 웹 개발")), false),
+            ["rust", "웹 개발"]
+        );
+        assert_eq!(name_list(Some(&json!(["a/b", 3])), true), ["a", "b", "3"]);
+        assert!(name_list(Some(&json!(true)), false).is_empty());
+    }
+
+    #[test]
+    fn covers_series_and_drafts() {
+        assert_eq!(
+            cover_image(&map(json!({"image": {"path": "/a.png"}}))).as_deref(),
+            Some("/a.png")
+        );
+        assert_eq!(
+            cover_image(&map(json!({"images": ["/b.png"]}))).as_deref(),
+            Some("/b.png")
+        );
+        assert_eq!(
+            series(&map(json!({"series": ["", "러스트"]}))).as_deref(),
+            Some("러스트")
+        );
+        assert!(is_draft(&map(json!({"published": false}))));
+        assert!(!is_draft(&map(json!({"published": false, "draft": false}))));
+        assert!(is_draft(&map(json!({"draft": true}))));
+    }
+
+    #[test]
+    fn permalinks() {
+        assert_eq!(
+            slug_from_permalink("/2020/01/02/hello-world/").as_deref(),
+            Some("hello-world")
+        );
+        assert_eq!(slug_from_permalink("/posts/x.html").as_deref(), Some("x"));
+        assert_eq!(slug_from_permalink("/:year/:title/"), None);
+    }
+}

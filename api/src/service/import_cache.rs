@@ -1,0 +1,85 @@
+//! What a bulk import remembers between files so most files cost only their writes:
+//! every post's slug and source path (loaded once, kept up to date as files commit) and
+//! the ids of tags already seen. A file whose path and slug are both unknown skips the
+//! lookup; any failure is retried once without the cache, which is then dropped, so a
+//! concurrent writer can cost speed but never correctness.
+
+use std::collections::HashMap;
+
+use entity::post;
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, QuerySelect};
+
+use crate::error::AppResult;
+
+/// Slugs and source paths of the posts that exist.
+#[derive(Debug, Default)]
+struct PostIndex {
+    slugs: std::collections::HashSet<String>,
+    paths: std::collections::HashSet<String>,
+}
+
+/// See the module docs. Build it with [`ImportCache::load`] at the start of a run.
+#[derive(Debug, Default)]
+pub struct ImportCache {
+    posts: Option<PostIndex>,
+    tags: HashMap<String, i64>,
+    /// PostgreSQL commits without waiting for the WAL flush (`synchronous_commit =
+    /// off` for the import's transactions): each file stays atomic and the database
+    /// consistent; an operating-system crash may forget the last files, which running
+    /// the import again brings back.
+    pub(super) async_commit: bool,
+}
+
+impl ImportCache {
+    /// Loads the slugs and source paths of every post (one query).
+    pub async fn load<C: ConnectionTrait>(db: &C) -> AppResult<Self> {
+        let rows: Vec<(String, Option<String>)> = post::Entity::find()
+            .select_only()
+            .column(post::Column::Slug)
+            .column(post::Column::SourcePath)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let mut index = PostIndex::default();
+        for (slug, path) in rows {
+            index.slugs.insert(slug);
+            index.paths.extend(path);
+        }
+        Ok(Self {
+            posts: Some(index),
+            tags: HashMap::new(),
+            async_commit: db.get_database_backend() == DbBackend::Postgres,
+        })
+    }
+
+    /// False only when no post has this source path or this slug.
+    pub(super) fn may_exist(&self, path: &str, slug: &str) -> bool {
+        self.posts
+            .as_ref()
+            .is_none_or(|i| i.paths.contains(path) || i.slugs.contains(slug))
+    }
+
+    /// The ids of these tag slugs, when all are known.
+    pub(super) fn tag_ids(&self, slugs: &[String]) -> Option<Vec<i64>> {
+        slugs.iter().map(|s| self.tags.get(s).copied()).collect()
+    }
+
+    /// Records a committed post and its tags.
+    pub(super) fn remember(
+        &mut self,
+        saved: &post::Model,
+        tags: impl IntoIterator<Item = (String, i64)>,
+    ) {
+        if let Some(i) = &mut self.posts {
+            i.slugs.insert(saved.slug.clone());
+            i.paths.extend(saved.source_path.clone());
+        }
+        self.tags.extend(tags);
+    }
+
+    /// Forgets everything; later files are looked up in the database.
+    pub(super) fn clear(&mut self) {
+        self.posts = None;
+        self.tags.clear();
+    }
+}
