@@ -22,6 +22,12 @@ enum SearchDocuments {
 enum Posts {
     Table,
     Id,
+    DeletedAt,
+    Status,
+    PublishedAt,
+    CreatedAt,
+    AuthorId,
+    SeriesId,
 }
 
 const SQLITE_UP: &[&str] = &[
@@ -60,6 +66,23 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Ranking checks every match's visibility and date; this covering index answers
+        // that without reading post rows (whose Markdown and HTML come first).
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_posts_search_visibility")
+                    .table(Posts::Table)
+                    .col(Posts::Id)
+                    .col(Posts::DeletedAt)
+                    .col(Posts::Status)
+                    .col(Posts::PublishedAt)
+                    .col(Posts::CreatedAt)
+                    .col(Posts::AuthorId)
+                    .col(Posts::SeriesId)
+                    .to_owned(),
+            )
+            .await?;
         let statements = match manager.get_database_backend() {
             DbBackend::Sqlite => SQLITE_UP,
             DbBackend::Postgres => POSTGRES_UP,
@@ -77,6 +100,9 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(Index::drop().name("idx_posts_search_visibility").table(Posts::Table).to_owned())
+            .await?;
         if manager.get_database_backend() == DbBackend::Sqlite {
             manager
                 .get_connection()

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use entity::post;
 use sea_orm::{
-    Condition, ConnectionTrait, DbBackend, FromQueryResult, Order, Value,
-    sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, JoinType, Query, SelectStatement},
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Order, QueryFilter, Value,
+    sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Query, SelectStatement},
 };
 
 use crate::{
@@ -80,43 +80,35 @@ fn sum_over_terms(
 }
 
 fn sqlite_select(query: &SearchQuery, scope: Condition) -> SelectStatement {
-    let in_fts =
-        "(search_documents.post_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?))";
+    let in_fts = "(m.post_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?))";
     let matches = Query::select()
         .expr_as(Expr::cust("rowid"), Alias::new("post_id"))
         .expr_as(Expr::cust("bm25(search_fts)"), Alias::new("bm"))
         .from(Alias::new("search_fts"))
-        .and_where(Expr::cust_with_values(
-            "search_fts MATCH ?",
-            [q::fts5_any_token(query)],
-        ))
+        .and_where(Expr::cust_with_values("search_fts MATCH ?", [q::fts5_any_token(query)]))
+        // A LIMIT keeps SQLite from flattening this into the outer query, where the
+        // planner would re-run the MATCH once per candidate row (by rowid).
+        .limit(i64::MAX.unsigned_abs())
         .to_owned();
-    let mut s = base(scope);
-    s.join_subquery(
-        JoinType::InnerJoin,
-        matches,
-        Alias::new("m"),
-        Expr::col((Alias::new("m"), Alias::new("post_id")))
-            .equals((post::Entity, post::Column::Id)),
-    )
-    .expr_as(Expr::cust("-1.0 * m.bm"), Alias::new("score"))
-    .expr_as(
-        sum_over_terms(query, false, |t| {
-            (in_fts.to_owned(), q::fts5_term(t, None).into())
-        }),
-        Alias::new("matched_terms"),
-    )
-    .expr_as(
-        sum_over_terms(query, false, |t| {
-            (in_fts.to_owned(), q::fts5_term(t, Some("title")).into())
-        }),
-        Alias::new("title_terms"),
-    )
-    .and_where(Expr::cust_with_values(
-        "search_documents.post_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)",
-        [q::fts5_any_term(query)],
-    ));
-    s
+    // The FTS5 scan is the outer loop (`CROSS JOIN` fixes SQLite's join order); posts
+    // are then looked up by id.
+    Query::select()
+        .from_subquery(matches, Alias::new("m"))
+        // sea-query writes no ON for a CROSS JOIN: the join condition goes to WHERE.
+        .join(JoinType::CrossJoin, post::Entity, Condition::all())
+        .and_where(Expr::col((post::Entity, post::Column::Id)).equals((Alias::new("m"), Alias::new("post_id"))))
+        .expr_as(Expr::cust("-1.0 * m.bm"), Alias::new("score"))
+        .expr_as(sum_over_terms(query, false, |t| (in_fts.to_owned(), q::fts5_term(t, None).into())), Alias::new("matched_terms"))
+        .expr_as(
+            sum_over_terms(query, false, |t| (in_fts.to_owned(), q::fts5_term(t, Some("title")).into())),
+            Alias::new("title_terms"),
+        )
+        .cond_where(scope)
+        .and_where(Expr::cust_with_values(
+            "m.post_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)",
+            [q::fts5_any_term(query)],
+        ))
+        .to_owned()
 }
 
 /// Corpus figures FTS5 keeps itself: rows, tokens, and rows holding each token.
@@ -219,7 +211,15 @@ async fn postgres_select<C: ConnectionTrait>(
     Ok(s)
 }
 
-/// Rows `offset..offset + limit` of the ranking.
+/// One place in the ranking.
+struct Place {
+    id: i64,
+    score: f64,
+    matched_terms: u32,
+}
+
+/// Rows `offset..offset + limit` of the ranking. The ranking itself is computed over
+/// narrow rows (ids and scores); whole posts are read for the page only.
 pub async fn ranked<C: ConnectionTrait>(
     db: &C,
     query: &SearchQuery,
@@ -236,11 +236,7 @@ pub async fn ranked<C: ConnectionTrait>(
             )));
         }
     };
-    s.column((post::Entity, Asterisk))
-        .expr_as(
-            Expr::col((docs(), Alias::new("body_text"))),
-            Alias::new("search_body_text"),
-        )
+    s.expr_as(Expr::col((post::Entity, post::Column::Id)), Alias::new("hit_id"))
         .order_by(Alias::new("matched_terms"), Order::Desc)
         .order_by(Alias::new("title_terms"), Order::Desc)
         .order_by(Alias::new("score"), Order::Desc)
@@ -255,15 +251,52 @@ pub async fn ranked<C: ConnectionTrait>(
         .order_by((post::Entity, post::Column::Id), Order::Desc)
         .limit(limit)
         .offset(offset);
-    let rows = db.query_all(&s).await?;
-    rows.into_iter()
+    let places = db
+        .query_all(&s)
+        .await?
+        .into_iter()
         .map(|row| {
-            Ok(Ranked {
-                post: post::Model::from_query_result(&row, "")?,
+            Ok(Place {
+                id: row.try_get("", "hit_id")?,
                 score: row.try_get("", "score")?,
                 matched_terms: u32::try_from(row.try_get::<i64>("", "matched_terms")?).unwrap_or(0),
-                body_text: row.try_get("", "search_body_text")?,
             })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    page(db, places).await
+}
+
+/// The posts and snippet sources of `places`, in their order.
+async fn page<C: ConnectionTrait>(db: &C, places: Vec<Place>) -> AppResult<Vec<Ranked>> {
+    if places.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = places.iter().map(|p| p.id).collect();
+    let mut posts: HashMap<i64, post::Model> = post::Entity::find()
+        .filter(post::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let texts = Query::select()
+        .column(Alias::new("post_id"))
+        .column(Alias::new("body_text"))
+        .from(docs())
+        .and_where(Expr::col(Alias::new("post_id")).is_in(ids))
+        .to_owned();
+    let mut bodies: HashMap<i64, String> = HashMap::new();
+    for row in db.query_all(&texts).await? {
+        bodies.insert(row.try_get("", "post_id")?, row.try_get("", "body_text")?);
+    }
+    places
+        .into_iter()
+        .map(|p| {
+            let post = posts
+                .remove(&p.id)
+                .ok_or_else(|| AppError::Internal(format!("search hit {} vanished", p.id)))?;
+            let body_text = bodies.remove(&p.id).unwrap_or_default();
+            Ok(Ranked { post, score: p.score, matched_terms: p.matched_terms, body_text })
         })
         .collect()
 }
