@@ -101,7 +101,12 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .drop_index(Index::drop().name("idx_posts_search_visibility").table(Posts::Table).to_owned())
+            .drop_index(
+                Index::drop()
+                    .name("idx_posts_search_visibility")
+                    .table(Posts::Table)
+                    .to_owned(),
+            )
             .await?;
         if manager.get_database_backend() == DbBackend::Sqlite {
             manager

@@ -24,31 +24,138 @@ use quire_tests::{
         search::SearchQuery,
         service::{self, author, post::PostFilter, search::SearchScope},
     },
-    sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait},
+    sea_orm::{
+        ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait,
+    },
 };
 
 const ROUNDS: usize = 10;
 
 const QUERIES: &[&str] = &[
-    "도커", "회고", "퇴사", "커피 여행", "Docker 배포", "MLOps 엔지니어", "rust", "개발자 회고",
-    "쿠버네티스 모니터링", "고양이", "주말 아침 산책", "python", "성능 테스트", "장애 회고록",
-    "검색 색인", "한국어", "postgres 백업", "이직 면접", "블로그", "ㅋㅋ 없는말",
+    "도커",
+    "회고",
+    "퇴사",
+    "커피 여행",
+    "Docker 배포",
+    "MLOps 엔지니어",
+    "rust",
+    "개발자 회고",
+    "쿠버네티스 모니터링",
+    "고양이",
+    "주말 아침 산책",
+    "python",
+    "성능 테스트",
+    "장애 회고록",
+    "검색 색인",
+    "한국어",
+    "postgres 백업",
+    "이직 면접",
+    "블로그",
+    "ㅋㅋ 없는말",
 ];
 
 const NOUNS: &[&str] = &[
-    "도커", "쿠버네티스", "회고", "퇴사", "여행", "커피", "개발자", "서버", "배포", "데이터", "모델",
-    "엔지니어", "블로그", "글쓰기", "독서", "운동", "회사", "동료", "프로젝트", "코드", "리뷰",
-    "테스트", "설계", "성능", "장애", "모니터링", "로그", "검색", "색인", "한국어", "음악", "영화",
-    "사진", "바다", "겨울", "여름", "아침", "저녁", "주말", "휴가", "이사", "이직", "면접", "공부",
-    "강의", "책", "생각", "기록", "일기", "목표", "계획", "습관", "건강", "요리", "고양이", "강아지",
-    "친구", "가족", "산책", "회고록", "백업", "보안", "네트워크", "컨테이너", "파이프라인",
+    "도커",
+    "쿠버네티스",
+    "회고",
+    "퇴사",
+    "여행",
+    "커피",
+    "개발자",
+    "서버",
+    "배포",
+    "데이터",
+    "모델",
+    "엔지니어",
+    "블로그",
+    "글쓰기",
+    "독서",
+    "운동",
+    "회사",
+    "동료",
+    "프로젝트",
+    "코드",
+    "리뷰",
+    "테스트",
+    "설계",
+    "성능",
+    "장애",
+    "모니터링",
+    "로그",
+    "검색",
+    "색인",
+    "한국어",
+    "음악",
+    "영화",
+    "사진",
+    "바다",
+    "겨울",
+    "여름",
+    "아침",
+    "저녁",
+    "주말",
+    "휴가",
+    "이사",
+    "이직",
+    "면접",
+    "공부",
+    "강의",
+    "책",
+    "생각",
+    "기록",
+    "일기",
+    "목표",
+    "계획",
+    "습관",
+    "건강",
+    "요리",
+    "고양이",
+    "강아지",
+    "친구",
+    "가족",
+    "산책",
+    "회고록",
+    "백업",
+    "보안",
+    "네트워크",
+    "컨테이너",
+    "파이프라인",
 ];
 const ENGLISH: &[&str] = &[
-    "docker", "rust", "python", "kubernetes", "deploy", "server", "cache", "index", "query", "test",
-    "postgres", "sqlite", "graphql", "api", "latency", "mlops", "linux", "git", "review", "design",
+    "docker",
+    "rust",
+    "python",
+    "kubernetes",
+    "deploy",
+    "server",
+    "cache",
+    "index",
+    "query",
+    "test",
+    "postgres",
+    "sqlite",
+    "graphql",
+    "api",
+    "latency",
+    "mlops",
+    "linux",
+    "git",
+    "review",
+    "design",
 ];
-const PARTICLES: &[&str] = &["를", "을", "는", "은", "이", "가", "에서", "으로", "와", "과", "도", "만", "의", ""];
-const ENDINGS: &[&str] = &["했다.", "한다.", "합니다.", "였다.", "이다.", "하고", "해서", "했는데"];
+const PARTICLES: &[&str] = &[
+    "를", "을", "는", "은", "이", "가", "에서", "으로", "와", "과", "도", "만", "의", "",
+];
+const ENDINGS: &[&str] = &[
+    "했다.",
+    "한다.",
+    "합니다.",
+    "였다.",
+    "이다.",
+    "하고",
+    "해서",
+    "했는데",
+];
 const SYLLABLES: &str = "가나다라마바사아자차카타파하고노도로모보소오조초코토포호구누두루무부수우주추쿠투푸후기니디리미비시이지치키티피히개내대래매배새애재채캐태패해거너더러머버서어저처커터퍼허";
 
 /// xorshift64*: a fixed, dependency-free stream of pseudo-random numbers.
@@ -81,30 +188,46 @@ fn word(rng: &mut Rng, syllables: &[char]) -> String {
         3..=5 => rng.pick(ENDINGS).to_owned(),
         6..=7 => {
             let n = 3 + rng.below(6);
-            (0..n).map(|_| char::from(b'a' + u8::try_from(rng.below(26)).unwrap())).collect()
+            (0..n)
+                .map(|_| char::from(b'a' + u8::try_from(rng.below(26)).unwrap()))
+                .collect()
         }
         _ => {
             let n = 2 + rng.below(2);
-            let w: String = (0..n).map(|_| syllables[rng.skewed(syllables.len())]).collect();
+            let w: String = (0..n)
+                .map(|_| syllables[rng.skewed(syllables.len())])
+                .collect();
             format!("{w}{}", rng.pick(PARTICLES))
         }
     }
 }
 
 fn text(rng: &mut Rng, syllables: &[char], words: usize) -> String {
-    (0..words).map(|_| word(rng, syllables)).collect::<Vec<_>>().join(" ")
+    (0..words)
+        .map(|_| word(rng, syllables))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 async fn load(db: &DatabaseConnection, posts: usize) -> Duration {
     let started = Instant::now();
-    let writer = author::ensure(db, author::NewUser {
-        slug: "bench", display_name: "벤치", email: "bench@example.com", bio: None, role: Role::Author,
-    })
+    let writer = author::ensure(
+        db,
+        author::NewUser {
+            slug: "bench",
+            display_name: "벤치",
+            email: "bench@example.com",
+            bio: None,
+            role: Role::Author,
+        },
+    )
     .await
     .unwrap();
     let syllables: Vec<char> = SYLLABLES.chars().collect();
     let mut rng = Rng(0x5eed_1234_abcd_0001);
-    let base = chrono::DateTime::parse_from_rfc3339("2015-01-01T00:00:00Z").unwrap().to_utc();
+    let base = chrono::DateTime::parse_from_rfc3339("2015-01-01T00:00:00Z")
+        .unwrap()
+        .to_utc();
     let now = service::now();
     for chunk_start in (0..posts).step_by(1000) {
         let txn = db.begin().await.unwrap();
@@ -114,18 +237,42 @@ async fn load(db: &DatabaseConnection, posts: usize) -> Duration {
             let (title_words, body_words) = (3 + rng.below(4), 60 + rng.below(40));
             let title = text(&mut rng, &syllables, title_words);
             let markdown = text(&mut rng, &syllables, body_words);
-            let published = base + chrono::Duration::minutes(i64::try_from(rng.below(5_000_000)).unwrap());
+            let published =
+                base + chrono::Duration::minutes(i64::try_from(rng.below(5_000_000)).unwrap());
             models.push(post::Model {
-                id, slug: format!("p{id}"), title, subtitle: None, markdown, html: String::new(),
-                toc: serde_json::json!([]), custom_excerpt: None, excerpt: String::new(), reading_time_minutes: 1,
-                word_count: 1, status: post::Status::Published, published_at: Some(published),
-                published_at_offset: Some(32_400), author_id: writer.id, series_id: None, series_position: None,
-                cover_image: None, canonical_url: None, meta_description: None, front_matter: serde_json::json!({}),
-                source_path: None, version: 1, created_at: now, updated_at: now, deleted_at: None,
+                id,
+                slug: format!("p{id}"),
+                title,
+                subtitle: None,
+                markdown,
+                html: String::new(),
+                toc: serde_json::json!([]),
+                custom_excerpt: None,
+                excerpt: String::new(),
+                reading_time_minutes: 1,
+                word_count: 1,
+                status: post::Status::Published,
+                published_at: Some(published),
+                published_at_offset: Some(32_400),
+                author_id: writer.id,
+                series_id: None,
+                series_position: None,
+                cover_image: None,
+                canonical_url: None,
+                meta_description: None,
+                front_matter: serde_json::json!({}),
+                source_path: None,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+                deleted_at: None,
             });
         }
-        let active: Vec<post::ActiveModel> =
-            models.iter().cloned().map(|m| post::ActiveModel::from(m).reset_all()).collect();
+        let active: Vec<post::ActiveModel> = models
+            .iter()
+            .cloned()
+            .map(|m| post::ActiveModel::from(m).reset_all())
+            .collect();
         post::Entity::insert_many(active).exec(&txn).await.unwrap();
         for m in &models {
             service::search::index_post(&txn, m).await.unwrap();
@@ -149,23 +296,37 @@ async fn run(backend: Backend, posts: usize) {
         return;
     };
     let took = load(&db, posts).await;
-    println!("{backend:?}: loaded and indexed {posts} posts in {:.1} s", took.as_secs_f64());
-    let scope = SearchScope::Public { now: service::now() };
+    println!(
+        "{backend:?}: loaded and indexed {posts} posts in {:.1} s",
+        took.as_secs_f64()
+    );
+    let scope = SearchScope::Public {
+        now: service::now(),
+    };
     let filter = PostFilter::default();
     let mut all = Vec::new();
     for q in QUERIES {
         let parsed = SearchQuery::parse(q).unwrap();
-        let warm = service::search::search(&db, &parsed, scope, &filter, 0, 20).await.unwrap();
-        let total = service::search::count(&db, &parsed, scope, &filter).await.unwrap();
+        let warm = service::search::search(&db, &parsed, scope, &filter, 0, 20)
+            .await
+            .unwrap();
+        let total = service::search::count(&db, &parsed, scope, &filter)
+            .await
+            .unwrap();
         let mut times = Vec::new();
         for _ in 0..ROUNDS {
             let t = Instant::now();
-            service::search::search(&db, &parsed, scope, &filter, 0, 20).await.unwrap();
+            service::search::search(&db, &parsed, scope, &filter, 0, 20)
+                .await
+                .unwrap();
             times.push(t.elapsed());
         }
         times.sort();
-        println!("  {q:<14} {total:>7} hits  median {:>8.2} ms  (first hit: {})", percentile(&times, 0.5).as_secs_f64() * 1e3,
-            warm.hits.first().map_or("-", |h| h.post.slug.as_str()));
+        println!(
+            "  {q:<14} {total:>7} hits  median {:>8.2} ms  (first hit: {})",
+            percentile(&times, 0.5).as_secs_f64() * 1e3,
+            warm.hits.first().map_or("-", |h| h.post.slug.as_str())
+        );
         all.extend(times);
     }
     all.sort();
@@ -180,7 +341,10 @@ async fn run(backend: Backend, posts: usize) {
 
 #[tokio::main]
 async fn main() {
-    let posts = std::env::var("QUIRE_BENCH_POSTS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let posts = std::env::var("QUIRE_BENCH_POSTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
     run(Backend::Sqlite, posts).await;
     run(Backend::Postgres, posts).await;
 }

@@ -496,24 +496,45 @@ async fn purged_posts_leave_the_index(app: TestApp) {
     let count = |sql: &'static str| {
         let db = app.db.clone();
         async move {
-            let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();
+            let row = db
+                .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+                .await
+                .unwrap()
+                .unwrap();
             row.try_get_by_index::<i64>(0).unwrap()
         }
     };
     let docs = "SELECT COUNT(*) FROM search_documents";
     assert_eq!(count(docs).await, i64::try_from(CORPUS.len()).unwrap());
-    let first = quire_tests::quire::service::post::find_by_source_path(&app.db, "corpus/0.md").await.unwrap().unwrap();
-    let second = quire_tests::quire::service::post::find_by_source_path(&app.db, "corpus/1.md").await.unwrap().unwrap();
+    let first = quire_tests::quire::service::post::find_by_source_path(&app.db, "corpus/0.md")
+        .await
+        .unwrap()
+        .unwrap();
+    let second = quire_tests::quire::service::post::find_by_source_path(&app.db, "corpus/1.md")
+        .await
+        .unwrap()
+        .unwrap();
     // Purged through the service call, in a transaction…
     let txn = app.db.begin().await.unwrap();
-    quire_tests::quire::service::search::remove_post(&txn, first.id).await.unwrap();
-    post::Entity::delete_by_id(first.id).exec(&txn).await.unwrap();
+    quire_tests::quire::service::search::remove_post(&txn, first.id)
+        .await
+        .unwrap();
+    post::Entity::delete_by_id(first.id)
+        .exec(&txn)
+        .await
+        .unwrap();
     txn.commit().await.unwrap();
     // …or by a bare DELETE: the foreign key (and on SQLite a trigger) cleans up.
-    post::Entity::delete_by_id(second.id).exec(&app.db).await.unwrap();
+    post::Entity::delete_by_id(second.id)
+        .exec(&app.db)
+        .await
+        .unwrap();
     assert_eq!(count(docs).await, i64::try_from(CORPUS.len() - 2).unwrap());
     if app.backend == Backend::Sqlite {
-        assert_eq!(count("SELECT COUNT(*) FROM search_fts").await, i64::try_from(CORPUS.len() - 2).unwrap());
+        assert_eq!(
+            count("SELECT COUNT(*) FROM search_fts").await,
+            i64::try_from(CORPUS.len() - 2).unwrap()
+        );
     }
     assert_eq!(titles(&app, "2021년").await, Vec::<String>::new());
     assert_eq!(titles(&app, "회고").await, ["면접 회고와 이직 준비"]);

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod author;
 pub mod context;
+pub mod import;
 pub mod node;
 pub mod pagination;
 pub mod post;
@@ -36,6 +37,7 @@ pub struct MutationRoot(
     series::mutation::SeriesMutation,
     tag::mutation::TagMutation,
     account::mutation::AccountMutation,
+    import::ImportMutation,
 );
 
 pub type QuireSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -247,3 +247,64 @@ fn same_file(stored: Option<&str>, path: &str) -> bool {
     let name = |p: &str| p.rsplit(['/', '\\']).next().unwrap_or(p).to_owned();
     stored.is_none_or(|s| name(s) == name(path))
 }
+
+/// Imports files sent over the API (`importPosts`): the caller must be an editor or an
+/// admin, each file gets the limits of any other write, and each is its own
+/// transaction, so one bad file never stops or half-writes another.
+pub async fn import_for_api(
+    db: &sea_orm::DatabaseConnection,
+    who: &crate::auth::Principal,
+    files: &[(String, String)],
+    status: ImportStatus,
+) -> AppResult<Vec<(String, AppResult<(Outcome, post::Model)>)>> {
+    use super::post_input::{MAX_MARKDOWN_BYTES, MAX_TAGS, MAX_TITLE_CHARS};
+    crate::auth::policy::require_role(who, entity::user::Role::Editor, "import posts")?;
+    if files.len() > MAX_FILES_PER_REQUEST {
+        return Err(AppError::bad_input(
+            "files",
+            format!("at most {MAX_FILES_PER_REQUEST} files per request"),
+        ));
+    }
+    let opts = ImportOptions {
+        default_author_id: who.user_id(),
+        status,
+        fallback_date: super::now().fixed_offset(),
+    };
+    let mut results = Vec::with_capacity(files.len());
+    for (path, content) in files {
+        let result = async {
+            let doc = crate::import::parse_bytes(path, content.as_bytes()).map_err(|e| {
+                let field = match e.line {
+                    Some(line) => format!("files[{path}]:{line}"),
+                    None => format!("files[{path}]"),
+                };
+                AppError::bad_input(field, e.message)
+            })?;
+            if doc.title.chars().count() > MAX_TITLE_CHARS {
+                return Err(AppError::bad_input(
+                    format!("files[{path}]"),
+                    format!("the title is longer than {MAX_TITLE_CHARS} characters"),
+                ));
+            }
+            if doc.markdown.len() > MAX_MARKDOWN_BYTES {
+                return Err(AppError::bad_input(
+                    format!("files[{path}]"),
+                    "the body is larger than 1 MiB",
+                ));
+            }
+            if doc.tags.len() > MAX_TAGS {
+                return Err(AppError::bad_input(
+                    format!("files[{path}]"),
+                    format!("more than {MAX_TAGS} tags"),
+                ));
+            }
+            import_post(db, &doc, &opts).await
+        }
+        .await;
+        results.push((path.clone(), result));
+    }
+    Ok(results)
+}
+
+/// The most files one `importPosts` call may carry (bodies are also capped at 8 MiB).
+pub const MAX_FILES_PER_REQUEST: usize = 200;

@@ -5,12 +5,19 @@
 //! position in the ranking. Paging is exact while the matching posts do not change;
 //! after a write, a page boundary may repeat or skip a hit, never fail.
 
-use async_graphql::{Context, Object, connection::{Connection, Edge, EmptyFields}};
+use async_graphql::{
+    Context, Object,
+    connection::{Connection, Edge, EmptyFields},
+};
 
 use super::{SearchCount, SearchHitNode};
 use crate::{
     error::{ApiResult, AppError},
-    graphql::{context::state, pagination::{self, DEFAULT_PAGE_SIZE}, post::{PostFilter, PostNode, prefetch::prefetch}},
+    graphql::{
+        context::state,
+        pagination::{self, DEFAULT_PAGE_SIZE},
+        post::{PostFilter, PostNode, prefetch::prefetch},
+    },
     search::SearchQuery,
     service::search::{self, SearchScope},
 };
@@ -63,20 +70,47 @@ impl SearchQueryRoot {
         };
         let filter: crate::service::post::PostFilter = filter.unwrap_or_default().into();
         let page = search::search(&s.db, &parsed, scope, &filter, offset, limit).await?;
-        connection(ctx, page, offset, SearchCount { query: parsed, filter, scope }).await
+        connection(
+            ctx,
+            page,
+            offset,
+            SearchCount {
+                query: parsed,
+                filter,
+                scope,
+            },
+        )
+        .await
     }
 }
 
 /// The connection of one page of hits starting at `offset`, relations prefetched.
-async fn connection(ctx: &Context<'_>, page: search::SearchPage, offset: u64, count: SearchCount) -> ApiResult<SearchConnection> {
+async fn connection(
+    ctx: &Context<'_>,
+    page: search::SearchPage,
+    offset: u64,
+    count: SearchCount,
+) -> ApiResult<SearchConnection> {
     let s = state(ctx)?;
     let posts: Vec<_> = page.hits.iter().map(|h| h.post.clone()).collect();
     let look = ctx.look_ahead();
-    prefetch(s, &posts, &[look.field("nodes").field("post"), look.field("edges").field("node").field("post")]).await?;
+    prefetch(
+        s,
+        &posts,
+        &[
+            look.field("nodes").field("post"),
+            look.field("edges").field("node").field("post"),
+        ],
+    )
+    .await?;
     let mut conn = Connection::with_additional_fields(offset > 0, page.has_more, count);
-    conn.edges.extend(page.hits.into_iter().zip(offset..).map(|(hit, i)| {
-        let post = PostNode::new(hit.post.clone(), s.now);
-        Edge::new(pagination::encode_offset_cursor(LIST, i), SearchHitNode { hit, post })
-    }));
+    conn.edges
+        .extend(page.hits.into_iter().zip(offset..).map(|(hit, i)| {
+            let post = PostNode::new(hit.post.clone(), s.now);
+            Edge::new(
+                pagination::encode_offset_cursor(LIST, i),
+                SearchHitNode { hit, post },
+            )
+        }));
     Ok(conn)
 }

@@ -85,7 +85,10 @@ fn sqlite_select(query: &SearchQuery, scope: Condition) -> SelectStatement {
         .expr_as(Expr::cust("rowid"), Alias::new("post_id"))
         .expr_as(Expr::cust("bm25(search_fts)"), Alias::new("bm"))
         .from(Alias::new("search_fts"))
-        .and_where(Expr::cust_with_values("search_fts MATCH ?", [q::fts5_any_token(query)]))
+        .and_where(Expr::cust_with_values(
+            "search_fts MATCH ?",
+            [q::fts5_any_token(query)],
+        ))
         // A LIMIT keeps SQLite from flattening this into the outer query, where the
         // planner would re-run the MATCH once per candidate row (by rowid).
         .limit(i64::MAX.unsigned_abs())
@@ -96,11 +99,21 @@ fn sqlite_select(query: &SearchQuery, scope: Condition) -> SelectStatement {
         .from_subquery(matches, Alias::new("m"))
         // sea-query writes no ON for a CROSS JOIN: the join condition goes to WHERE.
         .join(JoinType::CrossJoin, post::Entity, Condition::all())
-        .and_where(Expr::col((post::Entity, post::Column::Id)).equals((Alias::new("m"), Alias::new("post_id"))))
+        .and_where(
+            Expr::col((post::Entity, post::Column::Id))
+                .equals((Alias::new("m"), Alias::new("post_id"))),
+        )
         .expr_as(Expr::cust("-1.0 * m.bm"), Alias::new("score"))
-        .expr_as(sum_over_terms(query, false, |t| (in_fts.to_owned(), q::fts5_term(t, None).into())), Alias::new("matched_terms"))
         .expr_as(
-            sum_over_terms(query, false, |t| (in_fts.to_owned(), q::fts5_term(t, Some("title")).into())),
+            sum_over_terms(query, false, |t| {
+                (in_fts.to_owned(), q::fts5_term(t, None).into())
+            }),
+            Alias::new("matched_terms"),
+        )
+        .expr_as(
+            sum_over_terms(query, false, |t| {
+                (in_fts.to_owned(), q::fts5_term(t, Some("title")).into())
+            }),
             Alias::new("title_terms"),
         )
         .cond_where(scope)
@@ -236,21 +249,24 @@ pub async fn ranked<C: ConnectionTrait>(
             )));
         }
     };
-    s.expr_as(Expr::col((post::Entity, post::Column::Id)), Alias::new("hit_id"))
-        .order_by(Alias::new("matched_terms"), Order::Desc)
-        .order_by(Alias::new("title_terms"), Order::Desc)
-        .order_by(Alias::new("score"), Order::Desc)
-        .order_by_expr(
-            Func::coalesce([
-                Expr::col((post::Entity, post::Column::PublishedAt)),
-                Expr::col((post::Entity, post::Column::CreatedAt)),
-            ])
-            .into(),
-            Order::Desc,
-        )
-        .order_by((post::Entity, post::Column::Id), Order::Desc)
-        .limit(limit)
-        .offset(offset);
+    s.expr_as(
+        Expr::col((post::Entity, post::Column::Id)),
+        Alias::new("hit_id"),
+    )
+    .order_by(Alias::new("matched_terms"), Order::Desc)
+    .order_by(Alias::new("title_terms"), Order::Desc)
+    .order_by(Alias::new("score"), Order::Desc)
+    .order_by_expr(
+        Func::coalesce([
+            Expr::col((post::Entity, post::Column::PublishedAt)),
+            Expr::col((post::Entity, post::Column::CreatedAt)),
+        ])
+        .into(),
+        Order::Desc,
+    )
+    .order_by((post::Entity, post::Column::Id), Order::Desc)
+    .limit(limit)
+    .offset(offset);
     let places = db
         .query_all(&s)
         .await?
@@ -296,7 +312,12 @@ async fn page<C: ConnectionTrait>(db: &C, places: Vec<Place>) -> AppResult<Vec<R
                 .remove(&p.id)
                 .ok_or_else(|| AppError::Internal(format!("search hit {} vanished", p.id)))?;
             let body_text = bodies.remove(&p.id).unwrap_or_default();
-            Ok(Ranked { post, score: p.score, matched_terms: p.matched_terms, body_text })
+            Ok(Ranked {
+                post,
+                score: p.score,
+                matched_terms: p.matched_terms,
+                body_text,
+            })
         })
         .collect()
 }
