@@ -110,7 +110,8 @@ pub fn render(markdown: &str) -> Rendered {
                 }
                 plain.push(' ');
             }
-            Event::End(TagEnd::Item) => plain.push('\n'),
+            // A nested list starts inside its parent item: keep the words apart.
+            Event::Start(Tag::List(_)) | Event::End(TagEnd::Item) => plain.push('\n'),
             _ => {}
         }
     }

@@ -27,6 +27,8 @@ pub fn plain_text(markdown: &str) -> String {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
             Event::End(end) if !inline(end) => text.push(' '),
+            // A nested list starts inside its parent item: keep the words apart.
+            Event::Start(tag) if !inline(tag.to_end()) => text.push(' '),
             Event::SoftBreak | Event::HardBreak | Event::Rule => text.push(' '),
             _ => {}
         }
@@ -42,5 +44,10 @@ mod tests {
     fn keeps_what_a_reader_sees() {
         let md = "# 제목\n\n첫 **퇴사**를 하며\n\n- `<script>` 태그\n- [링크](http://x.example)\n\n<div>raw</div>\n";
         assert_eq!(plain_text(md), "제목 첫 퇴사를 하며 <script> 태그 링크");
+    }
+
+    #[test]
+    fn nested_list_items_stay_separate_words() {
+        assert_eq!(plain_text("- 인프라 구축\n  - 협업 템플릿\n"), "인프라 구축 협업 템플릿");
     }
 }
