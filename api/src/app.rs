@@ -28,7 +28,17 @@ impl Application {
                 tracing::info!(posts = n, "loaded the demo blog");
             }
         }
-        Self::build_with_db(config.bind, db, config.jwt_secret.clone()).await
+        Ok(
+            Self::build_with_db(config.bind, db, config.jwt_secret.clone())
+                .await?
+                .trust_forwarded_for(config.trust_forwarded_for),
+        )
+    }
+
+    /// Rate-limit by the `X-Forwarded-For` address (behind a trusted load balancer or CDN).
+    pub fn trust_forwarded_for(mut self, trust: bool) -> Self {
+        self.state.trust_forwarded_for = trust;
+        self
     }
 
     /// Binds a server over an already connected and migrated database. The signing
@@ -51,7 +61,12 @@ impl Application {
         Ok(Self {
             acceptor,
             addr,
-            state: http::AppState { schema, db, secret },
+            state: http::AppState {
+                schema,
+                db,
+                secret,
+                trust_forwarded_for: false,
+            },
         })
     }
 

@@ -157,4 +157,8 @@ pub struct ServeArgs {
     /// Load the example blog when the database has no posts.
     #[arg(long)]
     pub demo: bool,
+    /// Take the client address for login rate limits from `X-Forwarded-For`. Set it
+    /// only behind a load balancer or CDN that sets that header.
+    #[arg(long, env = "QUIRE_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
 }

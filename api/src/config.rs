@@ -63,4 +63,6 @@ pub struct Config {
     pub jwt_secret: Option<Secret>,
     /// Load the example blog when the database has no posts.
     pub demo: bool,
+    /// Behind a load balancer or CDN: rate-limit by the `X-Forwarded-For` address.
+    pub trust_forwarded_for: bool,
 }

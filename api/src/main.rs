@@ -62,6 +62,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 database_url: cli.db.url(),
                 jwt_secret: cli.secret.secret(),
                 demo: args.demo,
+                trust_forwarded_for: args.trust_forwarded_for,
             };
             Application::build(&config)
                 .await?

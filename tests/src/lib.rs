@@ -149,6 +149,14 @@ pub struct DbGuardHandle(DbGuard);
 
 /// Starts a server over a fresh database; `None` when the PostgreSQL half is skipped.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |app| app).await
+}
+
+/// [`spawn_app`] with the application adjusted before it starts serving.
+pub async fn spawn_app_with(
+    backend: Backend,
+    configure: impl FnOnce(Application) -> Application,
+) -> Option<TestApp> {
     let (mut conn, DbGuardHandle(guard)) = fresh_database(backend).await?;
     let statements = Arc::new(AtomicUsize::new(0));
     let counter = statements.clone();
@@ -170,6 +178,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let app = Application::build_with_db("127.0.0.1:0".parse().unwrap(), conn.clone(), None)
         .await
         .unwrap();
+    let app = configure(app);
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     Some(TestApp {

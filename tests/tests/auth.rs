@@ -284,3 +284,86 @@ async fn the_account_limit_holds_across_clients(app: TestApp) {
     );
 }
 both_backends!(the_account_limit_holds_across_clients);
+
+async fn forwarded_clients_are_limited_apart(app: TestApp) {
+    async fn login_from(app: &TestApp, ip: &str, email: &str, password: &str) -> String {
+        let resp = app
+            .client()
+            .post(app.url("/graphql"))
+            .header("x-forwarded-for", format!("{ip}, 10.9.9.9"))
+            .json(&json!({ "query": LOGIN, "variables": { "i": { "email": email, "password": password } } }))
+            .send()
+            .await
+            .unwrap();
+        let body: Value = resp.json().await.unwrap();
+        body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or("OK")
+            .to_owned()
+    }
+    for i in 0..5 {
+        assert_eq!(
+            login_from(&app, "203.0.113.7", &format!("nobody{i}@example.com"), "x").await,
+            "UNAUTHENTICATED"
+        );
+    }
+    app.user("seo@example.com", "서", Role::Author).await;
+    assert_eq!(
+        login_from(&app, "203.0.113.7", "seo@example.com", PASSWORD).await,
+        "RATE_LIMITED"
+    );
+    assert_eq!(
+        login_from(&app, "198.51.100.2", "seo@example.com", PASSWORD).await,
+        "OK"
+    );
+}
+
+mod forwarded {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        let app = quire_tests::spawn_app_with(quire_tests::Backend::Sqlite, |a| {
+            a.trust_forwarded_for(true)
+        })
+        .await
+        .unwrap();
+        super::forwarded_clients_are_limited_apart(app).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        match quire_tests::spawn_app_with(quire_tests::Backend::Postgres, |a| {
+            a.trust_forwarded_for(true)
+        })
+        .await
+        {
+            Some(app) => super::forwarded_clients_are_limited_apart(app).await,
+            None => {
+                eprintln!("skipped: QUIRE_TEST_POSTGRES_URL is not set, PostgreSQL half not run")
+            }
+        }
+    }
+}
+
+async fn forwarded_for_is_ignored_unless_trusted(app: TestApp) {
+    // Without --trust-forwarded-for, a client cannot dodge the limit by inventing headers.
+    for i in 0..5 {
+        let resp = app
+            .client()
+            .post(app.url("/graphql"))
+            .header("x-forwarded-for", format!("192.0.2.{i}"))
+            .json(&json!({ "query": LOGIN, "variables": { "i": { "email": "nobody@example.com", "password": "x" } } }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            resp.json::<Value>().await.unwrap()["errors"][0]["extensions"]["code"],
+            "UNAUTHENTICATED"
+        );
+    }
+    app.user("oh@example.com", "오", Role::Author).await;
+    assert_eq!(
+        login(&app, "oh@example.com", PASSWORD).await.error_code(),
+        "RATE_LIMITED"
+    );
+}
+both_backends!(forwarded_for_is_ignored_unless_trusted);

@@ -116,11 +116,7 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
             .to_owned()
     });
     let authenticated = bearer.is_some();
-    let client = req
-        .remote_addr()
-        .as_socket_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
+    let client = client_address(req, state.trust_forwarded_for);
     let gql = gql.data(RequestState::new(
         state.db.clone(),
         service::now(),
@@ -173,4 +169,23 @@ pub async fn graphiql() -> impl IntoResponse {
             .title("quire GraphiQL")
             .finish(),
     )
+}
+
+/// The caller's address for rate limits: the peer, or, behind a trusted load balancer
+/// or CDN, the left-most `X-Forwarded-For` entry (the address the proxy saw).
+fn client_address(req: &Request, trust_forwarded_for: bool) -> String {
+    let forwarded = trust_forwarded_for
+        .then(|| req.header("x-forwarded-for"))
+        .flatten()
+        .and_then(|h| h.split(',').next())
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    match forwarded {
+        Some(f) => f.to_owned(),
+        None => req
+            .remote_addr()
+            .as_socket_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_default(),
+    }
 }

@@ -18,6 +18,8 @@ pub struct AppState {
     pub schema: QuireSchema,
     pub db: DatabaseConnection,
     pub secret: Secret,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
 }
 
 /// The largest request body accepted (a 1 MiB post, JSON-escaped, with room to spare).

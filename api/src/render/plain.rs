@@ -48,6 +48,9 @@ mod tests {
 
     #[test]
     fn nested_list_items_stay_separate_words() {
-        assert_eq!(plain_text("- 인프라 구축\n  - 협업 템플릿\n"), "인프라 구축 협업 템플릿");
+        assert_eq!(
+            plain_text("- 인프라 구축\n  - 협업 템플릿\n"),
+            "인프라 구축 협업 템플릿"
+        );
     }
 }
