@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_create_content_tables;
 mod m20261123_000002_create_accounts_and_revisions;
 mod m20261123_190000_create_search_index;
+mod m20261123_210000_create_search_postings;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_create_content_tables::Migration),
             Box::new(m20261123_000002_create_accounts_and_revisions::Migration),
             Box::new(m20261123_190000_create_search_index::Migration),
+            Box::new(m20261123_210000_create_search_postings::Migration),
         ]
     }
 }

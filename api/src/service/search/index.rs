@@ -1,5 +1,6 @@
 //! Writing a post's tokens to the index: `search_documents` on both databases, plus
-//! `search_fts` on SQLite or the tsvector and token-count columns on PostgreSQL.
+//! `search_fts` on SQLite or the tsvector and token-count columns and `search_postings`
+//! on PostgreSQL (whose corpus totals a trigger keeps).
 
 use std::collections::BTreeMap;
 
@@ -64,6 +65,9 @@ const POSTGRES_UPSERT: &str = "INSERT INTO search_documents \
      body_len = excluded.body_len, body_text = excluded.body_text, title_tsv = excluded.title_tsv, \
      all_tsv = excluded.all_tsv, term_freqs = excluded.term_freqs";
 
+const POSTGRES_POSTINGS: &str = "INSERT INTO search_postings (token, post_id, tf) \
+     SELECT j.key, $1, CAST(j.value AS integer) FROM jsonb_each_text(CAST($2 AS jsonb)) j";
+
 async fn run<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<Value>) -> AppResult<()> {
     db.execute_raw(Statement::from_sql_and_values(
         db.get_database_backend(),
@@ -111,12 +115,18 @@ pub async fn index_post<C: ConnectionTrait>(db: &C, post: &post::Model) -> AppRe
             let mut values = common;
             values.push(tsvector(doc.title_tokens.iter()).into());
             values.push(tsvector(doc.title_tokens.iter().chain(&doc.body_tokens)).into());
-            values.push(
-                serde_json::to_string(&freqs)
-                    .map_err(|e| AppError::Internal(e.to_string()))?
-                    .into(),
-            );
-            run(db, POSTGRES_UPSERT, values).await
+            let freqs =
+                serde_json::to_string(&freqs).map_err(|e| AppError::Internal(e.to_string()))?;
+            values.push(freqs.clone().into());
+            run(db, POSTGRES_UPSERT, values).await?;
+            // The postings a query reads (one row per token); a purge cascades to them.
+            run(
+                db,
+                "DELETE FROM search_postings WHERE post_id = $1",
+                vec![post.id.into()],
+            )
+            .await?;
+            run(db, POSTGRES_POSTINGS, vec![post.id.into(), freqs.into()]).await
         }
         other => Err(AppError::Internal(format!(
             "search: unsupported database {other:?}"

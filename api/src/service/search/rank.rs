@@ -134,19 +134,21 @@ struct Corpus {
 async fn postgres_corpus<C: ConnectionTrait>(db: &C, query: &SearchQuery) -> AppResult<Corpus> {
     let distinct: Vec<&str> = query.token_set().into_iter().collect();
     let mut s = Query::select();
+    // Totals are kept by a trigger on `search_documents`; document frequencies are
+    // counted from the postings' (token, post_id) index.
     s.expr_as(
-        Expr::cust("(SELECT COUNT(*) FROM search_documents)"),
+        Expr::cust("(SELECT documents FROM search_totals WHERE id = 1)"),
         Alias::new("n"),
     )
     .expr_as(
-        Expr::cust("(SELECT COALESCE(SUM(title_len + body_len), 0) FROM search_documents)::bigint"),
+        Expr::cust("(SELECT tokens FROM search_totals WHERE id = 1)"),
         Alias::new("total"),
     );
     for (i, t) in distinct.iter().enumerate() {
         s.expr_as(
             pg(
-                "(SELECT COUNT(*) FROM search_documents WHERE all_tsv @@ CAST(? AS tsquery))",
-                [q::tsquery_token(t).into()],
+                "(SELECT COUNT(*) FROM search_postings WHERE token = ?)",
+                [(*t).into()],
             ),
             Alias::new(format!("df{i}")),
         );
@@ -180,18 +182,38 @@ async fn postgres_select<C: ConnectionTrait>(
     let corpus = postgres_corpus(db, query).await?;
     let avgdl = corpus.tokens as f64 / corpus.rows as f64;
     // FTS5: score += idf * (f * (k1 + 1)) / (f + k1 * (1 - b + b * D / avgdl)), per phrase.
-    let tf = "COALESCE(CAST(search_documents.term_freqs ->> ? AS float8), CAST(0 AS float8))";
+    // Each query token's count per post, read from its postings (one scan per token,
+    // aggregated into one row per post) rather than from every match's stored counts.
+    let distinct: Vec<&str> = query.token_set().into_iter().collect();
+    let mut postings = Query::select();
+    postings
+        .column(Alias::new("post_id"))
+        .from(Alias::new("search_postings"))
+        .and_where(Expr::col(Alias::new("token")).is_in(distinct.iter().copied()))
+        .group_by_col(Alias::new("post_id"));
+    for (i, t) in distinct.iter().enumerate() {
+        postings.expr_as(
+            pg(
+                "CAST(COALESCE(SUM(tf) FILTER (WHERE token = ?), 0) AS float8)",
+                [(*t).into()],
+            ),
+            Alias::new(format!("tf{i}")),
+        );
+    }
     let dl = "CAST(search_documents.title_len + search_documents.body_len AS float8)";
     let mut sql = String::from("(CAST(0 AS float8)");
     let mut values: Vec<Value> = Vec::new();
     for token in query.phrases() {
+        let i = distinct
+            .iter()
+            .position(|t| *t == token)
+            .ok_or_else(|| AppError::Internal(format!("search token {token} not in query")))?;
+        let tf = format!("COALESCE(pt.tf{i}, CAST(0 AS float8))");
         sql.push_str(&format!(" + CAST(? AS float8) * (({tf} * CAST(? AS float8)) / ({tf} + CAST(? AS float8) * (CAST(? AS float8) + CAST(? AS float8) * {dl} / CAST(? AS float8))))"));
         let df = corpus.df.get(token).copied().unwrap_or(0);
         values.extend([
             idf(corpus.rows, df).into(),
-            token.into(),
             (K1 + 1.0).into(),
-            token.into(),
             K1.into(),
             (1.0 - B).into(),
             B.into(),
@@ -208,6 +230,13 @@ async fn postgres_select<C: ConnectionTrait>(
         )
     };
     let mut s = base(scope);
+    s.join_subquery(
+        JoinType::LeftJoin,
+        postings,
+        Alias::new("pt"),
+        Expr::col((Alias::new("pt"), Alias::new("post_id")))
+            .equals((docs(), Alias::new("post_id"))),
+    );
     s.expr_as(pg(&sql, values), Alias::new("score"))
         .expr_as(
             sum_over_terms(query, true, |t| term("all_tsv", t)),
