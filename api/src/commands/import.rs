@@ -23,6 +23,7 @@ use crate::{
         author,
         import::{ImportOptions, ImportStatus, import_cached},
         import_cache::ImportCache,
+        search::SearchDocument,
     },
 };
 
@@ -127,10 +128,11 @@ async fn run_on<C: ConnectionTrait + TransactionTrait>(
 /// How many files are read ahead of the one being written.
 const PIPELINE_DEPTH: usize = 64;
 
-/// A file read, parsed and rendered, ready to be written.
+/// A file read, parsed, rendered and tokenized for search, ready to be written.
 struct Prepared {
     doc: ParsedPost,
     rendered: Rendered,
+    search: SearchDocument,
     mtime: Option<DateTime<FixedOffset>>,
 }
 
@@ -151,6 +153,7 @@ fn prepare(path: &std::path::Path, shown: &str) -> Result<Prepared, Failure> {
     let bytes = std::fs::read(path).map_err(|e| (None, format!("cannot read the file: {e}")))?;
     let doc = parse_bytes(shown, &bytes).map_err(|e| (e.line, e.message))?;
     let rendered = render(&doc.markdown);
+    let search = SearchDocument::new(&doc.title, doc.subtitle.as_deref(), &doc.markdown);
     let mtime = meta
         .modified()
         .ok()
@@ -158,6 +161,7 @@ fn prepare(path: &std::path::Path, shown: &str) -> Result<Prepared, Failure> {
     Ok(Prepared {
         doc,
         rendered,
+        search,
         mtime,
     })
 }
@@ -169,7 +173,7 @@ async fn write<C: TransactionTrait>(
     cache: &mut ImportCache,
 ) -> FileResult {
     opts.fallback_date = p.mtime.unwrap_or_else(|| Local::now().fixed_offset());
-    match import_cached(db, &p.doc, &p.rendered, opts, cache).await {
+    match import_cached(db, &p.doc, &p.rendered, &p.search, opts, cache).await {
         Ok((outcome, post)) => FileResult::Done {
             outcome,
             slug: post.slug,

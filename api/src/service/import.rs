@@ -7,7 +7,9 @@ use sea_orm::{
     ActiveModelTrait, ConnectionTrait, Set, TransactionSession, TransactionTrait, TryIntoModel,
 };
 
-use super::{author, import_cache::ImportCache, post as posts, series, tag};
+use super::{
+    author, import_cache::ImportCache, post as posts, search::SearchDocument, series, tag,
+};
 use crate::{
     error::{AppError, AppResult},
     import::ParsedPost,
@@ -61,23 +63,26 @@ pub async fn import_rendered<C: TransactionTrait>(
     rendered: &Rendered,
     opts: &ImportOptions,
 ) -> AppResult<(Outcome, post::Model)> {
-    import_with(db, doc, rendered, opts, None).await
+    import_with(db, doc, rendered, None, opts, None).await
 }
 
 /// [`import_rendered`] for bulk imports: `cache` spares most lookups (see
-/// [`ImportCache`]). A failure is retried once without it, and the cache is cleared.
+/// [`ImportCache`]), and `search` is the post's search document, made ahead like the
+/// rendering (`SearchDocument::new(&doc.title, doc.subtitle.as_deref(), &doc.markdown)`).
+/// A failure is retried once without the cache, and the cache is cleared.
 pub async fn import_cached<C: TransactionTrait>(
     db: &C,
     doc: &ParsedPost,
     rendered: &Rendered,
+    search: &SearchDocument,
     opts: &ImportOptions,
     cache: &mut ImportCache,
 ) -> AppResult<(Outcome, post::Model)> {
-    match import_with(db, doc, rendered, opts, Some(cache)).await {
+    match import_with(db, doc, rendered, Some(search), opts, Some(cache)).await {
         Ok(done) => Ok(done),
         Err(_) => {
             cache.clear();
-            import_with(db, doc, rendered, opts, None).await
+            import_with(db, doc, rendered, Some(search), opts, None).await
         }
     }
 }
@@ -86,6 +91,7 @@ async fn import_with<C: TransactionTrait>(
     db: &C,
     doc: &ParsedPost,
     rendered: &Rendered,
+    search: Option<&SearchDocument>,
     opts: &ImportOptions,
     mut cache: Option<&mut ImportCache>,
 ) -> AppResult<(Outcome, post::Model)> {
@@ -233,7 +239,11 @@ async fn import_with<C: TransactionTrait>(
             .await?
             .ok_or_else(|| AppError::Internal("imported post not found after write".into()))?
     };
-    super::search::index_post(&txn, &saved).await?;
+    // The post's title, subtitle and Markdown are the document's, as set above.
+    match search {
+        Some(d) => super::search::index_document(&txn, saved.id, d).await?,
+        None => super::search::index_post(&txn, &saved).await?,
+    }
     txn.commit().await?;
     if let Some(c) = cache.as_mut() {
         c.remember(&saved, tag_slugs.into_iter().zip(tag_ids));

@@ -17,26 +17,35 @@ use crate::{
     search::{normalize, tokens},
 };
 
-/// A post as the index sees it.
-struct Document {
+/// What the index stores for a post, made from its title, subtitle and Markdown alone,
+/// so a bulk import can build it on another thread ahead of the write.
+#[derive(Debug, Clone)]
+pub struct SearchDocument {
     title_tokens: Vec<String>,
     body_tokens: Vec<String>,
     body_text: String,
 }
 
-fn document(post: &post::Model) -> Document {
-    let title = normalize(&post.title);
-    let mut body = post.subtitle.clone().unwrap_or_default();
-    body.push(' ');
-    body.push_str(&render::plain_text(&post.markdown));
-    let body_text = normalize(&body)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    Document {
-        title_tokens: tokens(&title).into_iter().map(|t| t.text).collect(),
-        body_tokens: tokens(&body_text).into_iter().map(|t| t.text).collect(),
-        body_text,
+impl SearchDocument {
+    pub fn new(title: &str, subtitle: Option<&str>, markdown: &str) -> Self {
+        let title = normalize(title);
+        let mut body = subtitle.unwrap_or_default().to_owned();
+        body.push(' ');
+        body.push_str(&render::plain_text(markdown));
+        let body_text = normalize(&body)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        Self {
+            title_tokens: tokens(&title).into_iter().map(|t| t.text).collect(),
+            body_tokens: tokens(&body_text).into_iter().map(|t| t.text).collect(),
+            body_text,
+        }
+    }
+
+    /// The document of a post as stored.
+    pub fn of(post: &post::Model) -> Self {
+        Self::new(&post.title, post.subtitle.as_deref(), &post.markdown)
     }
 }
 
@@ -54,8 +63,12 @@ fn tsvector<'a>(tokens: impl Iterator<Item = &'a String>) -> String {
         .join(" ")
 }
 
-const SQLITE_UPSERT: &str = "INSERT INTO search_documents (post_id, title_len, body_len, body_text) \
-     VALUES (?, ?, ?, ?) ON CONFLICT (post_id) DO UPDATE SET title_len = excluded.title_len, \
+/// The FTS row and the document in one round trip to SQLite's worker thread (the
+/// statements run in order; `?1` is the post id in each).
+const SQLITE_INDEX: &str = "DELETE FROM search_fts WHERE rowid = ?1; \
+     INSERT INTO search_fts (rowid, title, body) VALUES (?1, ?2, ?3); \
+     INSERT INTO search_documents (post_id, title_len, body_len, body_text) \
+     VALUES (?1, ?4, ?5, ?6) ON CONFLICT (post_id) DO UPDATE SET title_len = excluded.title_len, \
      body_len = excluded.body_len, body_text = excluded.body_text";
 
 const POSTGRES_UPSERT: &str = "INSERT INTO search_documents \
@@ -80,39 +93,43 @@ async fn run<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<Value>) -> AppRe
 
 /// Adds or replaces `post` in the index. Call it in the transaction that wrote the post.
 pub async fn index_post<C: ConnectionTrait>(db: &C, post: &post::Model) -> AppResult<()> {
-    let doc = document(post);
-    let common: Vec<Value> = vec![
-        post.id.into(),
-        len(&doc.title_tokens).into(),
-        len(&doc.body_tokens).into(),
-        doc.body_text.clone().into(),
-    ];
+    index_document(db, post.id, &SearchDocument::of(post)).await
+}
+
+/// [`index_post`] with the document already made (it must be `SearchDocument::of` the
+/// post as written). Call it in the transaction that wrote the post.
+pub async fn index_document<C: ConnectionTrait>(
+    db: &C,
+    post_id: i64,
+    doc: &SearchDocument,
+) -> AppResult<()> {
     match db.get_database_backend() {
         DbBackend::Sqlite => {
             run(
                 db,
-                "DELETE FROM search_fts WHERE rowid = ?",
-                vec![post.id.into()],
-            )
-            .await?;
-            run(
-                db,
-                "INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)",
+                SQLITE_INDEX,
                 vec![
-                    post.id.into(),
+                    post_id.into(),
                     doc.title_tokens.join(" ").into(),
                     doc.body_tokens.join(" ").into(),
+                    len(&doc.title_tokens).into(),
+                    len(&doc.body_tokens).into(),
+                    doc.body_text.clone().into(),
                 ],
             )
-            .await?;
-            run(db, SQLITE_UPSERT, common).await
+            .await
         }
         DbBackend::Postgres => {
             let mut freqs: BTreeMap<&str, u32> = BTreeMap::new();
             for t in doc.title_tokens.iter().chain(&doc.body_tokens) {
                 *freqs.entry(t.as_str()).or_default() += 1;
             }
-            let mut values = common;
+            let mut values: Vec<Value> = vec![
+                post_id.into(),
+                len(&doc.title_tokens).into(),
+                len(&doc.body_tokens).into(),
+                doc.body_text.clone().into(),
+            ];
             values.push(tsvector(doc.title_tokens.iter()).into());
             values.push(tsvector(doc.title_tokens.iter().chain(&doc.body_tokens)).into());
             let freqs =
