@@ -140,10 +140,10 @@ pub async fn index_document<C: ConnectionTrait>(
             run(
                 db,
                 "DELETE FROM search_postings WHERE post_id = $1",
-                vec![post.id.into()],
+                vec![post_id.into()],
             )
             .await?;
-            run(db, POSTGRES_POSTINGS, vec![post.id.into(), freqs.into()]).await
+            run(db, POSTGRES_POSTINGS, vec![post_id.into(), freqs.into()]).await
         }
         other => Err(AppError::Internal(format!(
             "search: unsupported database {other:?}"
