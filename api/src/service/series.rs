@@ -1,9 +1,9 @@
 //! Series: lookups, listing, find-or-create by name, and keeping positions in order.
 
-use entity::{post, series};
+use entity::series;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
 
 use super::keyset::{self, Slice, SortKey, Window};
@@ -103,28 +103,25 @@ pub async fn find_or_create<C: ConnectionTrait>(db: &C, title: &str) -> AppResul
     .await?)
 }
 
-/// Numbers the posts of a series 1, 2, 3… by publication date (imports order by date).
-/// Reads only ids and positions, and writes only the positions that change.
+/// Numbers the posts of a series 1, 2, 3… by publication date (imports order by date),
+/// in one statement that writes only the positions that change.
 pub async fn renumber_by_date<C: ConnectionTrait>(db: &C, series_id: i64) -> AppResult<()> {
-    let rows: Vec<(i64, Option<i32>)> = post::Entity::find()
-        .select_only()
-        .column(post::Column::Id)
-        .column(post::Column::SeriesPosition)
-        .filter(post::Column::SeriesId.eq(series_id))
-        .order_by_asc(post::Column::PublishedAt)
-        .order_by_asc(post::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
-    for (i, (id, current)) in rows.into_iter().enumerate() {
-        let position = i32::try_from(i + 1).unwrap_or(i32::MAX);
-        if current != Some(position) {
-            post::Entity::update_many()
-                .col_expr(post::Column::SeriesPosition, Expr::value(position))
-                .filter(post::Column::Id.eq(id))
-                .exec(db)
-                .await?;
-        }
-    }
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => RENUMBER.replace('?', "$1"),
+        _ => RENUMBER.to_owned(),
+    };
+    db.execute_raw(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        sql,
+        [series_id.into()],
+    ))
+    .await?;
     Ok(())
 }
+
+/// Positions by `published_at` then id, ordered as each database orders them by
+/// default (the order a `SELECT … ORDER BY published_at, id` gives).
+const RENUMBER: &str = "UPDATE posts SET series_position = r.position \
+     FROM (SELECT id, CAST(ROW_NUMBER() OVER (ORDER BY published_at, id) AS INTEGER) AS position \
+     FROM posts WHERE series_id = ?) AS r \
+     WHERE posts.id = r.id AND (posts.series_position IS NULL OR posts.series_position <> r.position)";
