@@ -2,6 +2,7 @@
 //! no HTTP, no business rules. Tables are created by the `migration` crate, never from here.
 
 pub mod api_key;
+pub mod content_generation;
 pub mod login_attempt;
 pub mod post;
 pub mod post_tag;

@@ -5,6 +5,7 @@ pub mod account;
 pub mod apikey;
 pub mod auth;
 pub mod author;
+pub mod content_clock;
 pub mod export;
 pub mod import;
 pub mod import_cache;

@@ -20,6 +20,24 @@ pub fn publicly_visible(now: DateTime<Utc>) -> Condition {
         .add(post::Column::PublishedAt.lte(now))
 }
 
+/// When the next scheduled post goes live (the earliest future `publishedAt` of a post
+/// that will then be public), if any: public reads change at that instant without a write.
+pub async fn next_publication(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> AppResult<Option<DateTime<Utc>>> {
+    let next = post::Entity::find()
+        .select_only()
+        .column_as(post::Column::PublishedAt.min(), "next")
+        .filter(post::Column::DeletedAt.is_null())
+        .filter(post::Column::Status.is_in([post::Status::Published, post::Status::Scheduled]))
+        .filter(post::Column::PublishedAt.gt(now))
+        .into_tuple::<Option<DateTime<Utc>>>()
+        .one(db)
+        .await?;
+    Ok(next.flatten())
+}
+
 /// Which posts a listing may show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
