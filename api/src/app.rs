@@ -9,7 +9,11 @@ use poem::{
 };
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::Secret, config::Config, db, demo, graphql, http, service};
+use crate::{
+    auth::Secret,
+    config::{Config, HttpConfig},
+    db, demo, http, service,
+};
 
 pub struct Application {
     acceptor: TcpAcceptor,
@@ -31,8 +35,22 @@ impl Application {
         Ok(
             Self::build_with_db(config.bind, db, config.jwt_secret.clone())
                 .await?
+                .http_config(config.http.clone())
                 .trust_forwarded_for(config.trust_forwarded_for),
         )
+    }
+
+    /// Limits, caching and CORS of the endpoint (the defaults until this is called).
+    pub fn http_config(mut self, config: HttpConfig) -> Self {
+        let trust = self.state.trust_forwarded_for;
+        self.state = http::AppState::new(self.state.db.clone(), self.state.secret.clone(), config);
+        self.state.trust_forwarded_for = trust;
+        self
+    }
+
+    /// The endpoint's configuration as it stands.
+    pub fn http(&self) -> &HttpConfig {
+        &self.state.config
     }
 
     /// Rate-limit by the `X-Forwarded-For` address (behind a trusted load balancer or CDN).
@@ -57,16 +75,10 @@ impl Application {
             .into_iter()
             .find_map(|a| a.as_socket_addr().copied())
             .ok_or_else(|| anyhow::anyhow!("listener has no socket address"))?;
-        let schema = graphql::schema_builder().data(db.clone()).finish();
         Ok(Self {
             acceptor,
             addr,
-            state: http::AppState {
-                schema,
-                db,
-                secret,
-                trust_forwarded_for: false,
-            },
+            state: http::AppState::new(db, secret, HttpConfig::default()),
         })
     }
 
@@ -81,6 +93,7 @@ impl Application {
     /// Serves until Ctrl-C / SIGTERM.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tracing::info!(addr = %self.addr, "quire listening");
+        self.state.start_background();
         Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(http::routes(self.state), shutdown_signal(), None)
             .await

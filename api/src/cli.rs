@@ -6,7 +6,7 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{DatabaseArgs, SecretArgs};
+use crate::config::{DatabaseArgs, HttpConfig, SecretArgs};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -161,4 +161,6 @@ pub struct ServeArgs {
     /// only behind a load balancer or CDN that sets that header.
     #[arg(long, env = "QUIRE_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    #[command(flatten)]
+    pub http: HttpConfig,
 }

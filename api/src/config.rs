@@ -65,4 +65,93 @@ pub struct Config {
     pub demo: bool,
     /// Behind a load balancer or CDN: rate-limit by the `X-Forwarded-For` address.
     pub trust_forwarded_for: bool,
+    /// Limits, caching and CORS of the HTTP endpoint.
+    pub http: HttpConfig,
+}
+
+/// How the HTTP endpoint protects itself and caches: limits on queries, the response
+/// cache, HTTP caching headers and CORS. Flags of `quire serve`, each with an
+/// environment variable; [`HttpConfig::default`] gives the documented defaults.
+#[derive(Debug, Clone, Args)]
+pub struct HttpConfig {
+    /// Deepest selection nesting a query may have.
+    #[arg(long, env = "QUIRE_MAX_DEPTH", default_value_t = HttpConfig::DEFAULT.max_depth)]
+    pub max_depth: usize,
+    /// Highest cost a query may have: a field costs 1, a list field its page size times
+    /// its children.
+    #[arg(long, env = "QUIRE_MAX_COMPLEXITY", default_value_t = HttpConfig::DEFAULT.max_complexity)]
+    pub max_complexity: usize,
+    /// Largest POST body, in bytes (GET requests are bounded by the URL length).
+    #[arg(long, env = "QUIRE_MAX_BODY_BYTES", default_value_t = HttpConfig::DEFAULT.max_body_bytes)]
+    pub max_body_bytes: usize,
+    /// Most directives (`@skip`, `@include`, ...) in one document.
+    #[arg(long, env = "QUIRE_MAX_DIRECTIVES", default_value_t = HttpConfig::DEFAULT.max_directives)]
+    pub max_directives: usize,
+    /// Most aliased fields in one document.
+    #[arg(long, env = "QUIRE_MAX_ALIASES", default_value_t = HttpConfig::DEFAULT.max_aliases)]
+    pub max_aliases: usize,
+    /// Longest a query may run, in milliseconds (mutations are not cut short).
+    #[arg(long, env = "QUIRE_QUERY_TIMEOUT_MS", default_value_t = HttpConfig::DEFAULT.query_timeout_ms)]
+    pub query_timeout_ms: u64,
+    /// Answer introspection queries (GraphiQL and code generators need them). When off,
+    /// error messages also stop suggesting field names.
+    #[arg(long, env = "QUIRE_INTROSPECTION", default_value_t = HttpConfig::DEFAULT.introspection, action = clap::ArgAction::Set)]
+    pub introspection: bool,
+    /// `max-age` of anonymous GET responses, in seconds (for CDNs and browsers).
+    #[arg(long, env = "QUIRE_CACHE_MAX_AGE", default_value_t = HttpConfig::DEFAULT.cache_max_age)]
+    pub cache_max_age: u32,
+    /// `stale-while-revalidate` of anonymous GET responses, in seconds.
+    #[arg(long, env = "QUIRE_CACHE_STALE_WHILE_REVALIDATE", default_value_t = HttpConfig::DEFAULT.cache_stale_while_revalidate)]
+    pub cache_stale_while_revalidate: u32,
+    /// Memory for the in-process cache of anonymous query responses, in MiB; 0 turns it off.
+    #[arg(long, env = "QUIRE_RESPONSE_CACHE_MB", default_value_t = HttpConfig::DEFAULT.response_cache_mb)]
+    pub response_cache_mb: usize,
+    /// How often to look for content written by other servers or the command line, in
+    /// milliseconds. Writes through this server invalidate its cache at once.
+    #[arg(long, env = "QUIRE_CACHE_POLL_MS", default_value_t = HttpConfig::DEFAULT.cache_poll_ms)]
+    pub cache_poll_ms: u64,
+    /// Persisted queries (APQ) kept in memory.
+    #[arg(long, env = "QUIRE_PERSISTED_QUERIES", default_value_t = HttpConfig::DEFAULT.persisted_queries)]
+    pub persisted_queries: usize,
+    /// Origins that browsers may call from, comma-separated, or `*` for any origin
+    /// (anonymous reads only: the Authorization header is then not allowed).
+    #[arg(
+        long,
+        env = "QUIRE_CORS_ORIGINS",
+        value_delimiter = ',',
+        default_value = "*"
+    )]
+    pub cors_origins: Vec<String>,
+    /// How long browsers may cache a CORS preflight answer, in seconds.
+    #[arg(long, env = "QUIRE_CORS_MAX_AGE", default_value_t = HttpConfig::DEFAULT.cors_max_age)]
+    pub cors_max_age: u32,
+}
+
+impl HttpConfig {
+    /// The documented defaults (the flags' defaults too).
+    pub const DEFAULT: Self = Self {
+        max_depth: 12,
+        max_complexity: 2_000,
+        max_body_bytes: 1024 * 1024,
+        max_directives: 100,
+        max_aliases: 50,
+        query_timeout_ms: 5_000,
+        introspection: true,
+        cache_max_age: 30,
+        cache_stale_while_revalidate: 60,
+        response_cache_mb: 32,
+        cache_poll_ms: 1_000,
+        persisted_queries: 1_000,
+        cors_origins: Vec::new(),
+        cors_max_age: 86_400,
+    };
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            cors_origins: vec!["*".to_owned()],
+            ..Self::DEFAULT
+        }
+    }
 }

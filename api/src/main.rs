@@ -63,6 +63,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 jwt_secret: cli.secret.secret(),
                 demo: args.demo,
                 trust_forwarded_for: args.trust_forwarded_for,
+                http: args.http,
             };
             Application::build(&config)
                 .await?

@@ -178,6 +178,12 @@ pub async fn spawn_app_with(
     let app = Application::build_with_db("127.0.0.1:0".parse().unwrap(), conn.clone(), None)
         .await
         .unwrap();
+    // The response cache is off unless a test turns it on: tests write straight to the
+    // database, which a running server notices only at its next poll.
+    let app = app.http_config(quire::config::HttpConfig {
+        response_cache_mb: 0,
+        ..quire::config::HttpConfig::default()
+    });
     let app = configure(app);
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
@@ -218,6 +224,45 @@ impl GqlResponse {
 }
 
 impl TestApp {
+    /// Starts another server on this app's database (as a second machine behind a load
+    /// balancer would be) and returns its base URL.
+    pub async fn another_server(
+        &self,
+        configure: impl FnOnce(Application) -> Application,
+    ) -> String {
+        let app = Application::build_with_db("127.0.0.1:0".parse().unwrap(), self.db.clone(), None)
+            .await
+            .unwrap();
+        let app = configure(app);
+        let base = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        base
+    }
+
+    /// Sends the head of a POST declaring `length` bytes and the first 64 KiB of the body,
+    /// then reads the status the server answers with (raw TCP: a client library may fail
+    /// writing the rest of the body once the server has answered and closed).
+    pub async fn declared_body_status(&self, length: usize) -> u16 {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let addr = self.base_url().trim_start_matches("http://").to_owned();
+        let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let head = format!(
+            "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+             Accept: application/graphql-response+json\r\nContent-Length: {length}\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let _ = stream.write_all(&vec![b' '; 64 * 1024]).await;
+        let mut buf = vec![0u8; 1024];
+        let n = stream.read(&mut buf).await.unwrap();
+        let text = String::from_utf8_lossy(&buf[..n]);
+        text.split(' ').nth(1).unwrap().parse().unwrap()
+    }
+
+    /// Where this app's server listens, as `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        self.base.clone()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -342,6 +387,27 @@ impl TestApp {
 /// Runs an async test body (`async fn(TestApp)`) on SQLite and on PostgreSQL.
 #[macro_export]
 macro_rules! both_backends {
+    ($name:ident, $configure:expr) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::spawn_app_with($crate::Backend::Sqlite, $configure)
+                    .await
+                    .expect("sqlite app");
+                super::$name(app).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                match $crate::spawn_app_with($crate::Backend::Postgres, $configure).await {
+                    Some(app) => super::$name(app).await,
+                    None => eprintln!(
+                        "skipped: QUIRE_TEST_POSTGRES_URL is not set, PostgreSQL half not run"
+                    ),
+                }
+            }
+        }
+    };
     ($name:ident) => {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

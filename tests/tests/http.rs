@@ -99,11 +99,9 @@ async fn media_types_and_status_codes(app: TestApp) {
         406
     );
 
-    // An oversized body is refused before it is parsed.
-    let huge =
-        json!({ "query": "{ __typename }", "variables": { "x": "a".repeat(9 * 1024 * 1024) } })
-            .to_string();
-    assert_eq!(post("application/json", huge).await.unwrap().status(), 413);
+    // An oversized body is refused from its Content-Length, before it is read.
+    assert_eq!(app.declared_body_status(9 * 1024 * 1024).await, 413);
+    assert_eq!(app.declared_body_status(1024 * 1024 + 1).await, 413);
 
     // GraphiQL is served.
     let resp = app.client().get(app.url("/graphiql")).send().await.unwrap();
@@ -121,3 +119,205 @@ async fn healthz_follows_the_database(app: TestApp) {
     assert_eq!(resp.status(), 503);
 }
 both_backends!(healthz_follows_the_database);
+
+async fn null_parameters_other_media_and_batches(app: TestApp) {
+    app.post("널 매개변수", "2022-01-01", "").await;
+    // Null and absent parameters are the same.
+    let resp = app
+        .client()
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": "{ posts { totalCount } }", "variables": null, "operationName": null, "extensions": null }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.json::<Value>().await.unwrap()["data"]["posts"]["totalCount"],
+        1
+    );
+    let resp = app
+        .client()
+        .get(app.url("/graphql"))
+        .query(&[
+            ("query", "{ posts { totalCount } }"),
+            ("variables", ""),
+            ("operationName", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.json::<Value>().await.unwrap()["data"]["posts"]["totalCount"],
+        1
+    );
+
+    // application/graphql carries the document as the body.
+    let resp = app
+        .client()
+        .post(app.url("/graphql"))
+        .header("content-type", "application/graphql")
+        .body("{ posts { totalCount } }")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.json::<Value>().await.unwrap()["data"]["posts"]["totalCount"],
+        1
+    );
+
+    // Other body types are refused by name.
+    let resp = app
+        .client()
+        .post(app.url("/graphql"))
+        .header("content-type", "text/plain")
+        .body("{ posts { totalCount } }")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 415);
+
+    // A batch is a 400 in either media type, with a message saying why.
+    for accept in ["application/json", "application/graphql-response+json"] {
+        let resp = app
+            .client()
+            .post(app.url("/graphql"))
+            .header("accept", accept)
+            .json(&json!([{ "query": "{ __typename }" }, { "query": "{ __typename }" }]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 400);
+        let body: Value = resp.json().await.unwrap();
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("batched")
+        );
+    }
+
+    // A syntax error is a request error: 400 without data in the strict media type.
+    let resp = app
+        .client()
+        .post(app.url("/graphql"))
+        .header("accept", "application/graphql-response+json")
+        .json(&json!({ "query": "{ posts { " }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    let body: Value = resp.json().await.unwrap();
+    assert!(body.get("data").is_none());
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        "GRAPHQL_PARSE_FAILED"
+    );
+}
+both_backends!(null_parameters_other_media_and_batches);
+
+async fn cors_for_listed_origins(app: TestApp) {
+    let preflight = |origin: &'static str| {
+        app.client()
+            .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "content-type, authorization",
+            )
+            .send()
+    };
+    // An allowed origin: echoed, may send Authorization, cached for a day.
+    let resp = preflight("https://blog.example").await.unwrap();
+    assert!(resp.status().is_success());
+    let h = resp.headers();
+    assert_eq!(h["access-control-allow-origin"], "https://blog.example");
+    assert!(
+        h["access-control-allow-headers"]
+            .to_str()
+            .unwrap()
+            .contains("authorization")
+    );
+    assert!(
+        h["access-control-allow-methods"]
+            .to_str()
+            .unwrap()
+            .contains("POST")
+    );
+    assert_eq!(h["access-control-max-age"], "600");
+    assert!(h.get("access-control-allow-credentials").is_none());
+
+    // Another origin gets no CORS headers at all.
+    let resp = preflight("https://evil.example").await.unwrap();
+    assert!(resp.headers().get("access-control-allow-origin").is_none());
+    assert!(resp.headers().get("access-control-allow-headers").is_none());
+
+    // The actual request carries the origin back, and varies by it.
+    let resp = app
+        .client()
+        .post(app.url("/graphql"))
+        .header("origin", "https://blog.example")
+        .json(&json!({ "query": "{ __typename }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.headers()["access-control-allow-origin"],
+        "https://blog.example"
+    );
+    assert!(
+        resp.headers()
+            .get_all("vary")
+            .iter()
+            .any(|v| v.to_str().unwrap().contains("origin"))
+    );
+    let resp = app
+        .client()
+        .post(app.url("/graphql"))
+        .header("origin", "https://evil.example")
+        .json(&json!({ "query": "{ __typename }" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.headers().get("access-control-allow-origin").is_none());
+}
+both_backends!(cors_for_listed_origins, |app| {
+    let config = quire_tests::quire::config::HttpConfig {
+        cors_origins: vec!["https://blog.example".into()],
+        cors_max_age: 600,
+        ..app.http().clone()
+    };
+    app.http_config(config)
+});
+
+async fn cors_star_is_for_anonymous_reads(app: TestApp) {
+    // The default `*`: any origin reads, but may not send Authorization or credentials.
+    let resp = app
+        .client()
+        .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+        .header("origin", "https://anywhere.example")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    let h = resp.headers();
+    assert_eq!(h["access-control-allow-origin"], "*");
+    assert!(
+        !h["access-control-allow-headers"]
+            .to_str()
+            .unwrap()
+            .contains("authorization")
+    );
+    assert!(h.get("access-control-allow-credentials").is_none());
+    let resp = app
+        .client()
+        .get(app.url("/graphql"))
+        .query(&[("query", "{ __typename }")])
+        .header("origin", "https://anywhere.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["access-control-allow-origin"], "*");
+}
+both_backends!(cors_star_is_for_anonymous_reads);

@@ -340,7 +340,14 @@ async fn bad_input_writes_nothing(app: TestApp) {
         "no tag of a refused post was created"
     );
 }
-both_backends!(bad_input_writes_nothing);
+// A body large enough to carry a markdown over the 1 MiB limit to the validation.
+both_backends!(bad_input_writes_nothing, |app| {
+    let config = quire_tests::quire::config::HttpConfig {
+        max_body_bytes: 4 * 1024 * 1024,
+        ..app.http().clone()
+    };
+    app.http_config(config)
+});
 
 async fn previews_and_viewer_posts(app: TestApp) {
     let (_, author) = app.actor(Role::Author).await;

@@ -34,6 +34,9 @@ pub struct RequestState {
     /// The client address, for rate limits.
     pub client: String,
     principal: OnceCell<Option<Principal>>,
+    /// Set when the answer depends on more than the query (a preview token opened a
+    /// draft): such an answer must not be cached or shared.
+    personal: std::sync::atomic::AtomicBool,
     /// One instant per request, so every visibility check in it agrees.
     pub now: DateTime<Utc>,
     pub authors: CachedLoader<AuthorLoader>,
@@ -44,6 +47,17 @@ pub struct RequestState {
 }
 
 impl RequestState {
+    /// Marks the answer as not shareable (see `personal`).
+    pub fn mark_personal(&self) {
+        self.personal
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether the answer may be cached for everyone.
+    pub fn is_personal(&self) -> bool {
+        self.personal.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     pub fn new(
         db: DatabaseConnection,
         now: DateTime<Utc>,
@@ -56,6 +70,7 @@ impl RequestState {
             bearer,
             client,
             principal: OnceCell::new(),
+            personal: std::sync::atomic::AtomicBool::new(false),
             authors: DataLoader::with_cache(
                 AuthorLoader::new(db.clone()),
                 tokio::spawn,
@@ -111,9 +126,11 @@ impl RequestState {
     }
 }
 
-/// The request state, or INTERNAL when the HTTP layer did not attach it.
+/// The request state, or INTERNAL when the HTTP layer did not attach it (as an
+/// `Arc<RequestState>`, which it keeps to read [`RequestState::is_personal`] after).
 pub fn state<'a>(ctx: &Context<'a>) -> ApiResult<&'a RequestState> {
-    ctx.data::<RequestState>()
+    ctx.data::<std::sync::Arc<RequestState>>()
+        .map(AsRef::as_ref)
         .map_err(|_| AppError::Internal("request state missing".into()).into())
 }
 

@@ -6,6 +6,7 @@ pub mod account;
 pub mod author;
 pub mod context;
 pub mod import;
+pub mod limits;
 pub mod node;
 pub mod pagination;
 pub mod post;
@@ -42,7 +43,7 @@ pub struct MutationRoot(
 
 pub type QuireSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
-/// The schema with its limits, before any data is attached.
+/// The schema before any data or limit is attached (also what the SDL is made from).
 pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
     Schema::build(
         QueryRoot::default(),
@@ -50,8 +51,33 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscript
         EmptySubscription,
     )
     .register_output_type::<node::Node>()
-    .limit_depth(24)
-    .limit_complexity(20_000)
+}
+
+/// What the schema itself enforces on every request (depth, aliases and directives are
+/// checked before, by [`limits::check`]).
+#[derive(Debug, Clone, Copy)]
+pub struct SchemaLimits {
+    /// Highest query cost: a field costs 1, a list field its page size times its children.
+    pub max_complexity: usize,
+    /// Answer introspection; when off, error messages stop suggesting field names too.
+    pub introspection: bool,
+}
+
+/// The schema a server runs: with its limits and the database attached.
+pub fn schema(db: sea_orm::DatabaseConnection, limits: SchemaLimits) -> QuireSchema {
+    let builder = schema_builder()
+        .limit_complexity(limits.max_complexity)
+        // The parser's own recursion guard; the configured depth is checked before.
+        .limit_recursive_depth(64)
+        .data(db);
+    if limits.introspection {
+        builder.finish()
+    } else {
+        builder
+            .disable_introspection()
+            .disable_suggestions()
+            .finish()
+    }
 }
 
 /// The SDL committed as `schema.graphql`, with fields, arguments and enum values sorted

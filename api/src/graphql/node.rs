@@ -119,6 +119,7 @@ impl NodeQuery {
     }
 
     /// Fetches several objects by global ID, in the order asked (null where missing).
+    #[graphql(complexity = "1 + ids.len() * child_complexity")]
     async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> ApiResult<Vec<Option<Node>>> {
         if ids.len() > super::pagination::MAX_PAGE_SIZE as usize {
             return Err(AppError::bad_input(

@@ -20,6 +20,22 @@ pub const MAX_PAGE_SIZE: i32 = 100;
 /// The page size when none is asked for.
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
 
+/// What a list without paging arguments counts as, in query complexity: a handful of
+/// items (tags of a post, posts of a series, a table of contents).
+pub const UNPAGED_LIST_ITEMS: usize = 5;
+
+/// The complexity of a paged list field: its page size (as asked, else the default;
+/// never more than the largest page) times the cost of what is selected in it.
+pub fn page_cost(size: Option<i32>, child_complexity: usize) -> usize {
+    let items = size.unwrap_or(DEFAULT_PAGE_SIZE).clamp(0, MAX_PAGE_SIZE);
+    1 + usize::try_from(items).unwrap_or(0) * child_complexity
+}
+
+/// The complexity of a list field that has no paging arguments.
+pub fn list_cost(child_complexity: usize) -> usize {
+    1 + UNPAGED_LIST_ITEMS * child_complexity
+}
+
 /// Paging arguments as a client sent them.
 #[derive(Debug, Clone, Default)]
 pub struct PageArgs {

@@ -1,23 +1,43 @@
 //! `/graphql` following the GraphQL-over-HTTP spec: POST with JSON (or
 //! `application/graphql`), GET with query parameters for queries only, responses in
-//! `application/json` or `application/graphql-response+json` as the client accepts.
+//! `application/json` or `application/graphql-response+json` as the client accepts,
+//! persisted queries (APQ), the response cache, HTTP caching headers and compression.
+
+use std::{sync::Arc, time::Duration};
 
 use async_graphql::{
-    ServerError,
-    http::{GraphiQLSource, MultipartOptions},
-    parser::{parse_query, types::OperationType},
+    ServerError, Variables,
+    http::GraphiQLSource,
+    parser::{
+        Error as ParseError, parse_query,
+        types::{ExecutableDocument, OperationType},
+    },
 };
+use bytes::Bytes;
 use poem::{
     Body, IntoResponse, Request, Response, handler,
-    http::{Method, StatusCode, header},
+    http::{HeaderValue, Method, StatusCode, header},
     web::{Data, Html},
 };
+use serde_json::json;
 
-use super::{AppState, MAX_BODY_BYTES};
-use crate::{graphql::RequestState, service};
+use super::{
+    AppState,
+    apq::ApqError,
+    cache::{CacheKey, CachedBody},
+    encoding::{self, Encoding},
+    request,
+};
+use crate::{
+    graphql::{RequestState, limits},
+    service,
+};
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
+const VARY: &str = "accept, accept-encoding";
+/// Tells whether the response cache answered (`HIT`) or the query ran (`MISS`).
+const X_CACHE: &str = "x-cache";
 
 /// The media type to answer in, from the Accept header (none → application/json).
 fn negotiate(accept: Option<&str>) -> Option<&'static str> {
@@ -40,73 +60,80 @@ fn negotiate(accept: Option<&str>) -> Option<&'static str> {
     None
 }
 
-fn error_response(status: StatusCode, media: &'static str, message: &str) -> Response {
-    let body = serde_json::json!({ "errors": [ { "message": message } ] });
+/// How a response may be cached by browsers and CDNs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Caching {
+    /// An anonymous GET answered without errors: public, with an ETag.
+    Public,
+    /// Anything a cache must not keep (authenticated, errors on GET, previews).
+    NoStore,
+    /// Authenticated: only the caller's own browser, and not even there.
+    Private,
+    /// A POST without a token: caches do not keep POST answers anyway.
+    Unstated,
+}
+
+/// An error answer to a request that was not executed. Transport errors (`code`
+/// None: bad JSON, too large, wrong method or media type) keep `status` in both media
+/// types; GraphQL request errors (with a `code`) are 200 in `application/json`, as
+/// legacy clients expect, and `status` in `application/graphql-response+json`.
+fn request_error(
+    status: StatusCode,
+    media: &'static str,
+    message: &str,
+    code: Option<&str>,
+) -> Response {
+    let mut error = json!({ "message": message });
+    if let Some(code) = code {
+        error["extensions"] = json!({ "code": code });
+    }
+    let status = match (code, media) {
+        (Some(_), JSON) => StatusCode::OK,
+        _ => status,
+    };
     Response::builder()
         .status(status)
         .content_type(media)
-        .body(body.to_string())
+        .header(header::CACHE_CONTROL, "no-store")
+        .header(header::VARY, VARY)
+        .body(json!({ "errors": [error] }).to_string())
 }
 
-/// Whether the document's selected operation is a mutation or subscription.
-fn is_write(query: &str, operation_name: Option<&str>) -> bool {
-    let Ok(doc) = parse_query(query) else {
-        return false; // The executor reports the syntax error.
-    };
-    doc.operations.iter().any(|(name, op)| {
+/// The selected operation's type, if the document has it.
+fn operation_type(doc: &ExecutableDocument, operation_name: Option<&str>) -> Option<OperationType> {
+    doc.operations.iter().find_map(|(name, op)| {
         let selected = match (operation_name, name) {
             (Some(wanted), Some(n)) => n.as_str() == wanted,
             (None, _) => true,
             (Some(_), None) => false,
         };
-        selected && op.node.ty != OperationType::Query
+        selected.then_some(op.node.ty)
     })
 }
 
 #[handler]
 pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Response {
     let Some(media) = negotiate(req.header(header::ACCEPT)) else {
-        return error_response(
+        return request_error(
             StatusCode::NOT_ACCEPTABLE,
             JSON,
             "accept application/json or application/graphql-response+json",
+            None,
         );
     };
-    let parsed = if req.method() == Method::GET {
-        async_graphql::http::parse_query_string(req.uri().query().unwrap_or_default())
-            .map_err(|e| e.to_string())
-    } else {
-        let bytes = match body.into_bytes_limit(MAX_BODY_BYTES).await {
-            Ok(b) => b,
-            Err(poem::error::ReadBodyError::PayloadTooLarge) => {
-                let msg = format!("request body larger than {MAX_BODY_BYTES} bytes");
-                return error_response(StatusCode::PAYLOAD_TOO_LARGE, media, &msg);
-            }
-            Err(e) => return error_response(StatusCode::BAD_REQUEST, media, &e.to_string()),
-        };
-        async_graphql::http::receive_body(
-            req.content_type().map(str::to_owned),
-            futures_util::io::Cursor::new(bytes),
-            MultipartOptions::default(),
-        )
-        .await
-        .map_err(|e| e.to_string())
-    };
-    let gql = match parsed {
-        Ok(r) => r,
-        Err(message) => return error_response(StatusCode::BAD_REQUEST, media, &message),
-    };
-    if req.method() == Method::GET && is_write(&gql.query, gql.operation_name.as_deref()) {
-        let mut resp = error_response(
-            StatusCode::METHOD_NOT_ALLOWED,
-            media,
-            "mutations must be sent with POST",
-        );
-        resp.headers_mut()
-            .insert(header::ALLOW, poem::http::HeaderValue::from_static("POST"));
-        return resp;
-    }
+    let accepted = encoding::negotiate(req.header(header::ACCEPT_ENCODING));
+    let is_get = req.method() == Method::GET;
 
+    let params = match request::read(req, body, state.config.max_body_bytes).await {
+        Ok(p) => p,
+        Err(e) => return request_error(e.status, media, &e.message, None),
+    };
+    let document = match state.apq.resolve(params.query, params.extensions.as_ref()) {
+        Ok(d) => d,
+        Err(ApqError { code, message }) => {
+            return request_error(StatusCode::BAD_REQUEST, media, &message, Some(code));
+        }
+    };
     let bearer = req.header(header::AUTHORIZATION).map(|h| {
         // Anything but a Bearer token is kept as is and fails when checked.
         h.strip_prefix("Bearer ")
@@ -115,50 +142,297 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
             .trim()
             .to_owned()
     });
-    let authenticated = bearer.is_some();
-    let client = client_address(req, state.trust_forwarded_for);
-    let gql = gql.data(RequestState::new(
+    let anonymous = bearer.is_none();
+
+    // The content clock: which cached answers are current, and when content next
+    // changes by itself.
+    let now = service::now();
+    let mut epoch = state.cache.epoch(now);
+    if epoch.is_none() {
+        state.cache.refresh(&state.db).await;
+        epoch = state.cache.epoch(now);
+    }
+    let key = CacheKey {
+        document: document.sha256.clone(),
+        operation: params.operation_name.clone(),
+        variables: params
+            .variables
+            .as_ref()
+            // `null` and `{}` are the same as no variables.
+            .filter(|v| !v.is_null() && v.as_object().is_none_or(|o| !o.is_empty()))
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+    };
+    let use_cache = anonymous && state.cache.enabled();
+    if use_cache
+        && let Some(epoch) = epoch
+        && let Some(hit) = state.cache.get(&key, epoch)
+    {
+        let caching = if is_get {
+            Caching::Public
+        } else {
+            Caching::Unstated
+        };
+        let mut resp = respond(
+            req,
+            &state,
+            media,
+            StatusCode::OK,
+            Payload::Shared(hit),
+            caching,
+            accepted,
+        );
+        resp.headers_mut()
+            .insert(X_CACHE, HeaderValue::from_static("HIT"));
+        return resp;
+    }
+
+    // Parse once, check the document's shape, then let the schema validate and run it.
+    let parsed = match parse_query(&*document.text) {
+        Ok(doc) => doc,
+        Err(ParseError::RecursionLimitExceeded) => {
+            let message = format!(
+                "the query is nested too deeply; at most {} levels are allowed",
+                state.config.max_depth
+            );
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                &message,
+                Some("QUERY_LIMIT_EXCEEDED"),
+            );
+        }
+        Err(e) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                &e.to_string(),
+                Some("GRAPHQL_PARSE_FAILED"),
+            );
+        }
+    };
+    if let Err(e) = limits::check(&parsed, &state.document_limits()) {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            media,
+            &e.to_string(),
+            Some("QUERY_LIMIT_EXCEEDED"),
+        );
+    }
+    let op = operation_type(&parsed, params.operation_name.as_deref());
+    if is_get
+        && matches!(
+            op,
+            Some(OperationType::Mutation | OperationType::Subscription)
+        )
+    {
+        let mut resp = request_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            media,
+            "mutations must be sent with POST",
+            None,
+        );
+        resp.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return resp;
+    }
+
+    let mut gql = async_graphql::Request::new(document.text.to_string()).variables(
+        Variables::from_json(params.variables.unwrap_or(serde_json::Value::Null)),
+    );
+    if let Some(name) = &params.operation_name {
+        gql = gql.operation_name(name.clone());
+    }
+    gql.set_parsed_query(parsed);
+    let request_state = Arc::new(RequestState::new(
         state.db.clone(),
-        service::now(),
+        now,
         state.secret.clone(),
         bearer,
-        client,
+        client_address(req, state.trust_forwarded_for),
     ));
-    let response = state.schema.execute(gql).await;
+    let gql = gql.data(request_state.clone());
 
-    let request_error = response.data == async_graphql::Value::Null
+    let is_query = op == Some(OperationType::Query);
+    let mut response = if is_query {
+        let limit = Duration::from_millis(state.config.query_timeout_ms);
+        let started = std::time::Instant::now();
+        // An answer that came after the limit is late too (and the check is exact).
+        match tokio::time::timeout(limit, state.schema.execute(gql))
+            .await
+            .ok()
+            .filter(|_| started.elapsed() < limit)
+        {
+            Some(r) => r,
+            None => {
+                let message = format!(
+                    "the query took longer than {} ms and was stopped",
+                    state.config.query_timeout_ms
+                );
+                return request_error(
+                    StatusCode::GATEWAY_TIMEOUT,
+                    media,
+                    &message,
+                    Some("TIMEOUT"),
+                );
+            }
+        }
+    } else {
+        // Mutations run to the end (imports may be long); each is one transaction.
+        state.schema.execute(gql).await
+    };
+    if !is_query {
+        // This server's own write shows at once in its own cache.
+        state.cache.refresh(&state.db).await;
+    }
+
+    let request_failed = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response
             .errors
             .iter()
             .all(|e: &ServerError| e.path.is_empty());
-    let status = if media == GRAPHQL_RESPONSE_JSON && request_error {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    let body = if request_error {
-        serde_json::json!({ "errors": response.errors })
-    } else {
-        serde_json::to_value(&response).unwrap_or_default()
-    };
-    let mut resp = Response::builder()
-        .status(status)
-        .content_type(media)
-        .body(body.to_string());
-    if authenticated {
-        resp.headers_mut().insert(
-            header::CACHE_CONTROL,
-            poem::http::HeaderValue::from_static("private, no-store"),
-        );
-    } else if req.method() == Method::GET && response.errors.is_empty() {
-        // Public reads are the same for everyone: let a CDN hold them briefly.
-        resp.headers_mut().insert(
-            header::CACHE_CONTROL,
-            poem::http::HeaderValue::from_static("public, max-age=30, stale-while-revalidate=60"),
+    if request_failed {
+        label_request_errors(&mut response.errors);
+        let status = if media == GRAPHQL_RESPONSE_JSON {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
+        let body = json!({ "errors": response.errors }).to_string();
+        return respond(
+            req,
+            &state,
+            media,
+            status,
+            Payload::Own(Bytes::from(body)),
+            Caching::NoStore,
+            accepted,
         );
     }
+
+    let body = Bytes::from(serde_json::to_vec(&response).unwrap_or_default());
+    let shareable =
+        anonymous && is_query && response.errors.is_empty() && !request_state.is_personal();
+    let caching = match (anonymous, shareable, is_get) {
+        (false, _, _) => Caching::Private,
+        (true, true, true) => Caching::Public,
+        (true, false, true) => Caching::NoStore,
+        (true, _, false) if request_state.is_personal() => Caching::NoStore,
+        (true, _, false) => Caching::Unstated,
+    };
+    let payload = if shareable {
+        let shared = Arc::new(CachedBody::new(body));
+        if use_cache && let Some(epoch) = epoch {
+            state.cache.put(key, epoch, shared.clone());
+        }
+        Payload::Shared(shared)
+    } else {
+        Payload::Own(body)
+    };
+    let mut resp = respond(
+        req,
+        &state,
+        media,
+        StatusCode::OK,
+        payload,
+        caching,
+        accepted,
+    );
+    if use_cache && is_query {
+        resp.headers_mut()
+            .insert(X_CACHE, HeaderValue::from_static("MISS"));
+    }
     resp
+}
+
+/// Request errors found by the schema (validation, complexity) get a code, as ours do.
+fn label_request_errors(errors: &mut [ServerError]) {
+    for e in errors {
+        let has_code = e
+            .extensions
+            .as_ref()
+            .is_some_and(|x| x.get("code").is_some());
+        if has_code {
+            continue;
+        }
+        let code = if e.message.contains("too complex") {
+            "QUERY_LIMIT_EXCEEDED"
+        } else {
+            "GRAPHQL_VALIDATION_FAILED"
+        };
+        e.extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code);
+    }
+}
+
+/// A response body: shared with the cache (its digest known), or made for this request.
+enum Payload {
+    Shared(Arc<CachedBody>),
+    Own(Bytes),
+}
+
+fn respond(
+    req: &Request,
+    state: &AppState,
+    media: &'static str,
+    status: StatusCode,
+    payload: Payload,
+    caching: Caching,
+    accepted: Encoding,
+) -> Response {
+    let len = match &payload {
+        Payload::Shared(b) => b.body.len(),
+        Payload::Own(b) => b.len(),
+    };
+    let encoding = encoding::choose(accepted, len);
+    let mut builder = Response::builder()
+        .status(status)
+        .content_type(media)
+        .header(header::VARY, VARY);
+    if let Some(e) = encoding.header() {
+        builder = builder.header(header::CONTENT_ENCODING, e);
+    }
+    match caching {
+        Caching::Public => {
+            let mut max_age = state.config.cache_max_age;
+            if let Some(secs) = state.cache.seconds_until_change(service::now()) {
+                // A scheduled post goes live on time even behind a CDN.
+                max_age = max_age.min(u32::try_from(secs).unwrap_or(u32::MAX));
+            }
+            builder = builder.header(
+                header::CACHE_CONTROL,
+                format!(
+                    "public, max-age={max_age}, stale-while-revalidate={}",
+                    state.config.cache_stale_while_revalidate
+                ),
+            );
+        }
+        Caching::NoStore => builder = builder.header(header::CACHE_CONTROL, "no-store"),
+        Caching::Private => builder = builder.header(header::CACHE_CONTROL, "private, no-store"),
+        Caching::Unstated => {}
+    }
+    let shared = match payload {
+        Payload::Own(bytes) => {
+            let bytes = match encoding {
+                Encoding::Identity => bytes,
+                other => encoding::compress(other, &bytes),
+            };
+            return builder.body(bytes);
+        }
+        Payload::Shared(shared) => shared,
+    };
+    if caching == Caching::Public {
+        builder = builder.header(header::ETAG, encoding::etag(&shared.digest, encoding));
+        if req
+            .header(header::IF_NONE_MATCH)
+            .is_some_and(|inm| encoding::none_match(inm, &shared.digest))
+        {
+            return builder.status(StatusCode::NOT_MODIFIED).body(Body::empty());
+        }
+    }
+    builder.body(shared.encoded(encoding))
 }
 
 #[handler]

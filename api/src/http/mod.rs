@@ -1,16 +1,25 @@
 //! The HTTP surface, and the only module that knows poem: routes, the GraphQL-over-HTTP
-//! endpoint, GraphiQL and the health check.
+//! endpoint (with persisted queries, the response cache, caching headers and
+//! compression), CORS, GraphiQL and the health check.
 
+mod apq;
+mod cache;
+mod cors;
+mod encoding;
 mod graphql;
 mod health;
+mod request;
 
-use poem::{
-    EndpointExt, IntoEndpoint, Route, get,
-    middleware::{Cors, Tracing},
-};
+use std::{sync::Arc, time::Duration};
+
+use poem::{EndpointExt, IntoEndpoint, Route, get, middleware::Tracing};
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::Secret, graphql::QuireSchema};
+use crate::{
+    auth::Secret,
+    config::HttpConfig,
+    graphql::{QuireSchema, SchemaLimits, limits::DocumentLimits},
+};
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -20,23 +29,56 @@ pub struct AppState {
     pub secret: Secret,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
+    pub config: Arc<HttpConfig>,
+    apq: Arc<apq::PersistedQueries>,
+    cache: Arc<cache::ResponseCache>,
 }
 
-/// The largest request body accepted (a 1 MiB post, JSON-escaped, with room to spare).
-pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+impl AppState {
+    pub fn new(db: DatabaseConnection, secret: Secret, config: HttpConfig) -> Self {
+        let schema = crate::graphql::schema(
+            db.clone(),
+            SchemaLimits {
+                max_complexity: config.max_complexity,
+                introspection: config.introspection,
+            },
+        );
+        Self {
+            schema,
+            db,
+            secret,
+            trust_forwarded_for: false,
+            apq: Arc::new(apq::PersistedQueries::new(config.persisted_queries)),
+            cache: Arc::new(cache::ResponseCache::new(
+                config.response_cache_mb.saturating_mul(1024 * 1024),
+            )),
+            config: Arc::new(config),
+        }
+    }
+
+    fn document_limits(&self) -> DocumentLimits {
+        DocumentLimits {
+            max_depth: self.config.max_depth,
+            max_aliases: self.config.max_aliases,
+            max_directives: self.config.max_directives,
+        }
+    }
+
+    /// Starts what runs beside the requests: the content clock's poller.
+    pub fn start_background(&self) {
+        let interval = Duration::from_millis(self.config.cache_poll_ms.max(10));
+        self.cache.clone().spawn_poller(self.db.clone(), interval);
+    }
+}
 
 /// The routes of a quire server.
 pub fn routes(state: AppState) -> impl IntoEndpoint {
+    let cors = cors::Cors::new(&state.config.cors_origins, state.config.cors_max_age);
     Route::new()
         .at("/graphql", get(graphql::graphql).post(graphql::graphql))
         .at("/graphiql", get(graphql::graphiql))
         .at("/healthz", get(health::healthz))
         .data(state)
-        .with(
-            Cors::new()
-                .allow_methods(["GET", "POST", "OPTIONS"])
-                .allow_headers(["content-type", "authorization", "accept"])
-                .max_age(86_400),
-        )
+        .with(cors)
         .with(Tracing)
 }

@@ -113,6 +113,9 @@ impl UserNode {
     }
 
     /// The user's own posts in every status (not the trash), most recently updated first.
+    #[graphql(
+        complexity = "crate::graphql::pagination::page_cost(first.or(last), child_complexity)"
+    )]
     async fn posts(
         &self,
         ctx: &Context<'_>,

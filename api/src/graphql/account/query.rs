@@ -28,6 +28,7 @@ impl AccountQuery {
     }
 
     /// Every account. Admins only.
+    #[graphql(complexity = "crate::graphql::pagination::list_cost(child_complexity)")]
     async fn users(&self, ctx: &Context<'_>) -> ApiResult<Vec<UserNode>> {
         let s = state(ctx)?;
         policy::require_role(
@@ -43,6 +44,7 @@ impl AccountQuery {
     }
 
     /// Every API key, revoked ones included. Admins only.
+    #[graphql(complexity = "crate::graphql::pagination::list_cost(child_complexity)")]
     async fn api_keys(&self, ctx: &Context<'_>) -> ApiResult<Vec<ApiKeyNode>> {
         let s = state(ctx)?;
         policy::require_role(

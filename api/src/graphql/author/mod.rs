@@ -46,6 +46,9 @@ impl AuthorNode {
     }
 
     /// The author's published posts, newest first.
+    #[graphql(
+        complexity = "crate::graphql::pagination::page_cost(first.or(last), child_complexity)"
+    )]
     async fn posts(
         &self,
         ctx: &Context<'_>,

@@ -123,6 +123,7 @@ impl PostNode {
     }
 
     /// The headings of the post, in order.
+    #[graphql(complexity = "crate::graphql::pagination::list_cost(child_complexity)")]
     async fn toc(&self) -> ApiResult<Vec<TocEntry>> {
         let entries: Vec<render::TocEntry> = serde_json::from_value(self.model.toc.clone())
             .map_err(|e| {
@@ -193,6 +194,7 @@ impl PostNode {
     }
 
     /// Tags in the order the writer gave them.
+    #[graphql(complexity = "crate::graphql::pagination::list_cost(child_complexity)")]
     async fn tags(&self, ctx: &Context<'_>) -> ApiResult<Vec<TagNode>> {
         Ok(state(ctx)?
             .post_tags
@@ -257,6 +259,7 @@ impl PostNode {
     }
 
     /// Every stored state of the content, newest first. Editors and the post's author.
+    #[graphql(complexity = "crate::graphql::pagination::list_cost(child_complexity)")]
     async fn revisions(&self, ctx: &Context<'_>) -> ApiResult<Vec<revision::RevisionNode>> {
         let s = state(ctx)?;
         let who = s.require_principal().await?;

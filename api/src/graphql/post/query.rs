@@ -90,7 +90,10 @@ impl PostQuery {
             (None, Some(slug), None) => {
                 find_readable(&s.db, s.principal().await?, s.now, PostRef::Slug(&slug)).await?
             }
-            (None, None, Some(t)) => find_by_preview(&s.db, &s.secret, &t).await?,
+            (None, None, Some(t)) => {
+                s.mark_personal();
+                find_by_preview(&s.db, &s.secret, &t).await?
+            }
             _ => {
                 return Err(AppError::bad_input(
                     "id",
@@ -105,6 +108,9 @@ impl PostQuery {
     /// Published posts, newest first unless `orderBy` says otherwise. Page with
     /// `first`/`after` or `last`/`before` (keyset cursors), or with `page`/`pageSize`.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(
+        complexity = "crate::graphql::pagination::page_cost(first.or(last).or(page_size), child_complexity)"
+    )]
     async fn posts(
         &self,
         ctx: &Context<'_>,

@@ -36,6 +36,7 @@ impl SearchQueryRoot {
     /// of the query's words, then title matches, then BM25 relevance, then newer posts.
     /// Korean words match inside longer words (`회고` finds `회고록`); Latin text is
     /// case-insensitive; punctuation and search-syntax characters are plain text.
+    #[graphql(complexity = "crate::graphql::pagination::page_cost(first, child_complexity)")]
     async fn search(
         &self,
         ctx: &Context<'_>,

@@ -50,6 +50,7 @@ impl SeriesNode {
     }
 
     /// The series' published posts, in series order.
+    #[graphql(complexity = "crate::graphql::pagination::list_cost(child_complexity)")]
     async fn posts(&self, ctx: &Context<'_>) -> ApiResult<Vec<PostNode>> {
         let s = state(ctx)?;
         let posts = s

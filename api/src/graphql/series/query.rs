@@ -43,6 +43,9 @@ impl SeriesQuery {
     }
 
     /// Every series, ordered by title.
+    #[graphql(
+        complexity = "crate::graphql::pagination::page_cost(first.or(last), child_complexity)"
+    )]
     async fn all_series(
         &self,
         ctx: &Context<'_>,

@@ -52,6 +52,9 @@ impl TagNode {
     }
 
     /// Published posts carrying this tag, newest first.
+    #[graphql(
+        complexity = "crate::graphql::pagination::page_cost(first.or(last), child_complexity)"
+    )]
     async fn posts(
         &self,
         ctx: &Context<'_>,

@@ -27,6 +27,7 @@ impl TagQuery {
     }
 
     /// All tags with at least one published post (or all, with `includeEmpty`).
+    #[graphql(complexity = "crate::graphql::pagination::list_cost(child_complexity)")]
     async fn tags(
         &self,
         ctx: &Context<'_>,

@@ -1,0 +1,303 @@
+//! The in-process cache of anonymous query responses, bounded in memory.
+//!
+//! Entries are keyed by document hash, operation name and variables, and stamped with
+//! the *epoch* current when their request began. The epoch moves whenever the content
+//! clock moves: the database's content generation (bumped by triggers on every content
+//! write, from any server or command) or the instant of the next scheduled post. A
+//! server refreshes the clock after each of its own mutations, every `poll` interval
+//! for writes made elsewhere, and at once when a scheduled post's time comes; only
+//! entries of the current epoch are served.
+
+use std::{
+    sync::{
+        Arc, Mutex, OnceLock,
+        atomic::{AtomicI64, AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+
+use super::encoding::{self, Encoding};
+use crate::service::{self, content_clock::ContentClock};
+
+/// What identifies a response: the document, the operation in it, the variables.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CacheKey {
+    pub document: Arc<str>,
+    pub operation: Option<String>,
+    pub variables: String,
+}
+
+/// A cached response body, its strong ETag, and its compressed forms (made once, on
+/// first demand).
+#[derive(Debug)]
+pub struct CachedBody {
+    pub body: Bytes,
+    /// Hex digest of the body; the ETag of each encoding is derived from it.
+    pub digest: String,
+    gzip: OnceLock<Bytes>,
+    brotli: OnceLock<Bytes>,
+}
+
+impl CachedBody {
+    pub fn new(body: Bytes) -> Self {
+        Self {
+            digest: encoding::digest(&body),
+            body,
+            gzip: OnceLock::new(),
+            brotli: OnceLock::new(),
+        }
+    }
+
+    /// The body in `encoding` (compressed on first use, then kept).
+    pub fn encoded(&self, encoding: Encoding) -> Bytes {
+        match encoding {
+            Encoding::Identity => self.body.clone(),
+            Encoding::Gzip => self
+                .gzip
+                .get_or_init(|| encoding::compress(Encoding::Gzip, &self.body))
+                .clone(),
+            Encoding::Brotli => self
+                .brotli
+                .get_or_init(|| encoding::compress(Encoding::Brotli, &self.body))
+                .clone(),
+        }
+    }
+
+    /// Memory charged for the entry: the body, and room for its compressed forms.
+    fn weight(&self, key: &CacheKey) -> usize {
+        2 * self.body.len() + key.variables.len() + key.document.len() + 256
+    }
+}
+
+/// The content clock as this server last read it, and the epoch it stands for.
+struct Clock {
+    epoch: AtomicU64,
+    generation: AtomicI64,
+    /// The next scheduled change in microseconds since the epoch (`i64::MAX`: none).
+    next_change_us: AtomicI64,
+    /// One refresh at a time.
+    refreshing: tokio::sync::Mutex<()>,
+}
+
+struct Entries {
+    lru: lru::LruCache<CacheKey, (u64, Arc<CachedBody>)>,
+    bytes: usize,
+}
+
+/// The response cache of one server.
+pub struct ResponseCache {
+    clock: Clock,
+    entries: Mutex<Entries>,
+    budget: usize,
+}
+
+impl ResponseCache {
+    /// A cache of at most `budget` bytes (0: nothing is kept, but the clock still runs
+    /// so `max-age` knows the next scheduled change).
+    pub fn new(budget: usize) -> Self {
+        Self {
+            clock: Clock {
+                epoch: AtomicU64::new(0),
+                generation: AtomicI64::new(i64::MIN),
+                next_change_us: AtomicI64::new(i64::MIN),
+                refreshing: tokio::sync::Mutex::new(()),
+            },
+            entries: Mutex::new(Entries {
+                lru: lru::LruCache::unbounded(),
+                bytes: 0,
+            }),
+            budget,
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.budget > 0
+    }
+
+    /// The epoch a request starting at `now` belongs to, or `None` when the clock is
+    /// out of date (a scheduled change has come): then refresh first.
+    pub fn epoch(&self, now: DateTime<Utc>) -> Option<u64> {
+        let next = self.clock.next_change_us.load(Ordering::Acquire);
+        (now.timestamp_micros() < next).then(|| self.clock.epoch.load(Ordering::Acquire))
+    }
+
+    /// Seconds until public content changes by itself (a scheduled post), if known.
+    pub fn seconds_until_change(&self, now: DateTime<Utc>) -> Option<u64> {
+        let next = self.clock.next_change_us.load(Ordering::Acquire);
+        if next == i64::MAX || next == i64::MIN {
+            return None;
+        }
+        let micros = next.saturating_sub(now.timestamp_micros()).max(0);
+        Some(u64::try_from(micros / 1_000_000).unwrap_or(0))
+    }
+
+    /// The cached body for `key`, if it was made in `epoch`.
+    pub fn get(&self, key: &CacheKey, epoch: u64) -> Option<Arc<CachedBody>> {
+        let mut entries = self.entries.lock().ok()?;
+        match entries.lru.get(key) {
+            Some((e, body)) if *e == epoch => Some(body.clone()),
+            _ => None,
+        }
+    }
+
+    /// Keeps `body` for `key`, made by a request that began in `epoch`.
+    pub fn put(&self, key: CacheKey, epoch: u64, body: Arc<CachedBody>) {
+        let weight = body.weight(&key);
+        if weight > self.budget / 8 || self.clock.epoch.load(Ordering::Acquire) != epoch {
+            return; // Too big to be worth it, or already stale.
+        }
+        let Ok(mut entries) = self.entries.lock() else {
+            return;
+        };
+        if let Some((_, old)) = entries.lru.put(key.clone(), (epoch, body)) {
+            entries.bytes = entries.bytes.saturating_sub(old.weight(&key));
+        }
+        entries.bytes += weight;
+        while entries.bytes > self.budget {
+            let Some((k, (_, old))) = entries.lru.pop_lru() else {
+                break;
+            };
+            entries.bytes = entries.bytes.saturating_sub(old.weight(&k));
+        }
+    }
+
+    /// Bytes held now (for tests and metrics).
+    #[cfg(test)]
+    pub fn bytes(&self) -> usize {
+        self.entries.lock().map(|e| e.bytes).unwrap_or(0)
+    }
+
+    /// Reads the content clock; when it moved, starts a new epoch and drops every entry.
+    pub async fn refresh(&self, db: &DatabaseConnection) {
+        let _one = self.clock.refreshing.lock().await;
+        let now = service::now();
+        match service::content_clock::read(db, now).await {
+            Ok(clock) => self.apply(clock),
+            Err(e) => {
+                // Unknown state: serve nothing from the cache until a read succeeds.
+                tracing::warn!(error = %e, "could not read the content clock");
+                self.clock.next_change_us.store(i64::MIN, Ordering::Release);
+                self.clock.epoch.fetch_add(1, Ordering::AcqRel);
+                self.clear();
+            }
+        }
+    }
+
+    fn apply(&self, clock: ContentClock) {
+        let next = clock.next_change.map_or(i64::MAX, |t| t.timestamp_micros());
+        let generation = self.clock.generation.load(Ordering::Acquire);
+        let old_next = self.clock.next_change_us.load(Ordering::Acquire);
+        if generation == clock.generation && old_next == next {
+            return;
+        }
+        // New epoch first, so no request stamps an entry with the old one after this.
+        self.clock.epoch.fetch_add(1, Ordering::AcqRel);
+        self.clock
+            .generation
+            .store(clock.generation, Ordering::Release);
+        self.clock.next_change_us.store(next, Ordering::Release);
+        self.clear();
+    }
+
+    fn clear(&self) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.lru.clear();
+            entries.bytes = 0;
+        }
+    }
+
+    /// Refreshes the clock every `interval`, for writes made by other servers and
+    /// commands, until the process ends.
+    pub fn spawn_poller(self: Arc<Self>, db: DatabaseConnection, interval: Duration) {
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(interval);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                self.refresh(&db).await;
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(v: &str) -> CacheKey {
+        CacheKey {
+            document: "abc".into(),
+            operation: None,
+            variables: v.into(),
+        }
+    }
+
+    fn clock(generation: i64) -> ContentClock {
+        ContentClock {
+            generation,
+            next_change: None,
+        }
+    }
+
+    #[test]
+    fn entries_of_an_old_epoch_are_not_served() {
+        let cache = ResponseCache::new(1 << 20);
+        cache.apply(clock(1));
+        let epoch = cache.epoch(Utc::now()).unwrap();
+        cache.put(key("a"), epoch, Arc::new(CachedBody::new(Bytes::from("x"))));
+        assert_eq!(&cache.get(&key("a"), epoch).unwrap().body[..], b"x");
+        cache.apply(clock(1)); // unchanged: same epoch
+        assert!(
+            cache
+                .get(&key("a"), cache.epoch(Utc::now()).unwrap())
+                .is_some()
+        );
+        cache.apply(clock(2));
+        let new_epoch = cache.epoch(Utc::now()).unwrap();
+        assert_ne!(new_epoch, epoch);
+        assert!(cache.get(&key("a"), new_epoch).is_none());
+        assert_eq!(cache.bytes(), 0);
+        // A response begun in the old epoch is not kept.
+        cache.put(key("b"), epoch, Arc::new(CachedBody::new(Bytes::from("y"))));
+        assert!(cache.get(&key("b"), epoch).is_none());
+    }
+
+    #[test]
+    fn a_scheduled_change_makes_the_clock_stale_when_it_comes() {
+        let cache = ResponseCache::new(1 << 20);
+        let soon = Utc::now() + chrono::TimeDelta::seconds(90);
+        cache.apply(ContentClock {
+            generation: 1,
+            next_change: Some(soon),
+        });
+        assert!(cache.epoch(Utc::now()).is_some());
+        assert!(cache.epoch(soon).is_none());
+        let secs = cache.seconds_until_change(Utc::now()).unwrap();
+        assert!((88..=90).contains(&secs), "{secs}");
+    }
+
+    #[test]
+    fn memory_stays_within_the_budget() {
+        let cache = ResponseCache::new(64 * 1024);
+        cache.apply(clock(1));
+        let epoch = cache.epoch(Utc::now()).unwrap();
+        for i in 0..100 {
+            let body = Bytes::from(vec![b'x'; 2000]);
+            cache.put(key(&i.to_string()), epoch, Arc::new(CachedBody::new(body)));
+        }
+        assert!(cache.bytes() <= 64 * 1024, "{}", cache.bytes());
+        assert!(cache.get(&key("99"), epoch).is_some(), "newest kept");
+        assert!(cache.get(&key("0"), epoch).is_none(), "oldest dropped");
+        // Too big for the cache: not kept at all.
+        cache.put(
+            key("big"),
+            epoch,
+            Arc::new(CachedBody::new(Bytes::from(vec![b'x'; 20_000]))),
+        );
+        assert!(cache.get(&key("big"), epoch).is_none());
+    }
+}

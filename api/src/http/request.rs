@@ -1,0 +1,157 @@
+//! Reading a GraphQL-over-HTTP request: the parameters of a GET query string, or of a
+//! POST body (`application/json`, or `application/graphql` with the document as the
+//! body). Null and absent parameters are the same; batches are refused.
+
+use poem::{
+    Body, Request,
+    http::{Method, StatusCode},
+};
+use serde::Deserialize;
+use serde_json::Value;
+
+/// One GraphQL request as sent. `query` may be absent when a persisted query's hash is
+/// sent instead (APQ).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Params {
+    pub query: Option<String>,
+    pub operation_name: Option<String>,
+    pub variables: Option<Value>,
+    pub extensions: Option<Value>,
+}
+
+/// Why a request could not be read: the status to answer with and a message.
+#[derive(Debug)]
+pub struct RequestError {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl RequestError {
+    fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+        }
+    }
+}
+
+/// The query string of a GET request; `variables` and `extensions` are JSON text.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct QueryString {
+    query: Option<String>,
+    operation_name: Option<String>,
+    variables: Option<String>,
+    extensions: Option<String>,
+}
+
+/// Reads the request's parameters; a POST body may be at most `max_body` bytes.
+pub async fn read(req: &Request, body: Body, max_body: usize) -> Result<Params, RequestError> {
+    if req.method() == Method::GET {
+        return from_query_string(req.uri().query().unwrap_or_default());
+    }
+    let declared = req
+        .header(poem::http::header::CONTENT_LENGTH)
+        .and_then(|l| l.trim().parse::<u64>().ok());
+    if declared.is_some_and(|l| l > max_body as u64) {
+        // Refused before a byte of it is read.
+        return Err(too_large(max_body));
+    }
+    let bytes = match body.into_bytes_limit(max_body).await {
+        Ok(b) => b,
+        Err(poem::error::ReadBodyError::PayloadTooLarge) => return Err(too_large(max_body)),
+        Err(e) => return Err(RequestError::new(StatusCode::BAD_REQUEST, e.to_string())),
+    };
+    let media = req
+        .content_type()
+        .and_then(|c| c.split(';').next())
+        .map(|c| c.trim().to_ascii_lowercase());
+    match media.as_deref() {
+        Some("application/graphql") => {
+            let query = String::from_utf8(bytes.to_vec())
+                .map_err(|_| RequestError::new(StatusCode::BAD_REQUEST, "the body is not UTF-8"))?;
+            Ok(Params {
+                query: Some(query),
+                ..Params::default()
+            })
+        }
+        Some("application/json") | None => from_json(&bytes),
+        Some(other) => Err(RequestError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!("send application/json or application/graphql, not {other}"),
+        )),
+    }
+}
+
+fn too_large(max_body: usize) -> RequestError {
+    RequestError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!("the request body is larger than {max_body} bytes"),
+    )
+}
+
+fn from_json(bytes: &[u8]) -> Result<Params, RequestError> {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(RequestError::new(
+            StatusCode::BAD_REQUEST,
+            "batched requests are not supported: send one operation per request",
+        ));
+    }
+    serde_json::from_slice(bytes).map_err(|e| {
+        RequestError::new(
+            StatusCode::BAD_REQUEST,
+            format!("the body is not a GraphQL request: {e}"),
+        )
+    })
+}
+
+fn from_query_string(query: &str) -> Result<Params, RequestError> {
+    let raw: QueryString = serde_urlencoded::from_str(query).map_err(|e| {
+        RequestError::new(
+            StatusCode::BAD_REQUEST,
+            format!("invalid query string: {e}"),
+        )
+    })?;
+    let json = |name: &str, text: Option<String>| -> Result<Option<Value>, RequestError> {
+        match text.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(t) => serde_json::from_str(t).map(Some).map_err(|e| {
+                RequestError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("`{name}` is not JSON: {e}"),
+                )
+            }),
+        }
+    };
+    Ok(Params {
+        query: raw.query,
+        operation_name: raw.operation_name.filter(|n| !n.is_empty()),
+        variables: json("variables", raw.variables)?,
+        extensions: json("extensions", raw.extensions)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn null_and_absent_parameters_are_accepted() {
+        let p = from_json(br#"{"query":"{ a }","variables":null,"operationName":null}"#).unwrap();
+        assert_eq!(p.query.as_deref(), Some("{ a }"));
+        assert!(p.variables.is_none() && p.operation_name.is_none());
+        let p = from_query_string("query=%7B+a+%7D&variables=&operationName=").unwrap();
+        assert_eq!(p.query.as_deref(), Some("{ a }"));
+        assert!(p.variables.is_none() && p.operation_name.is_none());
+    }
+
+    #[test]
+    fn batches_and_bad_json_are_refused() {
+        let e = from_json(b"  [{\"query\":\"{ a }\"}]").unwrap_err();
+        assert_eq!(e.status, StatusCode::BAD_REQUEST);
+        assert!(e.message.contains("batched"));
+        let e = from_query_string("query=%7Ba%7D&variables=%7Bnope").unwrap_err();
+        assert!(e.message.contains("`variables` is not JSON"));
+    }
+}
