@@ -4,8 +4,8 @@
 
 use entity::{post, post_tag, series, tag};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -41,58 +41,164 @@ fn checked_slug(s: &str) -> AppResult<String> {
     Ok(s.to_owned())
 }
 
-// ---------------------------------------------------------------- series
+// ---------------------------------------------------------------- what series and tags share
 
-async fn load_series<C: ConnectionTrait>(db: &C, id: i64) -> AppResult<series::Model> {
-    series::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("series".into()))
+/// A series or a tag: a slug, a name (a series calls it its title) and a description.
+trait Named: EntityTrait
+where
+    Self::Model: IntoActiveModel<Self::Active> + Sync,
+{
+    type Active: ActiveModelTrait<Entity = Self> + ActiveModelBehavior + Send + From<Self::Model>;
+    /// "series" or "tag", for messages.
+    const KIND: &'static str;
+    /// The input field holding the name ("title" or "name").
+    const NAME_FIELD: &'static str;
+    fn id_column() -> Self::Column;
+    fn slug_column() -> Self::Column;
+    fn new_active(slug: String, name: String, description: Option<String>) -> Self::Active;
+    fn set_name(active: &mut Self::Active, name: String);
+    fn set_slug(active: &mut Self::Active, slug: String);
+    fn set_description(active: &mut Self::Active, description: Option<String>);
+    fn touch(active: &mut Self::Active);
 }
 
-async fn series_slug_free<C: ConnectionTrait>(
-    db: &C,
-    s: &str,
-    except: Option<i64>,
-) -> AppResult<()> {
-    let mut q = series::Entity::find().filter(series::Column::Slug.eq(s));
+async fn load_named<E, C>(db: &C, id: i64) -> AppResult<E::Model>
+where
+    E: Named,
+    E::Model: IntoActiveModel<E::Active> + Sync,
+    C: ConnectionTrait,
+{
+    E::find()
+        .filter(E::id_column().eq(id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(E::KIND.into()))
+}
+
+async fn slug_free<E, C>(db: &C, s: &str, except: Option<i64>) -> AppResult<()>
+where
+    E: Named,
+    E::Model: IntoActiveModel<E::Active> + Sync,
+    C: ConnectionTrait,
+{
+    let mut q = E::find().filter(E::slug_column().eq(s));
     if let Some(id) = except {
-        q = q.filter(series::Column::Id.ne(id));
+        q = q.filter(E::id_column().ne(id));
     }
     if q.count(db).await? > 0 {
         return Err(AppError::Conflict(format!(
-            "a series with slug {s:?} exists"
+            "a {} with slug {s:?} exists",
+            E::KIND
         )));
     }
     Ok(())
 }
+
+async fn create_named<E>(
+    db: &DatabaseConnection,
+    who: &Principal,
+    c: NamedChanges,
+) -> AppResult<E::Model>
+where
+    E: Named,
+    E::Model: IntoActiveModel<E::Active> + Sync,
+{
+    policy::can_manage_taxonomy(who)?;
+    let name = checked_name(E::NAME_FIELD, c.name.as_deref().unwrap_or_default())?;
+    let slug = match &c.slug {
+        Some(s) => checked_slug(s)?,
+        None => slug::slugify(&name),
+    };
+    let txn = crate::db::begin_write(db).await?;
+    slug_free::<E, _>(&txn, &slug, None).await?;
+    let created = E::new_active(slug, name, c.description.flatten())
+        .insert(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+async fn update_named<E>(
+    db: &DatabaseConnection,
+    who: &Principal,
+    id: i64,
+    c: NamedChanges,
+) -> AppResult<E::Model>
+where
+    E: Named,
+    E::Model: IntoActiveModel<E::Active> + Sync,
+{
+    policy::can_manage_taxonomy(who)?;
+    let txn = crate::db::begin_write(db).await?;
+    let mut a: E::Active = load_named::<E, _>(&txn, id).await?.into();
+    if let Some(n) = &c.name {
+        E::set_name(&mut a, checked_name(E::NAME_FIELD, n)?);
+    }
+    if let Some(s) = &c.slug {
+        let s = checked_slug(s)?;
+        slug_free::<E, _>(&txn, &s, Some(id)).await?;
+        E::set_slug(&mut a, s);
+    }
+    if let Some(d) = c.description {
+        E::set_description(&mut a, d);
+    }
+    E::touch(&mut a);
+    let updated = a.update(&txn).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// The fields of one entity as [`Named`] sees them.
+macro_rules! named {
+    ($entity:ident, $kind:literal, $name_field:literal, $name:ident) => {
+        impl Named for $entity::Entity {
+            type Active = $entity::ActiveModel;
+            const KIND: &'static str = $kind;
+            const NAME_FIELD: &'static str = $name_field;
+            fn id_column() -> Self::Column {
+                $entity::Column::Id
+            }
+            fn slug_column() -> Self::Column {
+                $entity::Column::Slug
+            }
+            fn new_active(slug: String, name: String, description: Option<String>) -> Self::Active {
+                let now = super::now();
+                $entity::ActiveModel {
+                    slug: Set(slug),
+                    $name: Set(name),
+                    description: Set(description),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+            }
+            fn set_name(active: &mut Self::Active, name: String) {
+                active.$name = Set(name);
+            }
+            fn set_slug(active: &mut Self::Active, slug: String) {
+                active.slug = Set(slug);
+            }
+            fn set_description(active: &mut Self::Active, description: Option<String>) {
+                active.description = Set(description);
+            }
+            fn touch(active: &mut Self::Active) {
+                active.updated_at = Set(super::now());
+            }
+        }
+    };
+}
+
+named!(series, "series", "title", title);
+named!(tag, "tag", "name", name);
+
+// ---------------------------------------------------------------- series
 
 pub async fn create_series(
     db: &DatabaseConnection,
     who: &Principal,
     c: NamedChanges,
 ) -> AppResult<series::Model> {
-    policy::can_manage_taxonomy(who)?;
-    let title = checked_name("title", c.name.as_deref().unwrap_or_default())?;
-    let slug = match &c.slug {
-        Some(s) => checked_slug(s)?,
-        None => slug::slugify(&title),
-    };
-    let txn = crate::db::begin_write(db).await?;
-    series_slug_free(&txn, &slug, None).await?;
-    let now = super::now();
-    let s = series::ActiveModel {
-        slug: Set(slug),
-        title: Set(title),
-        description: Set(c.description.flatten()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(s)
+    create_named::<series::Entity>(db, who, c).await
 }
 
 pub async fn update_series(
@@ -101,24 +207,11 @@ pub async fn update_series(
     id: i64,
     c: NamedChanges,
 ) -> AppResult<series::Model> {
-    policy::can_manage_taxonomy(who)?;
-    let txn = crate::db::begin_write(db).await?;
-    let mut a: series::ActiveModel = load_series(&txn, id).await?.into();
-    if let Some(n) = &c.name {
-        a.title = Set(checked_name("title", n)?);
-    }
-    if let Some(s) = &c.slug {
-        let s = checked_slug(s)?;
-        series_slug_free(&txn, &s, Some(id)).await?;
-        a.slug = Set(s);
-    }
-    if let Some(d) = c.description {
-        a.description = Set(d);
-    }
-    a.updated_at = Set(super::now());
-    let s = a.update(&txn).await?;
-    txn.commit().await?;
-    Ok(s)
+    update_named::<series::Entity>(db, who, id, c).await
+}
+
+async fn load_series<C: ConnectionTrait>(db: &C, id: i64) -> AppResult<series::Model> {
+    load_named::<series::Entity, _>(db, id).await
 }
 
 /// Deletes a series; its posts stay, detached.
@@ -269,21 +362,7 @@ pub async fn reorder_series(
 // ---------------------------------------------------------------- tags
 
 async fn load_tag<C: ConnectionTrait>(db: &C, id: i64) -> AppResult<tag::Model> {
-    tag::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("tag".into()))
-}
-
-async fn tag_slug_free<C: ConnectionTrait>(db: &C, s: &str, except: Option<i64>) -> AppResult<()> {
-    let mut q = tag::Entity::find().filter(tag::Column::Slug.eq(s));
-    if let Some(id) = except {
-        q = q.filter(tag::Column::Id.ne(id));
-    }
-    if q.count(db).await? > 0 {
-        return Err(AppError::Conflict(format!("a tag with slug {s:?} exists")));
-    }
-    Ok(())
+    load_named::<tag::Entity, _>(db, id).await
 }
 
 pub async fn create_tag(
@@ -291,27 +370,7 @@ pub async fn create_tag(
     who: &Principal,
     c: NamedChanges,
 ) -> AppResult<tag::Model> {
-    policy::can_manage_taxonomy(who)?;
-    let name = checked_name("name", c.name.as_deref().unwrap_or_default())?;
-    let slug = match &c.slug {
-        Some(s) => checked_slug(s)?,
-        None => slug::slugify(&name),
-    };
-    let txn = crate::db::begin_write(db).await?;
-    tag_slug_free(&txn, &slug, None).await?;
-    let now = super::now();
-    let t = tag::ActiveModel {
-        slug: Set(slug),
-        name: Set(name),
-        description: Set(c.description.flatten()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(t)
+    create_named::<tag::Entity>(db, who, c).await
 }
 
 /// Renames or re-describes a tag; its posts keep it.
@@ -321,24 +380,7 @@ pub async fn update_tag(
     id: i64,
     c: NamedChanges,
 ) -> AppResult<tag::Model> {
-    policy::can_manage_taxonomy(who)?;
-    let txn = crate::db::begin_write(db).await?;
-    let mut a: tag::ActiveModel = load_tag(&txn, id).await?.into();
-    if let Some(n) = &c.name {
-        a.name = Set(checked_name("name", n)?);
-    }
-    if let Some(s) = &c.slug {
-        let s = checked_slug(s)?;
-        tag_slug_free(&txn, &s, Some(id)).await?;
-        a.slug = Set(s);
-    }
-    if let Some(d) = c.description {
-        a.description = Set(d);
-    }
-    a.updated_at = Set(super::now());
-    let t = a.update(&txn).await?;
-    txn.commit().await?;
-    Ok(t)
+    update_named::<tag::Entity>(db, who, id, c).await
 }
 
 /// Moves every post of `from` to `into` (once each, keeping its place) and deletes `from`.
