@@ -166,3 +166,51 @@ async fn page_size_is_capped_with_a_clear_error(app: TestApp) {
     assert_eq!(r.data()["posts"]["nodes"].as_array().unwrap().len(), 7);
 }
 both_backends!(page_size_is_capped_with_a_clear_error);
+
+/// Listings read post bodies only when a body field is selected (directly, through an
+/// alias or a fragment), and then return them whole; without one they still return
+/// every other field.
+async fn listings_read_bodies_only_when_asked(app: TestApp) {
+    app.post("본문이 있는 글", "2022-01-01", "tags: [본문]\nlang: ko")
+        .await;
+    let single = app
+        .graphql(
+            r#"{ post(slug: "본문이-있는-글") { html markdown toc { text } frontMatter } }"#,
+            json!({}),
+        )
+        .await;
+    let full = &single.data()["post"];
+    assert!(full["html"].as_str().unwrap().contains("<p>"));
+
+    let light = app
+        .graphql(
+            "{ posts { nodes { title excerpt readingTimeMinutes wordCount tags { slug } } } }",
+            json!({}),
+        )
+        .await;
+    let node = &light.data()["posts"]["nodes"][0];
+    assert_eq!(node["title"], "본문이 있는 글");
+    assert_eq!(node["tags"], json!([{ "slug": "본문" }]));
+    assert!(node["wordCount"].as_i64().unwrap() > 0);
+
+    for query in [
+        "{ posts { nodes { html markdown toc { text } frontMatter } } }",
+        "{ posts { edges { node { ...Body } } } } fragment Body on Post { html markdown toc { text } frontMatter }",
+        "{ posts { nodes { ... on Post { h: html markdown toc { text } frontMatter } } } }",
+    ] {
+        let r = app.graphql(query, json!({})).await;
+        let conn = &r.data()["posts"];
+        let node = if conn["nodes"].is_array() {
+            conn["nodes"][0].clone()
+        } else {
+            conn["edges"][0]["node"].clone()
+        };
+        let html = node.get("h").unwrap_or(&node["html"]);
+        assert_eq!(html, &full["html"], "{query}");
+        assert_eq!(node["markdown"], full["markdown"], "{query}");
+        assert_eq!(node["toc"], full["toc"], "{query}");
+        assert_eq!(node["frontMatter"], full["frontMatter"], "{query}");
+        assert_eq!(node["frontMatter"]["lang"], "ko", "{query}");
+    }
+}
+both_backends!(listings_read_bodies_only_when_asked);

@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 use entity::{post, post_tag, series, tag, user};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait,
-    sea_query::{ExprTrait, Query},
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, IdenStatic, Iterable, Order,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
+    sea_query::{Expr, ExprTrait, Query},
 };
 
 use super::keyset::{self, Slice, SortKey, Window};
@@ -175,15 +175,53 @@ pub fn narrowing(f: &PostFilter) -> Condition {
 }
 
 /// One page of a listing.
+/// Whether a listing reads the posts' bodies (Markdown, HTML, table of contents and
+/// front matter): most of a post's bytes, and of a listing's cost, yet unused by
+/// listings that show titles and excerpts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bodies {
+    Read,
+    /// Left empty (`""`, `[]`, `{}`) in the models returned.
+    Skip,
+}
+
+/// The body columns [`Bodies::Skip`] leaves out.
+const BODY_COLUMNS: [post::Column; 4] = [
+    post::Column::Markdown,
+    post::Column::Html,
+    post::Column::Toc,
+    post::Column::FrontMatter,
+];
+
+/// `q` reading every column but the bodies, which come back empty.
+fn without_bodies(q: Select<post::Entity>, backend: DbBackend) -> Select<post::Entity> {
+    let (empty_list, empty_object) = match backend {
+        DbBackend::Postgres => ("'[]'::jsonb", "'{}'::jsonb"),
+        _ => ("'[]'", "'{}'"),
+    };
+    let kept =
+        post::Column::iter().filter(|c| !BODY_COLUMNS.iter().any(|b| b.as_str() == c.as_str()));
+    q.select_only()
+        .columns(kept)
+        .column_as(Expr::val(""), "markdown")
+        .column_as(Expr::val(""), "html")
+        .column_as(Expr::cust(empty_list), "toc")
+        .column_as(Expr::cust(empty_object), "front_matter")
+}
+
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     scope: Scope,
     filter: &PostFilter,
     order: PostOrder,
     window: Window,
+    bodies: Bodies,
 ) -> AppResult<Slice<post::Model>> {
     let key_col = order.sort.column();
-    let base = post::Entity::find().filter(filter_condition(scope, filter));
+    let mut base = post::Entity::find().filter(filter_condition(scope, filter));
+    if bodies == Bodies::Skip {
+        base = without_bodies(base, db.get_database_backend());
+    }
     let ordered = |q: sea_orm::Select<post::Entity>, descending: bool| {
         let dir = if descending { Order::Desc } else { Order::Asc };
         q.order_by(key_col, dir.clone())

@@ -43,14 +43,19 @@ pub async fn post_page_scoped(
     let s = state(ctx)?;
     let sort = format!("{:?}", order.sort);
     let window = args.window(&sort)?;
-    let slice = service::post::list(&s.db, scope, &filter, order, window.clone()).await?;
     let look = ctx.look_ahead();
-    super::prefetch::prefetch(
-        s,
-        &slice.items,
-        &[look.field("nodes"), look.field("edges").field("node")],
-    )
-    .await?;
+    let nodes = [look.field("nodes"), look.field("edges").field("node")];
+    let bodies = if nodes.iter().any(|n| {
+        ["markdown", "html", "toc", "frontMatter"]
+            .iter()
+            .any(|f| n.field(f).exists())
+    }) {
+        service::post::Bodies::Read
+    } else {
+        service::post::Bodies::Skip
+    };
+    let slice = service::post::list(&s.db, scope, &filter, order, window.clone(), bodies).await?;
+    super::prefetch::prefetch(s, &slice.items, &nodes).await?;
     let now = s.now;
     Ok(pagination::connection(
         &window,
