@@ -119,31 +119,32 @@ impl Tier {
 
 fn sqlite_select(query: &SearchQuery, scope: Condition, tier: Tier) -> SelectStatement {
     let in_fts = "(m.post_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?))";
+    // `bm25()` sums over the MATCH expression's phrases, in order, whatever joins them:
+    // every token of every term, as in `"a" OR "b" OR "c"`. Within the narrow tiers the
+    // scan is `("a") AND ("b" AND "c")` instead: the same phrases in the same order, so
+    // the same scores, but FTS5 steps through the doclists' intersection (skipping ahead)
+    // rather than their union, which for common tokens is most of the corpus.
+    let scan = match tier {
+        Tier::AllInTitle | Tier::AllTerms => q::fts5_all_terms(query, None),
+        Tier::Any => q::fts5_any_token(query),
+    };
     let mut matches = Query::select();
     matches
         .expr_as(Expr::cust("rowid"), Alias::new("post_id"))
         .expr_as(Expr::cust("bm25(search_fts)"), Alias::new("bm"))
         .from(Alias::new("search_fts"))
-        .and_where(Expr::cust_with_values(
-            "search_fts MATCH ?",
-            [q::fts5_any_token(query)],
-        ))
+        .and_where(Expr::cust_with_values("search_fts MATCH ?", [scan]))
         // A LIMIT keeps SQLite from flattening this into the outer query, where the
         // planner would re-run the MATCH once per candidate row (by rowid).
         .limit(i64::MAX.unsigned_abs());
-    let narrowed = match tier {
-        Tier::AllInTitle => Some(q::fts5_all_terms(query, Some("title"))),
-        Tier::AllTerms => Some(q::fts5_all_terms(query, None)),
-        Tier::Any => None,
-    };
-    if let Some(expr) = narrowed {
-        // The tier's members, read once into a set; `bm25()` (which must see every
-        // query token as a phrase, so it stays on the outer MATCH) then runs for them
-        // only. The `+` keeps SQLite from handing the rowid to FTS5 as a lookup key,
-        // which would re-run the MATCH once per member.
+    if tier == Tier::AllInTitle {
+        // The tier's members, read once into a set; `bm25()` (whose phrases must not
+        // be limited to the title) then runs for them only. The `+` keeps SQLite from
+        // handing the rowid to FTS5 as a lookup key, which would re-run the MATCH once
+        // per member.
         matches.and_where(Expr::cust_with_values(
             "+rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)",
-            [expr],
+            [q::fts5_all_terms(query, Some("title"))],
         ));
     }
     let (fixed_matched, fixed_title) = tier.fixed(query);
