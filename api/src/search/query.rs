@@ -123,6 +123,15 @@ pub fn fts5_all_terms(q: &SearchQuery, column: Option<&str>) -> String {
         .join(" AND ")
 }
 
+/// FTS5: any term within one column (`c : ("a" AND "b") OR c : ("c")`).
+pub fn fts5_any_term_in(q: &SearchQuery, column: &str) -> String {
+    q.terms
+        .iter()
+        .map(|t| fts5_term(t, Some(column)))
+        .collect::<Vec<_>>()
+        .join(" OR ")
+}
+
 /// tsquery: all tokens of one term (`'a' & 'b'`).
 pub fn tsquery_term(term: &[String]) -> String {
     term.iter()
@@ -230,6 +239,10 @@ mod tests {
         assert_eq!(
             fts5_all_terms(&q, Some("title")),
             "title : (\"mlops\") AND title : (\"엔지\" AND \"지니\" AND \"니어\")"
+        );
+        assert_eq!(
+            fts5_any_term_in(&q, "title"),
+            "title : (\"mlops\") OR title : (\"엔지\" AND \"지니\" AND \"니어\")"
         );
         assert_eq!(fts5_all_terms(&q, None), "(\"mlops\") AND (\"엔지\" AND \"지니\" AND \"니어\")");
         assert_eq!(

@@ -89,6 +89,8 @@ fn sum_over_terms(
 enum Tier {
     /// Posts with every term in the title: the top tier.
     AllInTitle,
+    /// Posts with every term, one of them at least in the title.
+    AllTermsOneInTitle,
     /// Posts with every term, anywhere.
     AllTerms,
     /// Posts with any term: every match.
@@ -102,7 +104,12 @@ impl Tier {
             // One term: having every term is matching at all.
             &[Self::AllInTitle, Self::AllTerms]
         } else {
-            &[Self::AllInTitle, Self::AllTerms, Self::Any]
+            &[
+                Self::AllInTitle,
+                Self::AllTermsOneInTitle,
+                Self::AllTerms,
+                Self::Any,
+            ]
         }
     }
 
@@ -111,7 +118,7 @@ impl Tier {
         let terms = i64::try_from(query.terms.len()).unwrap_or(i64::MAX);
         match self {
             Self::AllInTitle => (Some(terms), Some(terms)),
-            Self::AllTerms => (Some(terms), None),
+            Self::AllTermsOneInTitle | Self::AllTerms => (Some(terms), None),
             Self::Any => (None, None),
         }
     }
@@ -125,7 +132,9 @@ fn sqlite_select(query: &SearchQuery, scope: Condition, tier: Tier) -> SelectSta
     // the same scores, but FTS5 steps through the doclists' intersection (skipping ahead)
     // rather than their union, which for common tokens is most of the corpus.
     let scan = match tier {
-        Tier::AllInTitle | Tier::AllTerms => q::fts5_all_terms(query, None),
+        Tier::AllInTitle | Tier::AllTermsOneInTitle | Tier::AllTerms => {
+            q::fts5_all_terms(query, None)
+        }
         Tier::Any => q::fts5_any_token(query),
     };
     let mut matches = Query::select();
@@ -137,14 +146,19 @@ fn sqlite_select(query: &SearchQuery, scope: Condition, tier: Tier) -> SelectSta
         // A LIMIT keeps SQLite from flattening this into the outer query, where the
         // planner would re-run the MATCH once per candidate row (by rowid).
         .limit(i64::MAX.unsigned_abs());
-    if tier == Tier::AllInTitle {
-        // The tier's members, read once into a set; `bm25()` (whose phrases must not
-        // be limited to the title) then runs for them only. The `+` keeps SQLite from
-        // handing the rowid to FTS5 as a lookup key, which would re-run the MATCH once
-        // per member.
+    let title_filter = match tier {
+        Tier::AllInTitle => Some(q::fts5_all_terms(query, Some("title"))),
+        Tier::AllTermsOneInTitle => Some(q::fts5_any_term_in(query, "title")),
+        Tier::AllTerms | Tier::Any => None,
+    };
+    if let Some(expr) = title_filter {
+        // The posts with the title terms, read once into a set; `bm25()` (whose phrases
+        // must not be limited to the title) then runs for the tier's members only. The
+        // `+` keeps SQLite from handing the rowid to FTS5 as a lookup key, which would
+        // re-run the MATCH once per member.
         matches.and_where(Expr::cust_with_values(
             "+rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)",
-            [q::fts5_all_terms(query, Some("title"))],
+            [expr],
         ));
     }
     let (fixed_matched, fixed_title) = tier.fixed(query);
@@ -268,7 +282,7 @@ fn postgres_select(
             postings
         }
         // A tier's members only: one primary-key lookup per member and token.
-        Tier::AllInTitle | Tier::AllTerms => {
+        Tier::AllInTitle | Tier::AllTermsOneInTitle | Tier::AllTerms => {
             let mut lookups = Query::select();
             for (i, t) in distinct.iter().enumerate() {
                 lookups.expr_as(
@@ -321,7 +335,7 @@ fn postgres_select(
             Expr::col((Alias::new("pt"), Alias::new("post_id")))
                 .equals((docs(), Alias::new("post_id"))),
         ),
-        Tier::AllInTitle | Tier::AllTerms => s.join_lateral(
+        Tier::AllInTitle | Tier::AllTermsOneInTitle | Tier::AllTerms => s.join_lateral(
             JoinType::LeftJoin,
             tfs,
             Alias::new("pt"),
@@ -331,6 +345,13 @@ fn postgres_select(
     let (fixed_matched, fixed_title) = tier.fixed(query);
     let (column, tsquery) = match tier {
         Tier::AllInTitle => ("title_tsv", q::tsquery_all_terms(query)),
+        Tier::AllTermsOneInTitle => {
+            s.and_where(pg(
+                "search_documents.title_tsv @@ CAST(? AS tsquery)",
+                [q::tsquery_any_term(query).into()],
+            ));
+            ("all_tsv", q::tsquery_all_terms(query))
+        }
         Tier::AllTerms => ("all_tsv", q::tsquery_all_terms(query)),
         Tier::Any => ("all_tsv", q::tsquery_any_term(query)),
     };
