@@ -1,6 +1,6 @@
 //! Writing a post's tokens to the index: `search_documents` on both databases, plus
-//! `search_fts` on SQLite or the tsvector and token-count columns and `search_postings`
-//! on PostgreSQL (whose corpus totals a trigger keeps).
+//! `search_fts` on SQLite or the tsvector columns and `search_postings` (per-token
+//! counts) on PostgreSQL (whose corpus totals a trigger keeps).
 
 use std::collections::BTreeMap;
 
