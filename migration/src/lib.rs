@@ -8,6 +8,7 @@ mod m20261123_000001_create_content_tables;
 mod m20261123_000002_create_accounts_and_revisions;
 mod m20261123_190000_create_search_index;
 mod m20261123_210000_create_search_postings;
+mod m20261123_220000_index_search_titles;
 mod m20261124_010000_create_content_generation;
 
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_create_accounts_and_revisions::Migration),
             Box::new(m20261123_190000_create_search_index::Migration),
             Box::new(m20261123_210000_create_search_postings::Migration),
+            Box::new(m20261123_220000_index_search_titles::Migration),
             Box::new(m20261124_010000_create_content_generation::Migration),
         ]
     }

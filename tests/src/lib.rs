@@ -96,7 +96,7 @@ impl Drop for DbGuard {
 }
 
 /// `postgres://host/db?x` with the database name replaced.
-fn with_database(url: &str, name: &str) -> String {
+pub fn with_database(url: &str, name: &str) -> String {
     let (base, query) = match url.split_once('?') {
         Some((b, q)) => (b, format!("?{q}")),
         None => (url, String::new()),

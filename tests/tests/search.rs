@@ -463,6 +463,61 @@ async fn pages_follow_the_ranking(app: TestApp) {
 }
 both_backends!(pages_follow_the_ranking);
 
+/// Small pages are answered from the top tiers of the ranking (every term in the title,
+/// then every term anywhere) when those hold the page; each must be exactly the same
+/// slice, with the same scores, as the full ranking (which needs every match).
+async fn small_pages_are_slices_of_the_full_ranking(app: TestApp) {
+    load_corpus(&app).await;
+    // More posts with every term in the title, or every term in the body, so that the
+    // narrow tiers can fill a page on their own.
+    for (i, (title, body)) in [
+        ("회고 모음", "지난 회고를 모아 둔다."),
+        ("도커 회고", "도커와 이직 이야기."),
+        ("이직 회고", "회고를 쓰며 도커를 다시 본다."),
+        ("짧은 글", "이직과 회고, 그리고 도커."),
+    ]
+    .iter()
+    .enumerate()
+    {
+        app.import(
+            &format!("extra/{i}.md"),
+            &format!("---\ntitle: \"{title}\"\ndate: 2024-0{}-01 10:00:00 +0900\n---\n\n{body}\n", i + 2),
+        )
+        .await;
+    }
+    let node = |e: &Value| {
+        let n = &e["node"];
+        json!([n["post"]["title"], n["score"], n["matchedTerms"], n["snippet"]])
+    };
+    for q in ["회고", "도커", "이직 회고", "회고 도커 이직", "Python", "도커 없는말"] {
+        let full: Vec<Value> = search(&app, q).await["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(node)
+            .collect();
+        assert!(!full.is_empty(), "{q}");
+        for first in 1..=3 {
+            let mut seen = Vec::new();
+            let mut after: Option<String> = None;
+            loop {
+                let r = app
+                    .graphql(SEARCH, json!({ "q": q, "first": first, "after": after }))
+                    .await;
+                let s = &r.data()["search"];
+                let edges = s["edges"].as_array().unwrap();
+                seen.extend(edges.iter().map(node));
+                if s["pageInfo"]["hasNextPage"] == false {
+                    break;
+                }
+                after = edges.last().map(|e| e["cursor"].as_str().unwrap().to_owned());
+            }
+            assert_eq!(seen, full, "{q}, pages of {first}");
+        }
+    }
+}
+both_backends!(small_pages_are_slices_of_the_full_ranking);
+
 /// Both databases, one corpus, many queries: the same hits, order, scores and snippets.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_and_postgres_agree() {

@@ -1,7 +1,11 @@
 //! The search index follows every write made through the API, in the write's own
 //! transaction: after a mutation returns, search agrees with it.
 
-use quire_tests::{TestApp, both_backends, entity::user::Role};
+use quire_tests::{
+    Backend, TestApp, both_backends,
+    entity::user::Role,
+    sea_orm::{ConnectionTrait, Statement},
+};
 use serde_json::{Value, json};
 
 const SEARCH: &str = "query($q: String!, $d: Boolean) { search(query: $q, includeDrafts: $d) { totalCount nodes { post { title } } } }";
@@ -103,6 +107,119 @@ async fn search_agrees_after_every_mutation(app: TestApp) {
     assert_eq!(r.body["data"], Value::Null);
 }
 both_backends!(search_agrees_after_every_mutation);
+
+/// One integer from the test database.
+async fn number(app: &TestApp, sql: &str) -> i64 {
+    app.db
+        .query_one_raw(Statement::from_string(app.db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index(0)
+        .unwrap()
+}
+
+/// The index's own bookkeeping agrees with its documents: on PostgreSQL the totals
+/// kept by trigger and the postings (one per distinct token, counts summing to the
+/// document's length); on SQLite one FTS5 row per document.
+async fn assert_index_consistent(app: &TestApp, documents: i64) {
+    assert_eq!(
+        number(app, "SELECT COUNT(*) FROM search_documents").await,
+        documents
+    );
+    match app.backend {
+        Backend::Postgres => {
+            assert_eq!(
+                number(app, "SELECT documents FROM search_totals WHERE id = 1").await,
+                documents
+            );
+            assert_eq!(
+                number(app, "SELECT tokens FROM search_totals WHERE id = 1").await,
+                number(
+                    app,
+                    "SELECT CAST(COALESCE(SUM(title_len + body_len), 0) AS bigint) FROM search_documents"
+                )
+                .await
+            );
+            // Every document's postings sum to its length, and no posting is orphaned.
+            assert_eq!(
+                number(
+                    app,
+                    "SELECT COUNT(*) FROM search_documents d WHERE d.title_len + d.body_len <> \
+                     (SELECT COALESCE(SUM(p.tf), 0) FROM search_postings p WHERE p.post_id = d.post_id)"
+                )
+                .await,
+                0
+            );
+            assert_eq!(
+                number(app, "SELECT COUNT(DISTINCT post_id) FROM search_postings").await,
+                documents
+            );
+        }
+        Backend::Sqlite => assert_eq!(
+            number(app, "SELECT COUNT(*) FROM search_fts").await,
+            documents
+        ),
+    }
+}
+
+async fn index_bookkeeping_follows_edits_and_purges(app: TestApp) {
+    let (_, editor) = app.actor(Role::Editor).await;
+    let (_, admin) = app.actor(Role::Admin).await;
+    assert_index_consistent(&app, 0).await;
+    let create = "mutation($t: String!, $m: String!) { createPost(input: { title: $t, markdown: $m }) { post { id } } }";
+    let first = app
+        .graphql_as(&editor, create, json!({ "t": "도커 입문기", "m": "컨테이너를 처음 배웠다. 도커 도커 도커." }))
+        .await
+        .data()["createPost"]["post"]["id"]
+        .clone();
+    let second = app
+        .graphql_as(&editor, create, json!({ "t": "Rust 회고", "m": "소유권과 borrow checker" }))
+        .await
+        .data()["createPost"]["post"]["id"]
+        .clone();
+    assert_index_consistent(&app, 2).await;
+    if app.backend == Backend::Postgres {
+        // 도커 three times in the body and once in the title: one posting, tf 4.
+        assert_eq!(
+            number(&app, "SELECT CAST(tf AS bigint) FROM search_postings WHERE token = '도커'").await,
+            4
+        );
+    }
+
+    app.graphql_as(&editor, "mutation($i: UpdatePostInput!) { updatePost(input: $i) { post { version } } }", json!({ "i": { "id": first, "expectedVersion": 1, "title": "쿠버네티스 입문기", "markdown": "파드를 배웠다" } }))
+        .await
+        .data();
+    assert_index_consistent(&app, 2).await;
+    if app.backend == Backend::Postgres {
+        assert_eq!(
+            number(&app, "SELECT COUNT(*) FROM search_postings WHERE token = '도커'").await,
+            0
+        );
+        assert_eq!(
+            number(&app, "SELECT COUNT(*) FROM search_postings WHERE token = '파드'").await,
+            1
+        );
+    }
+
+    let purge = "mutation($i: PurgePostInput!) { purgePost(input: $i) { purgedPostId } }";
+    app.graphql_as(&admin, purge, json!({ "i": { "id": first } }))
+        .await
+        .data();
+    assert_index_consistent(&app, 1).await;
+    app.graphql_as(&admin, purge, json!({ "i": { "id": second } }))
+        .await
+        .data();
+    assert_index_consistent(&app, 0).await;
+    if app.backend == Backend::Postgres {
+        assert_eq!(number(&app, "SELECT COUNT(*) FROM search_postings").await, 0);
+        assert_eq!(
+            number(&app, "SELECT tokens FROM search_totals WHERE id = 1").await,
+            0
+        );
+    }
+}
+both_backends!(index_bookkeeping_follows_edits_and_purges);
 
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();

@@ -114,6 +114,24 @@ pub fn fts5_any_term(q: &SearchQuery) -> String {
         .join(" OR ")
 }
 
+/// FTS5: every term (`("a" AND "b") AND ("c")`), optionally within one column.
+pub fn fts5_all_terms(q: &SearchQuery, column: Option<&str>) -> String {
+    q.terms
+        .iter()
+        .map(|t| fts5_term(t, column))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// FTS5: any term within one column (`c : ("a" AND "b") OR c : ("c")`).
+pub fn fts5_any_term_in(q: &SearchQuery, column: &str) -> String {
+    q.terms
+        .iter()
+        .map(|t| fts5_term(t, Some(column)))
+        .collect::<Vec<_>>()
+        .join(" OR ")
+}
+
 /// tsquery: all tokens of one term (`'a' & 'b'`).
 pub fn tsquery_term(term: &[String]) -> String {
     term.iter()
@@ -129,6 +147,15 @@ pub fn tsquery_any_term(q: &SearchQuery) -> String {
         .map(|t| format!("({})", tsquery_term(t)))
         .collect::<Vec<_>>()
         .join(" | ")
+}
+
+/// tsquery: every term (`('a' & 'b') & ('c')`).
+pub fn tsquery_all_terms(q: &SearchQuery) -> String {
+    q.terms
+        .iter()
+        .map(|t| format!("({})", tsquery_term(t)))
+        .collect::<Vec<_>>()
+        .join(" & ")
 }
 
 /// tsquery of a single token.
@@ -208,6 +235,19 @@ mod tests {
         assert_eq!(
             tsquery_any_term(&q),
             "('mlops') | ('엔지' & '지니' & '니어')"
+        );
+        assert_eq!(
+            fts5_all_terms(&q, Some("title")),
+            "title : (\"mlops\") AND title : (\"엔지\" AND \"지니\" AND \"니어\")"
+        );
+        assert_eq!(
+            fts5_any_term_in(&q, "title"),
+            "title : (\"mlops\") OR title : (\"엔지\" AND \"지니\" AND \"니어\")"
+        );
+        assert_eq!(fts5_all_terms(&q, None), "(\"mlops\") AND (\"엔지\" AND \"지니\" AND \"니어\")");
+        assert_eq!(
+            tsquery_all_terms(&q),
+            "('mlops') & ('엔지' & '지니' & '니어')"
         );
     }
 }

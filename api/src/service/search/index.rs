@@ -1,6 +1,6 @@
 //! Writing a post's tokens to the index: `search_documents` on both databases, plus
-//! `search_fts` on SQLite or the tsvector and token-count columns and `search_postings`
-//! on PostgreSQL (whose corpus totals a trigger keeps).
+//! `search_fts` on SQLite or the tsvector columns and `search_postings` (per-token
+//! counts) on PostgreSQL (whose corpus totals a trigger keeps).
 
 use std::collections::BTreeMap;
 
@@ -72,11 +72,11 @@ const SQLITE_INDEX: &str = "DELETE FROM search_fts WHERE rowid = ?1; \
      body_len = excluded.body_len, body_text = excluded.body_text";
 
 const POSTGRES_UPSERT: &str = "INSERT INTO search_documents \
-     (post_id, title_len, body_len, body_text, title_tsv, all_tsv, term_freqs) \
-     VALUES ($1, $2, $3, $4, CAST($5 AS tsvector), CAST($6 AS tsvector), CAST($7 AS jsonb)) \
+     (post_id, title_len, body_len, body_text, title_tsv, all_tsv) \
+     VALUES ($1, $2, $3, $4, CAST($5 AS tsvector), CAST($6 AS tsvector)) \
      ON CONFLICT (post_id) DO UPDATE SET title_len = excluded.title_len, \
      body_len = excluded.body_len, body_text = excluded.body_text, title_tsv = excluded.title_tsv, \
-     all_tsv = excluded.all_tsv, term_freqs = excluded.term_freqs";
+     all_tsv = excluded.all_tsv";
 
 const POSTGRES_POSTINGS: &str = "INSERT INTO search_postings (token, post_id, tf) \
      SELECT j.key, $1, CAST(j.value AS integer) FROM jsonb_each_text(CAST($2 AS jsonb)) j";
@@ -134,7 +134,6 @@ pub async fn index_document<C: ConnectionTrait>(
             values.push(tsvector(doc.title_tokens.iter().chain(&doc.body_tokens)).into());
             let freqs =
                 serde_json::to_string(&freqs).map_err(|e| AppError::Internal(e.to_string()))?;
-            values.push(freqs.clone().into());
             run(db, POSTGRES_UPSERT, values).await?;
             // The postings a query reads (one row per token); a purge cascades to them.
             run(

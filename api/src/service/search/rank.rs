@@ -79,24 +79,93 @@ fn sum_over_terms(
     }
 }
 
-fn sqlite_select(query: &SearchQuery, scope: Condition) -> SelectStatement {
+/// Which matches one ranking pass considers. The ranking's first keys (terms matched,
+/// then terms matched in the title) order its tiers; each set below is a top of the
+/// ranking (no post outside it ranks above a post inside it), so when it holds the
+/// wanted rows in scope, they are exactly the rows of the full ranking, found by scoring
+/// only its members. A common token is in a fifth of all posts; every term in the
+/// title, or every term at all, is in far fewer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tier {
+    /// Posts with every term in the title: the top tier.
+    AllInTitle,
+    /// Posts with every term, one of them at least in the title.
+    AllTermsOneInTitle,
+    /// Posts with every term, anywhere.
+    AllTerms,
+    /// Posts with any term: every match.
+    Any,
+}
+
+impl Tier {
+    /// The passes for `query`, narrowest first; the last holds every match.
+    fn passes(query: &SearchQuery) -> &'static [Tier] {
+        if query.terms.len() == 1 {
+            // One term: having every term is matching at all.
+            &[Self::AllInTitle, Self::AllTerms]
+        } else {
+            &[
+                Self::AllInTitle,
+                Self::AllTermsOneInTitle,
+                Self::AllTerms,
+                Self::Any,
+            ]
+        }
+    }
+
+    /// `(matched_terms, title_terms)` when the tier fixes them for all its members.
+    fn fixed(self, query: &SearchQuery) -> (Option<i64>, Option<i64>) {
+        let terms = i64::try_from(query.terms.len()).unwrap_or(i64::MAX);
+        match self {
+            Self::AllInTitle => (Some(terms), Some(terms)),
+            Self::AllTermsOneInTitle | Self::AllTerms => (Some(terms), None),
+            Self::Any => (None, None),
+        }
+    }
+}
+
+fn sqlite_select(query: &SearchQuery, scope: Condition, tier: Tier) -> SelectStatement {
     let in_fts = "(m.post_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?))";
-    let matches = Query::select()
+    // `bm25()` sums over the MATCH expression's phrases, in order, whatever joins them:
+    // every token of every term, as in `"a" OR "b" OR "c"`. Within the narrow tiers the
+    // scan is `("a") AND ("b" AND "c")` instead: the same phrases in the same order, so
+    // the same scores, but FTS5 steps through the doclists' intersection (skipping ahead)
+    // rather than their union, which for common tokens is most of the corpus.
+    let scan = match tier {
+        Tier::AllInTitle | Tier::AllTermsOneInTitle | Tier::AllTerms => {
+            q::fts5_all_terms(query, None)
+        }
+        Tier::Any => q::fts5_any_token(query),
+    };
+    let mut matches = Query::select();
+    matches
         .expr_as(Expr::cust("rowid"), Alias::new("post_id"))
         .expr_as(Expr::cust("bm25(search_fts)"), Alias::new("bm"))
         .from(Alias::new("search_fts"))
-        .and_where(Expr::cust_with_values(
-            "search_fts MATCH ?",
-            [q::fts5_any_token(query)],
-        ))
+        .and_where(Expr::cust_with_values("search_fts MATCH ?", [scan]))
         // A LIMIT keeps SQLite from flattening this into the outer query, where the
         // planner would re-run the MATCH once per candidate row (by rowid).
-        .limit(i64::MAX.unsigned_abs())
-        .to_owned();
+        .limit(i64::MAX.unsigned_abs());
+    let title_filter = match tier {
+        Tier::AllInTitle => Some(q::fts5_all_terms(query, Some("title"))),
+        Tier::AllTermsOneInTitle => Some(q::fts5_any_term_in(query, "title")),
+        Tier::AllTerms | Tier::Any => None,
+    };
+    if let Some(expr) = title_filter {
+        // The posts with the title terms, read once into a set; `bm25()` (whose phrases
+        // must not be limited to the title) then runs for the tier's members only. The
+        // `+` keeps SQLite from handing the rowid to FTS5 as a lookup key, which would
+        // re-run the MATCH once per member.
+        matches.and_where(Expr::cust_with_values(
+            "+rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)",
+            [expr],
+        ));
+    }
+    let (fixed_matched, fixed_title) = tier.fixed(query);
     // The FTS5 scan is the outer loop (`CROSS JOIN` fixes SQLite's join order); posts
     // are then looked up by id.
-    Query::select()
-        .from_subquery(matches, Alias::new("m"))
+    let mut s = Query::select();
+    s.from_subquery(matches.to_owned(), Alias::new("m"))
         // sea-query writes no ON for a CROSS JOIN: the join condition goes to WHERE.
         .join(JoinType::CrossJoin, post::Entity, Condition::all())
         .and_where(
@@ -105,23 +174,31 @@ fn sqlite_select(query: &SearchQuery, scope: Condition) -> SelectStatement {
         )
         .expr_as(Expr::cust("-1.0 * m.bm"), Alias::new("score"))
         .expr_as(
-            sum_over_terms(query, false, |t| {
-                (in_fts.to_owned(), q::fts5_term(t, None).into())
-            }),
+            match fixed_matched {
+                Some(n) => Expr::val(n),
+                None => sum_over_terms(query, false, |t| {
+                    (in_fts.to_owned(), q::fts5_term(t, None).into())
+                }),
+            },
             Alias::new("matched_terms"),
         )
         .expr_as(
-            sum_over_terms(query, false, |t| {
-                (in_fts.to_owned(), q::fts5_term(t, Some("title")).into())
-            }),
+            match fixed_title {
+                Some(n) => Expr::val(n),
+                None => sum_over_terms(query, false, |t| {
+                    (in_fts.to_owned(), q::fts5_term(t, Some("title")).into())
+                }),
+            },
             Alias::new("title_terms"),
         )
-        .cond_where(scope)
-        .and_where(Expr::cust_with_values(
+        .cond_where(scope);
+    if tier == Tier::Any {
+        s.and_where(Expr::cust_with_values(
             "m.post_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)",
             [q::fts5_any_term(query)],
-        ))
-        .to_owned()
+        ));
+    }
+    s
 }
 
 /// Corpus figures FTS5 keeps itself: rows, tokens, and rows holding each token.
@@ -174,32 +251,52 @@ fn idf(rows: i64, hits: i64) -> f64 {
     if idf <= 0.0 { 1e-6 } else { idf }
 }
 
-async fn postgres_select<C: ConnectionTrait>(
-    db: &C,
+fn postgres_select(
     query: &SearchQuery,
     scope: Condition,
+    tier: Tier,
+    corpus: &Corpus,
 ) -> AppResult<SelectStatement> {
-    let corpus = postgres_corpus(db, query).await?;
     let avgdl = corpus.tokens as f64 / corpus.rows as f64;
     // FTS5: score += idf * (f * (k1 + 1)) / (f + k1 * (1 - b + b * D / avgdl)), per phrase.
-    // Each query token's count per post, read from its postings (one scan per token,
-    // aggregated into one row per post) rather than from every match's stored counts.
     let distinct: Vec<&str> = query.token_set().into_iter().collect();
-    let mut postings = Query::select();
-    postings
-        .column(Alias::new("post_id"))
-        .from(Alias::new("search_postings"))
-        .and_where(Expr::col(Alias::new("token")).is_in(distinct.iter().copied()))
-        .group_by_col(Alias::new("post_id"));
-    for (i, t) in distinct.iter().enumerate() {
-        postings.expr_as(
-            pg(
-                "CAST(COALESCE(SUM(tf) FILTER (WHERE token = ?), 0) AS float8)",
-                [(*t).into()],
-            ),
-            Alias::new(format!("tf{i}")),
-        );
-    }
+    let tfs = match tier {
+        // Every match: each query token's postings read in one scan and aggregated
+        // into one row per post (cheaper than a lookup per match and token).
+        Tier::Any => {
+            let mut postings = Query::select();
+            postings
+                .column(Alias::new("post_id"))
+                .from(Alias::new("search_postings"))
+                .and_where(Expr::col(Alias::new("token")).is_in(distinct.iter().copied()))
+                .group_by_col(Alias::new("post_id"));
+            for (i, t) in distinct.iter().enumerate() {
+                postings.expr_as(
+                    pg(
+                        "CAST(COALESCE(SUM(tf) FILTER (WHERE token = ?), 0) AS float8)",
+                        [(*t).into()],
+                    ),
+                    Alias::new(format!("tf{i}")),
+                );
+            }
+            postings
+        }
+        // A tier's members only: one primary-key lookup per member and token.
+        Tier::AllInTitle | Tier::AllTermsOneInTitle | Tier::AllTerms => {
+            let mut lookups = Query::select();
+            for (i, t) in distinct.iter().enumerate() {
+                lookups.expr_as(
+                    pg(
+                        "CAST(COALESCE((SELECT p.tf FROM search_postings p WHERE p.token = ? \
+                         AND p.post_id = search_documents.post_id), 0) AS float8)",
+                        [(*t).into()],
+                    ),
+                    Alias::new(format!("tf{i}")),
+                );
+            }
+            lookups
+        }
+    };
     let dl = "CAST(search_documents.title_len + search_documents.body_len AS float8)";
     let mut sql = String::from("(CAST(0 AS float8)");
     let mut values: Vec<Value> = Vec::new();
@@ -230,25 +327,52 @@ async fn postgres_select<C: ConnectionTrait>(
         )
     };
     let mut s = base(scope);
-    s.join_subquery(
-        JoinType::LeftJoin,
-        postings,
-        Alias::new("pt"),
-        Expr::col((Alias::new("pt"), Alias::new("post_id")))
-            .equals((docs(), Alias::new("post_id"))),
-    );
+    match tier {
+        Tier::Any => s.join_subquery(
+            JoinType::LeftJoin,
+            tfs,
+            Alias::new("pt"),
+            Expr::col((Alias::new("pt"), Alias::new("post_id")))
+                .equals((docs(), Alias::new("post_id"))),
+        ),
+        Tier::AllInTitle | Tier::AllTermsOneInTitle | Tier::AllTerms => s.join_lateral(
+            JoinType::LeftJoin,
+            tfs,
+            Alias::new("pt"),
+            Expr::cust("TRUE"),
+        ),
+    };
+    let (fixed_matched, fixed_title) = tier.fixed(query);
+    let (column, tsquery) = match tier {
+        Tier::AllInTitle => ("title_tsv", q::tsquery_all_terms(query)),
+        Tier::AllTermsOneInTitle => {
+            s.and_where(pg(
+                "search_documents.title_tsv @@ CAST(? AS tsquery)",
+                [q::tsquery_any_term(query).into()],
+            ));
+            ("all_tsv", q::tsquery_all_terms(query))
+        }
+        Tier::AllTerms => ("all_tsv", q::tsquery_all_terms(query)),
+        Tier::Any => ("all_tsv", q::tsquery_any_term(query)),
+    };
     s.expr_as(pg(&sql, values), Alias::new("score"))
         .expr_as(
-            sum_over_terms(query, true, |t| term("all_tsv", t)),
+            match fixed_matched {
+                Some(n) => Expr::val(n),
+                None => sum_over_terms(query, true, |t| term("all_tsv", t)),
+            },
             Alias::new("matched_terms"),
         )
         .expr_as(
-            sum_over_terms(query, true, |t| term("title_tsv", t)),
+            match fixed_title {
+                Some(n) => Expr::val(n),
+                None => sum_over_terms(query, true, |t| term("title_tsv", t)),
+            },
             Alias::new("title_terms"),
         )
         .and_where(pg(
-            "search_documents.all_tsv @@ CAST(? AS tsquery)",
-            [q::tsquery_any_term(query).into()],
+            &format!("search_documents.{column} @@ CAST(? AS tsquery)"),
+            [tsquery.into()],
         ));
     Ok(s)
 }
@@ -261,7 +385,8 @@ struct Place {
 }
 
 /// Rows `offset..offset + limit` of the ranking. The ranking itself is computed over
-/// narrow rows (ids and scores); whole posts are read for the page only.
+/// narrow rows (ids and scores), tier by tier (see [`Tier`]) until one holds the rows
+/// wanted; whole posts are read for the page only.
 pub async fn ranked<C: ConnectionTrait>(
     db: &C,
     query: &SearchQuery,
@@ -269,45 +394,59 @@ pub async fn ranked<C: ConnectionTrait>(
     offset: u64,
     limit: u64,
 ) -> AppResult<Vec<Ranked>> {
-    let mut s = match db.get_database_backend() {
-        DbBackend::Sqlite => sqlite_select(query, scope),
-        DbBackend::Postgres => postgres_select(db, query, scope).await?,
+    let backend = db.get_database_backend();
+    let corpus = match backend {
+        DbBackend::Sqlite => None,
+        DbBackend::Postgres => Some(postgres_corpus(db, query).await?),
         other => {
             return Err(AppError::Internal(format!(
                 "search: unsupported database {other:?}"
             )));
         }
     };
-    s.expr_as(
-        Expr::col((post::Entity, post::Column::Id)),
-        Alias::new("hit_id"),
-    )
-    .order_by(Alias::new("matched_terms"), Order::Desc)
-    .order_by(Alias::new("title_terms"), Order::Desc)
-    .order_by(Alias::new("score"), Order::Desc)
-    .order_by_expr(
-        Func::coalesce([
-            Expr::col((post::Entity, post::Column::PublishedAt)),
-            Expr::col((post::Entity, post::Column::CreatedAt)),
-        ])
-        .into(),
-        Order::Desc,
-    )
-    .order_by((post::Entity, post::Column::Id), Order::Desc)
-    .limit(limit)
-    .offset(offset);
-    let places = db
-        .query_all(&s)
-        .await?
-        .into_iter()
-        .map(|row| {
-            Ok(Place {
-                id: row.try_get("", "hit_id")?,
-                score: row.try_get("", "score")?,
-                matched_terms: u32::try_from(row.try_get::<i64>("", "matched_terms")?).unwrap_or(0),
+    let passes = Tier::passes(query);
+    let mut places = Vec::new();
+    for (i, tier) in passes.iter().enumerate() {
+        let mut s = match &corpus {
+            None => sqlite_select(query, scope.clone(), *tier),
+            Some(corpus) => postgres_select(query, scope.clone(), *tier, corpus)?,
+        };
+        s.expr_as(
+            Expr::col((post::Entity, post::Column::Id)),
+            Alias::new("hit_id"),
+        )
+        .order_by(Alias::new("matched_terms"), Order::Desc)
+        .order_by(Alias::new("title_terms"), Order::Desc)
+        .order_by(Alias::new("score"), Order::Desc)
+        .order_by_expr(
+            Func::coalesce([
+                Expr::col((post::Entity, post::Column::PublishedAt)),
+                Expr::col((post::Entity, post::Column::CreatedAt)),
+            ])
+            .into(),
+            Order::Desc,
+        )
+        .order_by((post::Entity, post::Column::Id), Order::Desc)
+        .limit(limit)
+        .offset(offset);
+        places = db
+            .query_all(&s)
+            .await?
+            .into_iter()
+            .map(|row| {
+                Ok(Place {
+                    id: row.try_get("", "hit_id")?,
+                    score: row.try_get("", "score")?,
+                    matched_terms: u32::try_from(row.try_get::<i64>("", "matched_terms")?)
+                        .unwrap_or(0),
+                })
             })
-        })
-        .collect::<AppResult<Vec<_>>>()?;
+            .collect::<AppResult<Vec<_>>>()?;
+        // A full page from a top of the ranking is the page of the whole ranking.
+        if places.len() as u64 == limit || i + 1 == passes.len() {
+            break;
+        }
+    }
     page(db, places).await
 }
 
