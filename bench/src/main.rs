@@ -90,10 +90,8 @@ async fn benchmark(cli: &Cli) -> anyhow::Result<()> {
             server::default_quire_binary()?
         }
     };
-    let work_dir = std::env::temp_dir().join(format!(
-        "quire-bench-{}",
-        uuid::Uuid::new_v4().simple()
-    ));
+    let work_dir =
+        std::env::temp_dir().join(format!("quire-bench-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&work_dir)?;
     let opts = Options {
         quire,
@@ -164,7 +162,10 @@ async fn run_all(cli: &Cli, opts: &Options) -> anyhow::Result<()> {
     );
     println!("Targets:\n\n{}", report::targets(&sections));
     if !points.is_empty() {
-        println!("Latency by corpus size:\n\n{}", report::scaling_table(&points));
+        println!(
+            "Latency by corpus size:\n\n{}",
+            report::scaling_table(&points)
+        );
     }
     Ok(())
 }

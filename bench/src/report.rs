@@ -100,8 +100,10 @@ pub fn main_table(sections: &[Section], connections: usize, seconds: u64) -> Str
             "- {}: {} posts{}; peak RSS of the quire server: {}.\n",
             s.backend.name(),
             s.corpus.posts,
-            s.db_bytes
-                .map_or(String::new(), |b| format!(" ({:.0} MB database)", b as f64 / 1e6)),
+            s.db_bytes.map_or(String::new(), |b| format!(
+                " ({:.0} MB database)",
+                b as f64 / 1e6
+            )),
             rss.join(", ")
         ));
     }
@@ -165,11 +167,7 @@ pub fn targets(sections: &[Section]) -> String {
                     _ => None,
                 })
                 .collect();
-            if let Some((label, worst)) = p99s
-                .iter()
-                .max_by(|a, b| a.1.total_cmp(&b.1))
-                .cloned()
-            {
+            if let Some((label, worst)) = p99s.iter().max_by(|a, b| a.1.total_cmp(&b.1)).cloned() {
                 out.push_str(&format!(
                     "- {name}: worst p99 of shapes 1-3 with the cache {}: {worst:.2} ms ({label}; \
                      target under {P99_MAX_MS:.0} ms): {}\n",

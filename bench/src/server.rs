@@ -85,7 +85,9 @@ pub fn default_quire_binary() -> anyhow::Result<PathBuf> {
 /// current code.
 pub fn build_quire() -> anyhow::Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    println!("building the release `quire` binary (cargo build --release -p quire-api --bin quire)");
+    println!(
+        "building the release `quire` binary (cargo build --release -p quire-api --bin quire)"
+    );
     let status = Command::new(cargo)
         .args(["build", "--release", "-p", "quire-api", "--bin", "quire"])
         .status()

@@ -148,7 +148,10 @@ mod tests {
     fn home_hash_is_the_sha256_hex_of_the_document() {
         let h = home_hash();
         assert_eq!(h.len(), 64);
-        assert!(h.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        assert!(
+            h.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        );
         assert_eq!(
             Sha256::digest(b"abc")
                 .iter()

@@ -26,7 +26,11 @@ pub fn ensure_installed() -> anyhow::Result<()> {
         return Ok(());
     }
     println!("wrk is not installed: installing it with `apt-get install -y wrk`");
-    let install = || Command::new("apt-get").args(["install", "-y", "wrk"]).status();
+    let install = || {
+        Command::new("apt-get")
+            .args(["install", "-y", "wrk"])
+            .status()
+    };
     let mut ok = install().is_ok_and(|s| s.success());
     if !ok {
         println!("apt-get install failed: running `apt-get update` and trying again");
@@ -61,9 +65,10 @@ pub fn script(shape: &Shape) -> String {
     let mut s = String::from("local specs = {\n");
     for r in &shape.requests {
         match r {
-            Request::Post(body) => {
-                s.push_str(&format!("  {{ \"POST\", \"/graphql\", {} }},\n", lua_string(body)))
-            }
+            Request::Post(body) => s.push_str(&format!(
+                "  {{ \"POST\", \"/graphql\", {} }},\n",
+                lua_string(body)
+            )),
             Request::Get(path) => {
                 s.push_str(&format!("  {{ \"GET\", {}, nil }},\n", lua_string(path)))
             }
@@ -165,7 +170,10 @@ mod tests {
 
     #[test]
     fn lua_strings_escape_quotes_backslashes_and_non_ascii() {
-        assert_eq!(lua_string(r#"{"a":"\n"}"#), r#""{\034a\034:\034\092n\034}""#);
+        assert_eq!(
+            lua_string(r#"{"a":"\n"}"#),
+            r#""{\034a\034:\034\092n\034}""#
+        );
         assert_eq!(lua_string("\"0"), r#""\0340""#);
         assert_eq!(lua_string("글"), r#""\234\184\128""#);
     }

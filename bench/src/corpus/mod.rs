@@ -141,15 +141,7 @@ pub async fn generate(db: &DatabaseConnection, spec: Spec) -> anyhow::Result<Cor
         let (author_ids, tag_ids, series_ids) =
             (author_ids.clone(), tag_ids.clone(), series_ids.clone());
         std::thread::spawn(move || {
-            prepare_all(
-                spec,
-                newest,
-                now,
-                &author_ids,
-                &tag_ids,
-                &series_ids,
-                &tx,
-            )
+            prepare_all(spec, newest, now, &author_ids, &tag_ids, &series_ids, &tx)
         })
     };
 
