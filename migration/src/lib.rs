@@ -8,6 +8,7 @@ mod m20261123_000001_create_content_tables;
 mod m20261123_000002_create_accounts_and_revisions;
 mod m20261123_190000_create_search_index;
 mod m20261123_210000_create_search_postings;
+mod m20261124_020000_create_series_order_index;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_create_accounts_and_revisions::Migration),
             Box::new(m20261123_190000_create_search_index::Migration),
             Box::new(m20261123_210000_create_search_postings::Migration),
+            Box::new(m20261124_020000_create_series_order_index::Migration),
         ]
     }
 }
