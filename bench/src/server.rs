@@ -82,14 +82,23 @@ pub fn default_quire_binary() -> anyhow::Result<PathBuf> {
 
 /// Builds the release `quire` binary with the cargo that runs this benchmark (a no-op
 /// when it is up to date), so `cargo run --release -p bench` always measures the
-/// current code.
+/// current code. Both packages' binaries are named so that the dependencies get the
+/// same features as in `cargo run -p bench` and are not compiled a second time.
 pub fn build_quire() -> anyhow::Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     println!(
-        "building the release `quire` binary (cargo build --release -p quire-api --bin quire)"
+        "building the release `quire` binary (cargo build --release -p bench -p quire-api --bins)"
     );
     let status = Command::new(cargo)
-        .args(["build", "--release", "-p", "quire-api", "--bin", "quire"])
+        .args([
+            "build",
+            "--release",
+            "-p",
+            "bench",
+            "-p",
+            "quire-api",
+            "--bins",
+        ])
         .status()
         .context("running cargo build")?;
     if !status.success() {
