@@ -10,6 +10,7 @@ mod m20261123_190000_create_search_index;
 mod m20261123_210000_create_search_postings;
 mod m20261123_220000_index_search_titles;
 mod m20261124_010000_create_content_generation;
+mod m20261124_020000_create_series_order_index;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_210000_create_search_postings::Migration),
             Box::new(m20261123_220000_index_search_titles::Migration),
             Box::new(m20261124_010000_create_content_generation::Migration),
+            Box::new(m20261124_020000_create_series_order_index::Migration),
         ]
     }
 }

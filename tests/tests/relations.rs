@@ -216,3 +216,43 @@ async fn global_ids_refetch_every_kind(app: TestApp) {
     assert_eq!(r.data()["node"], json!(null));
 }
 both_backends!(global_ids_refetch_every_kind);
+
+/// Previous/next and positions skip posts the public cannot see: a draft in the
+/// middle of a series is jumped over, on a post page and in a listing alike.
+async fn series_neighbours_skip_hidden_posts(app: TestApp) {
+    let series = "series: 숨은 연재";
+    app.post("숨은 연재 1", "2023-05-01 10:00:00 +0900", series)
+        .await;
+    app.post(
+        "숨은 연재 2",
+        "2023-05-02 10:00:00 +0900",
+        &format!("{series}\ndraft: true"),
+    )
+    .await;
+    app.post("숨은 연재 3", "2023-05-03 10:00:00 +0900", series)
+        .await;
+    let r = app
+        .graphql(
+            r#"query($slug: String!) { post(slug: $slug) { seriesPosition
+                 previousInSeries { title } nextInSeries { title seriesPosition } }
+               posts(first: 5) { nodes { title seriesPosition previousInSeries { title } } }
+               series(slug: "숨은-연재") { postCount } }"#,
+            json!({ "slug": "숨은-연재-1" }),
+        )
+        .await;
+    let d = r.data();
+    assert_eq!(
+        d["post"],
+        json!({ "seriesPosition": 1, "previousInSeries": null,
+                "nextInSeries": { "title": "숨은 연재 3", "seriesPosition": 2 } })
+    );
+    assert_eq!(
+        d["posts"]["nodes"],
+        json!([
+            { "title": "숨은 연재 3", "seriesPosition": 2, "previousInSeries": { "title": "숨은 연재 1" } },
+            { "title": "숨은 연재 1", "seriesPosition": 1, "previousInSeries": null },
+        ])
+    );
+    assert_eq!(d["series"]["postCount"], 2);
+}
+both_backends!(series_neighbours_skip_hidden_posts);

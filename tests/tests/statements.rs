@@ -41,7 +41,103 @@ async fn statements_do_not_grow_with_page_size(app: TestApp) {
         counts[0], counts[1],
         "statement count grew with the page size"
     );
-    // posts, totalCount, authors, tags, tag counts, series, series posts.
-    assert!(counts[0] <= 7, "{} statements", counts[0]);
+    // posts, totalCount, authors, tags, tag counts, series, the IDs of the series'
+    // posts (positions), the neighbours (nextInSeries).
+    assert!(counts[0] <= 8, "{} statements", counts[0]);
 }
 both_backends!(statements_do_not_grow_with_page_size);
+
+/// The benchmark's post page (shape 2): html, toc, tags, author, series and its
+/// neighbours.
+const POST_PAGE: &str = r#"query($slug: String!) { post(slug: $slug) {
+  title html toc { level text anchor } tags { name slug } author { name slug }
+  series { title slug } previousInSeries { title slug } nextInSeries { title slug }
+} }"#;
+
+/// A post page costs the same number of statements whether the post has 2 tags or 5
+/// (each request asks for another post, so no response cache can answer it).
+async fn post_page_statements_do_not_grow_with_tags(app: TestApp) {
+    let tags = ["하나", "둘", "셋", "넷", "다섯"];
+    for (i, n) in [2usize, 5, 2, 5, 2].iter().enumerate() {
+        let extra = format!("tags: [{}]\nseries: 연재 글", tags[..*n].join(", "));
+        app.post(
+            &format!("연재 {i}편"),
+            &format!("2023-03-{:02} 10:00:00 +0900", i + 1),
+            &extra,
+        )
+        .await;
+    }
+    let mut counts = Vec::new();
+    // The 2nd and 4th posts of the series: 5 tags; the 3rd: 2 tags. All have neighbours.
+    for (slug, n) in [("연재-1편", 5), ("연재-2편", 2), ("연재-3편", 5)] {
+        app.reset_statements();
+        let r = app.graphql(POST_PAGE, json!({ "slug": slug })).await;
+        let post = &r.data()["post"];
+        assert_eq!(post["tags"].as_array().unwrap().len(), n, "{post}");
+        assert_eq!(post["author"]["name"], "테스터");
+        assert_eq!(post["series"]["title"], "연재 글");
+        assert!(post["previousInSeries"]["title"].is_string(), "{post}");
+        assert!(post["nextInSeries"]["title"].is_string(), "{post}");
+        assert!(post["toc"].is_array() && post["html"].is_string());
+        counts.push(app.statement_count());
+    }
+    println!("statements per post page (5, 2, 5 tags): {counts:?}");
+    assert!(
+        counts.iter().all(|&c| c == counts[0]),
+        "statement count varied: {counts:?}"
+    );
+    // post, author, tags, series, the IDs of the series' posts, the neighbours.
+    assert!(counts[0] <= 6, "{} statements", counts[0]);
+}
+both_backends!(post_page_statements_do_not_grow_with_tags);
+
+/// The benchmark's tag page (shape 3): a tag with its 20 newest posts.
+const TAG_PAGE: &str = r#"query($slug: String!) { tag(slug: $slug) {
+  name postCount
+  posts(first: 20) { nodes { title slug excerpt publishedAt readingTimeMinutes
+                             author { name } tags { name slug } } }
+} }"#;
+
+/// A tag page costs the same number of statements with 5 posts as with a full page of
+/// 20 (out of 25).
+async fn tag_page_statements_do_not_grow_with_posts(app: TestApp) {
+    for i in 0..25 {
+        let tags = if i < 5 {
+            "[작은태그, 큰태그]"
+        } else {
+            "[큰태그, 기타]"
+        };
+        app.post(
+            &format!("태그 글 {i:02}"),
+            &format!("2023-04-{:02} 10:00:00 +0900", i + 1),
+            &format!("tags: {tags}"),
+        )
+        .await;
+    }
+    let mut counts = Vec::new();
+    for (slug, n, total) in [("작은태그", 5, 5), ("큰태그", 20, 25)] {
+        app.reset_statements();
+        let r = app.graphql(TAG_PAGE, json!({ "slug": slug })).await;
+        let tag = &r.data()["tag"];
+        let nodes = tag["posts"]["nodes"].as_array().unwrap();
+        assert_eq!(nodes.len(), n, "{tag}");
+        assert_eq!(tag["postCount"], total);
+        assert!(
+            nodes.iter().all(
+                |p| p["author"]["name"] == "테스터" && p["tags"].as_array().unwrap().len() == 2
+            )
+        );
+        counts.push(app.statement_count());
+    }
+    println!(
+        "statements for a tag page of 5 posts: {}, of 20 posts: {}",
+        counts[0], counts[1]
+    );
+    assert_eq!(
+        counts[0], counts[1],
+        "statement count grew with the page size"
+    );
+    // tag, posts, tag count, authors, tags of the posts.
+    assert!(counts[0] <= 6, "{} statements", counts[0]);
+}
+both_backends!(tag_page_statements_do_not_grow_with_posts);

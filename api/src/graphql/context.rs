@@ -10,7 +10,7 @@ use sea_orm::DatabaseConnection;
 
 use super::{
     author::loader::AuthorLoader,
-    series::loader::{SeriesLoader, SeriesPostsLoader},
+    series::loader::{PostLoader, SeriesEntriesLoader, SeriesLoader, SeriesPostsLoader},
     tag::loader::{PostTagsLoader, TagPostCountLoader},
 };
 use tokio::sync::OnceCell;
@@ -44,6 +44,10 @@ pub struct RequestState {
     pub tag_counts: CachedLoader<TagPostCountLoader>,
     pub series: CachedLoader<SeriesLoader>,
     pub series_posts: CachedLoader<SeriesPostsLoader>,
+    /// The IDs alone, for previous/next and positions.
+    pub series_entries: CachedLoader<SeriesEntriesLoader>,
+    /// Posts by ID (series neighbours).
+    pub posts: CachedLoader<PostLoader>,
 }
 
 impl RequestState {
@@ -93,6 +97,16 @@ impl RequestState {
             ),
             series_posts: DataLoader::with_cache(
                 SeriesPostsLoader::new(db.clone(), now),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            series_entries: DataLoader::with_cache(
+                SeriesEntriesLoader::new(db.clone(), now),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            posts: DataLoader::with_cache(
+                PostLoader::new(db.clone()),
                 tokio::spawn,
                 HashMapCache::default(),
             ),

@@ -289,6 +289,40 @@ pub async fn public_by_series<C: ConnectionTrait>(
         .await?)
 }
 
+/// IDs of the publicly visible posts of each series, in series order, as
+/// `(series_id, post_id)`: what previous/next and positions need, without reading the
+/// posts' bodies (a covering index answers it).
+pub async fn public_ids_by_series<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    series_ids: &[i64],
+) -> AppResult<Vec<(i64, i64)>> {
+    let rows: Vec<(Option<i64>, i64)> = post::Entity::find()
+        .select_only()
+        .column(post::Column::SeriesId)
+        .column(post::Column::Id)
+        .filter(publicly_visible(now))
+        .filter(post::Column::SeriesId.is_in(series_ids.iter().copied()))
+        .order_by_asc(post::Column::SeriesId)
+        .order_by_asc(post::Column::SeriesPosition)
+        .order_by_asc(post::Column::PublishedAt)
+        .order_by_asc(post::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(series, id)| Some((series?, id)))
+        .collect())
+}
+
+pub async fn find_by_ids<C: ConnectionTrait>(db: &C, ids: &[i64]) -> AppResult<Vec<post::Model>> {
+    Ok(post::Entity::find()
+        .filter(post::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
 pub async fn count_all<C: ConnectionTrait>(db: &C) -> AppResult<u64> {
     Ok(post::Entity::find().count(db).await?)
 }

@@ -61,27 +61,37 @@ impl PostNode {
         Self { model, now }
     }
 
-    /// The posts of this post's series that the reader can see, in order.
-    async fn series_siblings(&self, ctx: &Context<'_>) -> ApiResult<Vec<post::Model>> {
+    /// IDs of the posts of this post's series that the reader can see, in order.
+    async fn series_entries(&self, ctx: &Context<'_>) -> ApiResult<Vec<i64>> {
         let Some(series_id) = self.model.series_id else {
             return Ok(Vec::new());
         };
         Ok(state(ctx)?
-            .series_posts
+            .series_entries
             .load_one(series_id)
             .await?
             .unwrap_or_default())
     }
 
     async fn sibling(&self, ctx: &Context<'_>, delta: isize) -> ApiResult<Option<PostNode>> {
-        let siblings = self.series_siblings(ctx).await?;
-        let Some(i) = siblings.iter().position(|p| p.id == self.model.id) else {
+        let entries = self.series_entries(ctx).await?;
+        let Some(id) = neighbour(&entries, self.model.id, delta) else {
             return Ok(None);
         };
-        Ok(i.checked_add_signed(delta)
-            .and_then(|j| siblings.get(j))
-            .map(|p| PostNode::new(p.clone(), self.now)))
+        Ok(state(ctx)?
+            .posts
+            .load_one(id)
+            .await?
+            .map(|p| PostNode::new(p, self.now)))
     }
+}
+
+/// The ID `delta` places from `id` in `entries`, if both are there.
+pub(crate) fn neighbour(entries: &[i64], id: i64, delta: isize) -> Option<i64> {
+    let i = entries.iter().position(|&e| e == id)?;
+    i.checked_add_signed(delta)
+        .and_then(|j| entries.get(j))
+        .copied()
 }
 
 fn with_offset(at: DateTime<Utc>, offset_seconds: Option<i32>) -> DateTime<FixedOffset> {
@@ -216,10 +226,10 @@ impl PostNode {
 
     /// 1-based place of the post among the series' visible posts.
     async fn series_position(&self, ctx: &Context<'_>) -> ApiResult<Option<i32>> {
-        let siblings = self.series_siblings(ctx).await?;
-        Ok(siblings
+        let entries = self.series_entries(ctx).await?;
+        Ok(entries
             .iter()
-            .position(|p| p.id == self.model.id)
+            .position(|&id| id == self.model.id)
             .and_then(|i| i32::try_from(i + 1).ok()))
     }
 

@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use async_graphql::Lookahead;
 use entity::post;
 
+use super::neighbour;
 use crate::{error::ApiResult, graphql::RequestState};
 
 fn wants(selections: &[Lookahead<'_>], path: &[&str]) -> bool {
@@ -27,7 +28,8 @@ fn wants(selections: &[Lookahead<'_>], path: &[&str]) -> bool {
 }
 
 /// Fills the caches for `author`, `tags` (and their `postCount`), `series` and the
-/// series navigation fields of `posts`, as far as `selections` ask for them.
+/// series navigation fields (positions, previous and next posts) of `posts`, as far as
+/// `selections` ask for them.
 pub async fn prefetch(
     s: &RequestState,
     posts: &[post::Model],
@@ -54,11 +56,25 @@ pub async fn prefetch(
     if wants(selections, &["series"]) {
         s.series.load_many(series_ids.iter().copied()).await?;
     }
-    if ["seriesPosition", "previousInSeries", "nextInSeries"]
-        .iter()
-        .any(|f| wants(selections, &[f]))
-    {
-        s.series_posts.load_many(series_ids).await?;
+    let previous = wants(selections, &["previousInSeries"]);
+    let next = wants(selections, &["nextInSeries"]);
+    if previous || next || wants(selections, &["seriesPosition"]) {
+        let entries = s.series_entries.load_many(series_ids).await?;
+        // The neighbours themselves, in one batch.
+        let mut neighbours = BTreeSet::new();
+        for p in posts {
+            let Some(ids) = p.series_id.and_then(|sid| entries.get(&sid)) else {
+                continue;
+            };
+            for (wanted, delta) in [(previous, -1), (next, 1)] {
+                if let Some(id) = wanted.then(|| neighbour(ids, p.id, delta)).flatten() {
+                    neighbours.insert(id);
+                }
+            }
+        }
+        if !neighbours.is_empty() {
+            s.posts.load_many(neighbours).await?;
+        }
     }
     Ok(())
 }

@@ -61,3 +61,54 @@ impl Loader<i64> for SeriesPostsLoader {
         Ok(map)
     }
 }
+
+/// Series ID → IDs of its publicly visible posts, in series order (no post bodies).
+pub struct SeriesEntriesLoader {
+    db: DatabaseConnection,
+    now: DateTime<Utc>,
+}
+
+impl SeriesEntriesLoader {
+    pub fn new(db: DatabaseConnection, now: DateTime<Utc>) -> Self {
+        Self { db, now }
+    }
+}
+
+impl Loader<i64> for SeriesEntriesLoader {
+    type Value = Vec<i64>;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = service::post::public_ids_by_series(&self.db, self.now, keys)
+            .await
+            .map_err(loader_error)?;
+        let mut map: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (series_id, post_id) in rows {
+            map.entry(series_id).or_default().push(post_id);
+        }
+        Ok(map)
+    }
+}
+
+/// Post ID → post (for the neighbours of a post in its series).
+pub struct PostLoader {
+    db: DatabaseConnection,
+}
+
+impl PostLoader {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+impl Loader<i64> for PostLoader {
+    type Value = post::Model;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = service::post::find_by_ids(&self.db, keys)
+            .await
+            .map_err(loader_error)?;
+        Ok(rows.into_iter().map(|p| (p.id, p)).collect())
+    }
+}

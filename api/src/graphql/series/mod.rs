@@ -64,7 +64,7 @@ impl SeriesNode {
 
     /// How many published posts the series holds.
     async fn post_count(&self, ctx: &Context<'_>) -> ApiResult<i64> {
-        let posts = state(ctx)?.series_posts.load_one(self.0.id).await?;
-        Ok(posts.map_or(0, |p| i64::try_from(p.len()).unwrap_or(i64::MAX)))
+        let ids = state(ctx)?.series_entries.load_one(self.0.id).await?;
+        Ok(ids.map_or(0, |p| i64::try_from(p.len()).unwrap_or(i64::MAX)))
     }
 }

@@ -5,7 +5,7 @@
 //!
 //! ```sh
 //! QUIRE_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres \
-//!   cargo run --release -p quire-api --example import_bench [POSTS]
+//!   cargo run --release -p bench --example import_bench [POSTS]
 //! ```
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -17,6 +17,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use bench::corpus::text::{self, Rng, TOPICS};
 use entity::user::Role;
 use quire::{
     commands::import::{ImportRequest, run},
@@ -30,141 +31,24 @@ use quire::{
 };
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
-const KO: &[&str] = &[
-    "오늘은",
-    "배포",
-    "파이프라인을",
-    "정리하면서",
-    "느낀",
-    "점을",
-    "적어",
-    "본다",
-    "컨테이너",
-    "환경에서",
-    "모델을",
-    "서빙하는",
-    "일은",
-    "생각보다",
-    "손이",
-    "많이",
-    "간다",
-    "그래도",
-    "팀원들과",
-    "함께",
-    "문제를",
-    "하나씩",
-    "풀어",
-    "나가는",
-    "과정이",
-    "즐거웠다",
-    "다음",
-    "분기에는",
-    "테스트를",
-    "늘리고",
-];
-const EN: &[&str] = &[
-    "today",
-    "the",
-    "deployment",
-    "pipeline",
-    "was",
-    "rebuilt",
-    "from",
-    "scratch",
-    "and",
-    "every",
-    "container",
-    "now",
-    "starts",
-    "in",
-    "seconds",
-    "we",
-    "measured",
-    "latency",
-    "before",
-    "after",
-    "moving",
-    "to",
-    "a",
-    "smaller",
-    "image",
-    "which",
-    "made",
-    "reviews",
-    "much",
-    "easier",
-];
-const TAGS: &[&str] = &[
-    "rust",
-    "회고",
-    "docker",
-    "배포",
-    "ml",
-    "데이터",
-    "blog",
-    "일상",
-    "book",
-    "테스트",
-];
-
-/// A small deterministic generator, so every run imports the same posts.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % 1_000_003) as usize
-    }
-}
-
-fn paragraph(rng: &mut Rng, words: &[&str], bytes: usize) -> String {
-    let mut p = String::with_capacity(bytes + 32);
-    while p.len() < bytes {
-        p.push_str(words[rng.next() % words.len()]);
-        p.push(if rng.next().is_multiple_of(12) {
-            '.'
-        } else {
-            ' '
-        });
-        if p.ends_with('.') {
-            p.push(' ');
-        }
-    }
-    p.trim_end().to_owned()
-}
+/// The first ten topics: the tags these posts carry.
+const TAGS: usize = 10;
 
 /// Writes `n` posts of about 5 KB into `dir`.
 fn generate(dir: &Path, n: usize) {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     std::fs::create_dir_all(dir).unwrap();
     for i in 0..n {
-        let korean = i % 2 == 0;
-        let words = if korean { KO } else { EN };
-        let title = if korean {
-            format!("{i}번째 글: 배포 일지")
-        } else {
-            format!("Post number {i}: deployment notes")
-        };
-        let tags: Vec<&str> = (0..3).map(|_| TAGS[rng.next() % TAGS.len()]).collect();
+        let tags: Vec<&str> = (0..3).map(|_| TOPICS[rng.below(TAGS)]).collect();
         let series = if i % 10 == 0 {
             format!("series: 연재 {}\n", i % 100)
         } else {
             String::new()
         };
-        let mut body = String::new();
-        for s in 0..4 {
-            body.push_str(&format!(
-                "## {} {s}\n\n",
-                if korean { "절" } else { "Section" }
-            ));
-            body.push_str(&paragraph(&mut rng, words, 1100));
-            body.push_str("\n\n");
-        }
-        body.push_str("- 하나\n- two\n\n```rust\nfn main() {}\n```\n");
+        let body = text::body(&mut rng, i, 4, 1100);
         let text = format!(
-            "---\ntitle: \"{title}\"\ndate: 2024-{:02}-{:02} {:02}:{:02}:00 +0900\ntags: [{}]\n{series}---\n\n{body}",
+            "---\ntitle: \"{}\"\ndate: 2024-{:02}-{:02} {:02}:{:02}:00 +0900\ntags: [{}]\n{series}---\n\n{body}",
+            text::title(i),
             1 + i % 12,
             1 + i % 28,
             i % 24,
