@@ -546,6 +546,7 @@ async fn a_bulk_import_stores_what_one_by_one_imports_store(app: TestApp) {
         default_author_id: me.id,
         status: ImportStatus::Published,
         fallback_date: chrono::Utc::now().fixed_offset(),
+        create_authors: true,
     };
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()

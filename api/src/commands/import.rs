@@ -102,6 +102,7 @@ async fn run_on<C: ConnectionTrait + TransactionTrait>(
         default_author_id: default_author.id,
         status: req.status,
         fallback_date: Local::now().fixed_offset(),
+        create_authors: true,
     };
     let mut cache = ImportCache::load(db).await?;
     if sqlite_batches {

@@ -31,6 +31,10 @@ pub struct ImportOptions {
     pub status: ImportStatus,
     /// Date for files that carry none (e.g. the file's modification time).
     pub fallback_date: DateTime<FixedOffset>,
+    /// Create an AUTHOR (without a password) for an `author:` no user has; otherwise
+    /// such posts belong to `default_author_id`. Creating users is for the command line
+    /// and admins.
+    pub create_authors: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,11 +127,16 @@ async fn import_with<C: TransactionTrait + ConnectionTrait>(
     }
 
     let (author_id, new_author) = match &doc.author {
-        Some(name) => match author::find_or_create_imported(&txn, name).await? {
-            Some((u, true)) => (u.id, Some(u)),
-            Some((u, false)) => (u.id, None),
-            None => (opts.default_author_id, None),
-        },
+        Some(name) if opts.create_authors => {
+            match author::find_or_create_imported(&txn, name).await? {
+                Some((u, true)) => (u.id, Some(u)),
+                Some((u, false)) => (u.id, None),
+                None => (opts.default_author_id, None),
+            }
+        }
+        Some(name) => author::find_by_name(&txn, name)
+            .await?
+            .map_or((opts.default_author_id, None), |u| (u.id, None)),
         None => (opts.default_author_id, None),
     };
 
@@ -343,7 +352,7 @@ fn same_file(stored: Option<&str>, path: &str) -> bool {
 }
 
 /// Imports files sent over the API (`importPosts`): the caller must be an editor or an
-/// admin, each file gets the limits of any other write, and each is its own
+/// admin (only an admin's import creates authors for unknown `author:` names), each file gets the limits of any other write, and each is its own
 /// transaction, so one bad file never stops or half-writes another.
 pub async fn import_for_api(
     db: &sea_orm::DatabaseConnection,
@@ -363,6 +372,7 @@ pub async fn import_for_api(
         default_author_id: who.user_id(),
         status,
         fallback_date: super::now().fixed_offset(),
+        create_authors: who.role() == entity::user::Role::Admin,
     };
     let mut results = Vec::with_capacity(files.len());
     for (path, content) in files {
