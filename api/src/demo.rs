@@ -65,6 +65,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> AppResult<usize> {
         // one, so the demo looks the same on every machine.
         fallback_date: chrono::DateTime::parse_from_rfc3339("2024-10-05T10:00:00+09:00")
             .map_err(|e| AppError::Internal(e.to_string()))?,
+        create_authors: false,
     };
     for (name, text) in POSTS {
         let path = format!("examples/demo/{name}");

@@ -1,7 +1,8 @@
 //! A post → a Jekyll Markdown file (`_posts/YYYY-MM-DD-slug.md`) whose YAML front matter
-//! holds the title, the date with its original offset, tags, series, slug, draft, and
-//! every preserved front-matter key, so importing the file gives the same post. Pure: the
-//! caller reads the posts and writes the files.
+//! holds the title, the date with its original offset, tags, series, slug, draft, status
+//! (`archived` included), `trashed` for a post in the trash, and every preserved
+//! front-matter key in its original order, so importing the file gives the same post.
+//! Pure: the caller reads the posts and writes the files.
 
 use chrono::{DateTime, FixedOffset, Utc};
 use entity::post::{self, Status};
@@ -28,27 +29,49 @@ pub fn original_date(p: &post::Model) -> DateTime<FixedOffset> {
     offset.map_or_else(|| utc.fixed_offset(), |o| utc.with_timezone(&o))
 }
 
-/// Renders one post as a Jekyll file.
+/// `status:` as written on export and understood on import.
+fn status_name(s: Status) -> &'static str {
+    match s {
+        Status::Draft => "draft",
+        Status::Scheduled => "scheduled",
+        Status::Published => "published",
+        Status::Archived => "archived",
+    }
+}
+
+/// Renders one post as a Jekyll file. Keys come in the order of the front matter the
+/// post was imported with (with today's values), then the keys it lacked.
 pub fn to_jekyll(e: &ExportedPost) -> JekyllFile {
     let p = &e.post;
     let preserved = p.front_matter.as_object().cloned().unwrap_or_default();
     let date = original_date(p);
-    let mut fm = Hash::new();
-    let put = |fm: &mut Hash, key: &str, v: Value| {
-        fm.insert(Yaml::String(key.to_owned()), to_yaml(v));
+    let mut current = serde_json::Map::new();
+    let mut put = |key: &str, v: Value| {
+        current.insert(key.to_owned(), v);
     };
-    put(&mut fm, "title", p.title.clone().into());
+    put("title", p.title.clone().into());
     put(
-        &mut fm,
         "date",
         date.format("%Y-%m-%d %H:%M:%S %z").to_string().into(),
     );
-    put(&mut fm, "slug", p.slug.clone().into());
-    put(&mut fm, "tags", e.tags.clone().into());
-    if let Some(s) = &e.series {
-        put(&mut fm, "series", s.clone().into());
+    put("slug", p.slug.clone().into());
+    put("tags", e.tags.clone().into());
+    match &e.series {
+        Some(s) => put("series", s.clone().into()),
+        // The preserved key would put the post back in the series it has left.
+        None if preserved.contains_key("series") => put("series", Value::Null),
+        None => {}
     }
-    put(&mut fm, "draft", (p.status == Status::Draft).into());
+    put("draft", (p.status == Status::Draft).into());
+    put("status", status_name(p.status).into());
+    match p.deleted_at {
+        Some(at) => put(
+            "trashed",
+            at.format("%Y-%m-%d %H:%M:%S %z").to_string().into(),
+        ),
+        None if preserved.contains_key("trashed") => put("trashed", false.into()),
+        None => {}
+    }
     // Fields the preserved front matter would no longer give back (the post was edited
     // after its import, or was never imported) are written under their own keys.
     let changed: [(&str, Option<&String>, Option<String>); 5] = [
@@ -80,23 +103,22 @@ pub fn to_jekyll(e: &ExportedPost) -> JekyllFile {
     ];
     for (key, now, from_file) in changed {
         if now != from_file.as_ref() {
-            put(
-                &mut fm,
-                key,
-                now.cloned().map_or(Value::Null, Value::String),
-            );
+            put(key, now.cloned().map_or(Value::Null, Value::String));
         }
     }
     if !preserved.contains_key("author")
         && let Some(a) = &e.author_slug
     {
-        put(&mut fm, "author", a.clone().into());
+        put("author", a.clone().into());
     }
+
+    let mut fm = Hash::new();
     for (k, v) in preserved {
-        let key = Yaml::String(k);
-        if !fm.contains_key(&key) {
-            fm.insert(key, to_yaml(v));
-        }
+        let v = current.shift_remove(&k).unwrap_or(v);
+        fm.insert(Yaml::String(k), to_yaml(v));
+    }
+    for (k, v) in current {
+        fm.insert(Yaml::String(k), to_yaml(v));
     }
 
     let mut text = String::with_capacity(p.markdown.len() + 512);

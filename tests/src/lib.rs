@@ -295,6 +295,7 @@ impl TestApp {
             status: ImportStatus::Published,
             fallback_date: chrono::DateTime::parse_from_rfc3339("2020-01-01T00:00:00+00:00")
                 .unwrap(),
+            create_authors: false,
         };
         import_post(&self.db, &doc, &opts).await.unwrap().1
     }

@@ -117,3 +117,42 @@ async fn only_editors_and_admins_import(app: TestApp) {
     assert_eq!(app.count_posts().await, 0);
 }
 both_backends!(only_editors_and_admins_import);
+
+/// Only an admin's import creates an author for an unknown `author:` (role AUTHOR, no
+/// password); an editor's post by an unknown author is the editor's.
+async fn only_admins_create_authors(app: TestApp) {
+    use quire_tests::{
+        entity::{post, user},
+        sea_orm::{EntityTrait, PaginatorTrait},
+    };
+    let (editor_user, editor) = app.actor(Role::Editor).await;
+    let (_, admin) = app.actor(Role::Admin).await;
+    let users = user::Entity::find().count(&app.db).await.unwrap();
+    let file = |path: &str| json!([{ "path": path, "content": "---\ntitle: 손님 글\nauthor: 손님 작가\n---\n본문\n" }]);
+    let r = app
+        .graphql_as(&editor, IMPORT, json!({ "i": { "files": file("e.md") } }))
+        .await;
+    assert_eq!(r.data()["importPosts"]["results"][0]["outcome"], "IMPORTED");
+    assert_eq!(user::Entity::find().count(&app.db).await.unwrap(), users);
+    let by_editor = post::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_eq!(by_editor.author_id, editor_user.id);
+
+    let r = app
+        .graphql_as(&admin, IMPORT, json!({ "i": { "files": file("a.md") } }))
+        .await;
+    assert_eq!(r.data()["importPosts"]["results"][0]["outcome"], "IMPORTED");
+    let created = user::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.display_name == "손님 작가")
+        .unwrap();
+    assert_eq!(created.role, user::Role::Author);
+    assert!(created.password_hash.is_none());
+    assert_eq!(
+        user::Entity::find().count(&app.db).await.unwrap(),
+        users + 1
+    );
+}
+both_backends!(only_admins_create_authors);

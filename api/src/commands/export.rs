@@ -1,5 +1,6 @@
 //! `quire export DIR`: every post, drafts included, written as Jekyll Markdown under
-//! `DIR/_posts/` (see [`crate::export`]). Posts in the trash are left out and counted.
+//! `DIR/_posts/` (see [`crate::export`]). Posts in the trash are written too, marked
+//! `trashed`, so importing the export puts them back in the trash: nothing is lost.
 
 use std::path::{Path, PathBuf};
 
@@ -30,7 +31,10 @@ impl ExportReport {
             self.folder.display()
         );
         if self.trashed > 0 {
-            s.push_str(&format!("Left out {} posts in the trash.\n", self.trashed));
+            s.push_str(&format!(
+                "{} of them are in the trash (marked `trashed: <date>`).\n",
+                self.trashed
+            ));
         }
         s
     }
@@ -38,13 +42,12 @@ impl ExportReport {
 
 /// Writes every post under `dir/_posts/`, replacing files of the same name.
 pub async fn run(db: &DatabaseConnection, dir: &Path) -> AppResult<ExportReport> {
-    let (posts, trashed) = all_posts(db).await?;
+    let posts = all_posts(db).await?;
     let folder = dir.join("_posts");
     std::fs::create_dir_all(&folder).map_err(|e| {
         AppError::bad_input("DIR", format!("cannot create {}: {e}", folder.display()))
     })?;
     let mut report = ExportReport {
-        trashed,
         folder,
         ..ExportReport::default()
     };
@@ -57,6 +60,9 @@ pub async fn run(db: &DatabaseConnection, dir: &Path) -> AppResult<ExportReport>
         report.written += 1;
         if p.post.status == Status::Draft {
             report.drafts += 1;
+        }
+        if p.post.deleted_at.is_some() {
+            report.trashed += 1;
         }
     }
     Ok(report)

@@ -21,8 +21,9 @@ use crate::{
     render::{Rendered, render},
     service::{
         author,
-        import::{ImportOptions, ImportStatus, import_cached},
+        import::{ImportOptions, ImportStatus, Imported, import_cached},
         import_cache::ImportCache,
+        import_sqlite,
         search::SearchDocument,
     },
 };
@@ -43,20 +44,28 @@ pub struct ImportRequest {
 
 /// Runs an import and reports on every file. Errors are only those that stop the whole
 /// run (no author, the database gone); a bad file is a line in the report.
+///
+/// On SQLite a real run writes through a connection of its own, new posts in one round
+/// trip each (see [`import_sqlite`]).
 pub async fn run(db: &DatabaseConnection, req: &ImportRequest) -> AppResult<Report> {
     if req.dry_run {
         let txn = db.begin().await?;
-        let report = run_on(&txn, req).await;
+        let report = run_on(&txn, req, false).await;
         txn.rollback().await?;
         report
+    } else if let Some(own) = import_sqlite::dedicated_connection(db).await? {
+        let report = run_on(&own, req, true).await;
+        own.close().await?;
+        report
     } else {
-        run_on(db, req).await
+        run_on(db, req, false).await
     }
 }
 
 async fn run_on<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     req: &ImportRequest,
+    sqlite_batches: bool,
 ) -> AppResult<Report> {
     let mut report = Report {
         dry_run: req.dry_run,
@@ -93,23 +102,44 @@ async fn run_on<C: ConnectionTrait + TransactionTrait>(
         default_author_id: default_author.id,
         status: req.status,
         fallback_date: Local::now().fixed_offset(),
+        create_authors: true,
     };
     let mut cache = ImportCache::load(db).await?;
-    // Reading, parsing and rendering run on a blocking thread a few files ahead, while
-    // this task writes: on two cores the two halves overlap.
-    let (tx, mut rx) =
-        tokio::sync::mpsc::channel::<(String, Result<Prepared, Failure>)>(PIPELINE_DEPTH);
-    let files = found.files.clone();
-    let reader = tokio::task::spawn_blocking(move || {
-        for path in files {
-            let shown = source_path(&path);
-            let prepared = prepare(&path, &shown);
-            if tx.blocking_send((shown, prepared)).is_err() {
-                break;
+    if sqlite_batches {
+        cache.use_sqlite_batches();
+    }
+    // Reading, parsing, rendering and tokenizing run a few files ahead of this task, on
+    // one blocking thread per core, file i on thread i % n; this task takes the files
+    // back in their order and writes them one by one.
+    let threads = std::thread::available_parallelism()
+        .map_or(2, std::num::NonZeroUsize::get)
+        .clamp(1, MAX_READERS);
+    let files = std::sync::Arc::new(found.files.clone());
+    let known = std::sync::Arc::new(cache.known_paths());
+    let mut readers = Vec::with_capacity(threads);
+    let mut queues = Vec::with_capacity(threads);
+    for first in 0..threads {
+        let (tx, rx) = tokio::sync::mpsc::channel::<(String, Result<Prepared, Failure>)>(
+            PIPELINE_DEPTH.div_ceil(threads),
+        );
+        let (files, known) = (files.clone(), known.clone());
+        readers.push(tokio::task::spawn_blocking(move || {
+            for path in files.iter().skip(first).step_by(threads) {
+                let shown = source_path(path);
+                // A file imported before is most likely unchanged: its search document
+                // is made only if the post changes, from the post as written.
+                let prepared = prepare(path, &shown, !known.contains(&shown));
+                if tx.blocking_send((shown, prepared)).is_err() {
+                    break;
+                }
             }
-        }
-    });
-    while let Some((shown, prepared)) = rx.recv().await {
+        }));
+        queues.push(rx);
+    }
+    for i in 0..files.len() {
+        let Some((shown, prepared)) = queues[i % threads].recv().await else {
+            break;
+        };
         progress.set_message(shown.clone());
         let result = match prepared {
             Ok(p) => write(db, p, &mut opts, &mut cache).await,
@@ -118,28 +148,34 @@ async fn run_on<C: ConnectionTrait + TransactionTrait>(
         report.files.push((shown, result));
         progress.inc(1);
     }
-    reader
-        .await
-        .map_err(|e| AppError::Internal(format!("the file reader stopped: {e}")))?;
+    for reader in readers {
+        reader
+            .await
+            .map_err(|e| AppError::Internal(format!("a file reader stopped: {e}")))?;
+    }
     progress.finish_and_clear();
     Ok(report)
 }
 
-/// How many files are read ahead of the one being written.
+/// How many files are read ahead of the one being written, over all reader threads.
 const PIPELINE_DEPTH: usize = 64;
+
+/// The most reader threads, however many cores there are.
+const MAX_READERS: usize = 8;
 
 /// A file read, parsed, rendered and tokenized for search, ready to be written.
 struct Prepared {
     doc: ParsedPost,
     rendered: Rendered,
-    search: SearchDocument,
+    /// Made ahead for files not imported before (see `run_on`).
+    search: Option<SearchDocument>,
     mtime: Option<DateTime<FixedOffset>>,
 }
 
 /// Why a file failed, with its line when known.
 type Failure = (Option<usize>, String);
 
-fn prepare(path: &std::path::Path, shown: &str) -> Result<Prepared, Failure> {
+fn prepare(path: &std::path::Path, shown: &str, with_search: bool) -> Result<Prepared, Failure> {
     let meta = std::fs::metadata(path).map_err(|e| (None, format!("cannot read the file: {e}")))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err((
@@ -153,7 +189,8 @@ fn prepare(path: &std::path::Path, shown: &str) -> Result<Prepared, Failure> {
     let bytes = std::fs::read(path).map_err(|e| (None, format!("cannot read the file: {e}")))?;
     let doc = parse_bytes(shown, &bytes).map_err(|e| (e.line, e.message))?;
     let rendered = render(&doc.markdown);
-    let search = SearchDocument::new(&doc.title, doc.subtitle.as_deref(), &doc.markdown);
+    let search = with_search
+        .then(|| SearchDocument::new(&doc.title, doc.subtitle.as_deref(), &doc.markdown));
     let mtime = meta
         .modified()
         .ok()
@@ -166,17 +203,22 @@ fn prepare(path: &std::path::Path, shown: &str) -> Result<Prepared, Failure> {
     })
 }
 
-async fn write<C: TransactionTrait>(
+async fn write<C: TransactionTrait + ConnectionTrait>(
     db: &C,
     p: Prepared,
     opts: &mut ImportOptions,
     cache: &mut ImportCache,
 ) -> FileResult {
     opts.fallback_date = p.mtime.unwrap_or_else(|| Local::now().fixed_offset());
-    match import_cached(db, &p.doc, &p.rendered, &p.search, opts, cache).await {
-        Ok((outcome, post)) => FileResult::Done {
+    match import_cached(db, &p.doc, &p.rendered, p.search.as_ref(), opts, cache).await {
+        Ok(Imported {
+            outcome,
+            post,
+            new_author,
+        }) => FileResult::Done {
             outcome,
             slug: post.slug,
+            new_author: new_author.map(|u| (u.display_name, u.slug)),
             dated_by_mtime: (p.doc.date_source == DateSource::Missing)
                 .then_some(opts.fallback_date),
             transcoded_from: p.doc.transcoded_from,

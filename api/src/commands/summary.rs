@@ -17,6 +17,8 @@ pub enum FileResult {
         /// The modification time used because the file has no date.
         dated_by_mtime: Option<DateTime<FixedOffset>>,
         transcoded_from: Option<&'static str>,
+        /// `(display name, slug)` of the author created for the file's `author:`.
+        new_author: Option<(String, String)>,
     },
     Failed {
         line: Option<usize>,
@@ -98,6 +100,21 @@ impl Report {
             } => Some(format!("from {e}")),
             _ => None,
         });
+        self.section(
+            &mut out,
+            if self.dry_run {
+                "Authors that would be created (role AUTHOR, no password):"
+            } else {
+                "Authors created (role AUTHOR, no password: they cannot log in until an admin sets one):"
+            },
+            |r| match r {
+                FileResult::Done {
+                    new_author: Some((name, slug)),
+                    ..
+                } => Some(format!("author `{name}`, slug `{slug}`")),
+                _ => None,
+            },
+        );
         let failures: Vec<String> = self
             .files
             .iter()
@@ -157,6 +174,7 @@ mod tests {
                         slug: "a".into(),
                         dated_by_mtime: Some(date),
                         transcoded_from: None,
+                        new_author: Some(("김 하늘".into(), "김-하늘".into())),
                     },
                 ),
                 (
@@ -166,6 +184,7 @@ mod tests {
                         slug: "b".into(),
                         dated_by_mtime: None,
                         transcoded_from: Some("CP949/EUC-KR"),
+                        new_author: None,
                     },
                 ),
                 (
@@ -189,6 +208,8 @@ mod tests {
             "1 imported, 0 updated, 1 unchanged, 2 failed (4 files)\n\
              No date in the file, dated by its modification time:\n  a.md  (2024-05-01 10:00:00 +0900)\n\
              Transcoded to UTF-8:\n  b.txt  (from CP949/EUC-KR)\n\
+             Authors created (role AUTHOR, no password: they cannot log in until an admin sets one):\n  \
+             a.md  (author `김 하늘`, slug `김-하늘`)\n\
              Failed:\n  c.md:3: invalid YAML front matter: x\n  d.bin: binary\n"
         );
     }

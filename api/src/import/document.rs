@@ -6,7 +6,8 @@ use serde_json::{Map, Value};
 use super::date::{date_from_file_name, parse_date};
 use super::error::ParseError;
 use super::fields::{
-    cover_image, dedupe, is_draft, name_list, series, slug_from_permalink, string_field,
+    FileStatus, cover_image, dedupe, is_draft, name_list, series, slug_from_permalink, status,
+    string_field,
 };
 use super::{front_matter, more, plain_text, title};
 
@@ -37,10 +38,21 @@ pub struct ParsedPost {
     pub published_at: Option<DateTime<FixedOffset>>,
     pub date_source: DateSource,
     pub draft: bool,
+    /// `status: archived` (never together with `draft`).
+    pub archived: bool,
+    /// `trashed:` (as `quire export` writes for posts in the trash): `true`, or when.
+    pub trashed: Option<Trashed>,
     /// The whole front matter as written, so nothing is lost.
     pub front_matter: Map<String, Value>,
     /// The encoding the file was transcoded from (`CP949/EUC-KR`), when it was not UTF-8.
     pub transcoded_from: Option<&'static str>,
+}
+
+/// A post in the trash, with the time it was put there when the file says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trashed {
+    At(DateTime<FixedOffset>),
+    Undated,
 }
 
 /// Date keys, in the order they are looked at.
@@ -124,6 +136,24 @@ pub fn parse_document(path: &str, text: &str) -> Result<ParsedPost, ParseError> 
     let mut tags = name_list(fm.get("tags"), false);
     tags.extend(name_list(fm.get("categories"), true));
     let in_drafts_folder = path.split(['/', '\\']).any(|part| part == "_drafts");
+    let file_status = status(&fm);
+    let draft = match file_status {
+        Some(s) => s == FileStatus::Draft,
+        None => is_draft(&fm),
+    } || in_drafts_folder;
+    let trashed = match fm.get("trashed") {
+        None | Some(Value::Null | Value::Bool(false)) => None,
+        Some(Value::Bool(true)) => Some(Trashed::Undated),
+        Some(v) => match v.as_str().and_then(parse_date) {
+            Some(d) => Some(Trashed::At(d)),
+            None => {
+                return Err(ParseError::new(
+                    line_of_key(&text, "trashed"),
+                    format!("`trashed: {v}` is neither true, false nor a date"),
+                ));
+            }
+        },
+    };
     let description = string_field(&fm, &["description"]);
     let excerpt = excerpt_of(&fm, &markdown);
 
@@ -142,7 +172,9 @@ pub fn parse_document(path: &str, text: &str) -> Result<ParsedPost, ParseError> 
         series: series(&fm),
         published_at,
         date_source,
-        draft: is_draft(&fm) || in_drafts_folder,
+        draft,
+        archived: !draft && file_status == Some(FileStatus::Archived),
+        trashed,
         title,
         front_matter: fm,
         transcoded_from: None,
@@ -214,6 +246,57 @@ mod tests {
             "an H1 in the body stays when the title came from front matter"
         );
         assert_eq!(p.front_matter["pin"], false);
+    }
+
+    #[test]
+    fn status_and_trash_as_exported() {
+        let p = parse_document(
+            "_posts/2020-01-01-old.md",
+            "---\ntitle: 지난 글\nstatus: archived\ndraft: false\ntrashed: 2024-05-01 10:00:00 +0000\n---\n본문\n",
+        )
+        .unwrap();
+        assert!(p.archived && !p.draft);
+        assert_eq!(
+            p.trashed,
+            Some(Trashed::At(parse_date("2024-05-01T10:00:00Z").unwrap()))
+        );
+        // `status` wins over `draft`; a file in `_drafts/` stays a draft.
+        let p = parse_document("a.md", "---\nstatus: draft\ndraft: false\n---\nx\n").unwrap();
+        assert!(p.draft && !p.archived && p.trashed.is_none());
+        let p = parse_document(
+            "_drafts/a.md",
+            "---\nstatus: archived\ntrashed: true\n---\nx\n",
+        )
+        .unwrap();
+        assert!(p.draft && !p.archived);
+        assert_eq!(p.trashed, Some(Trashed::Undated));
+        // A `status` quire does not know is only kept.
+        let p = parse_document("a.md", "---\nstatus: wip\ndraft: true\n---\nx\n").unwrap();
+        assert!(p.draft && !p.archived);
+        assert_eq!(p.front_matter["status"], "wip");
+        let e = parse_document("a.md", "---\ntitle: x\ntrashed: soon\n---\nx\n").unwrap_err();
+        assert_eq!(e.line, Some(3));
+    }
+
+    #[test]
+    fn front_matter_keys_keep_their_order() {
+        let p = parse_document(
+            "a.md",
+            "---\nzeta: 1\ntitle: t\nalpha: 2\nmiddle: {b: 1, a: 2}\n---\nx\n",
+        )
+        .unwrap();
+        let keys: Vec<&String> = p.front_matter.keys().collect();
+        assert_eq!(keys, ["zeta", "title", "alpha", "middle"]);
+        let nested: Vec<&String> = p.front_matter["middle"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(nested, ["b", "a"]);
+        let p =
+            parse_document("b.md", "+++\nzeta = 1\ntitle = \"t\"\nalpha = 2\n+++\nx\n").unwrap();
+        let keys: Vec<&String> = p.front_matter.keys().collect();
+        assert_eq!(keys, ["zeta", "title", "alpha"]);
     }
 
     #[test]

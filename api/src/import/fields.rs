@@ -96,6 +96,28 @@ pub fn is_draft(fm: &Map<String, Value>) -> bool {
     }
 }
 
+/// A post's status as a front matter can state it with `status:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileStatus {
+    Draft,
+    /// Published, or scheduled when its date is still to come.
+    Published,
+    Archived,
+}
+
+/// `status:` as `quire export` writes it (`draft`, `scheduled`, `published`,
+/// `archived`) or as WordPress exports do (`publish`, `future`, `private`, `pending`),
+/// in any case; `None` for any other value or no key, which is then kept as written.
+pub fn status(fm: &Map<String, Value>) -> Option<FileStatus> {
+    let value = fm.get("status")?.as_str()?.trim().to_ascii_lowercase();
+    match value.as_str() {
+        "draft" | "private" | "pending" => Some(FileStatus::Draft),
+        "published" | "publish" | "scheduled" | "future" => Some(FileStatus::Published),
+        "archived" => Some(FileStatus::Archived),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +158,20 @@ mod tests {
         assert!(is_draft(&map(json!({"published": false}))));
         assert!(!is_draft(&map(json!({"published": false, "draft": false}))));
         assert!(is_draft(&map(json!({"draft": true}))));
+    }
+
+    #[test]
+    fn statuses() {
+        let of = |v: Value| status(&map(json!({ "status": v })));
+        assert_eq!(of(json!("archived")), Some(FileStatus::Archived));
+        assert_eq!(of(json!("Archived ")), Some(FileStatus::Archived));
+        assert_eq!(of(json!("draft")), Some(FileStatus::Draft));
+        assert_eq!(of(json!("private")), Some(FileStatus::Draft));
+        assert_eq!(of(json!("publish")), Some(FileStatus::Published));
+        assert_eq!(of(json!("scheduled")), Some(FileStatus::Published));
+        assert_eq!(of(json!("wip")), None);
+        assert_eq!(of(json!(true)), None);
+        assert_eq!(status(&map(json!({}))), None);
     }
 
     #[test]

@@ -14,6 +14,6 @@ mod plain_text;
 mod title;
 
 pub use date::parse_date;
-pub use document::{DateSource, ParsedPost, excerpt_of, parse_bytes, parse_document};
+pub use document::{DateSource, ParsedPost, Trashed, excerpt_of, parse_bytes, parse_document};
 pub use encoding::{CP949, Decoded, EncodingError, decode};
 pub use error::ParseError;

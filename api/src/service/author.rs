@@ -41,6 +41,46 @@ pub async fn find_by_name<C: ConnectionTrait>(
         .await?)
 }
 
+/// Longest display name an import creates an author with.
+pub const MAX_IMPORTED_NAME_CHARS: usize = 100;
+
+/// The author a front-matter `author:` value names: the user with that slug or display
+/// name, else a new AUTHOR with that display name, a slug made from it and no password,
+/// so the account cannot log in until an admin gives it one. The flag is true when the
+/// user was created. `None` when the name makes no slug (only punctuation, say).
+pub async fn find_or_create_imported<C: ConnectionTrait>(
+    db: &C,
+    name: &str,
+) -> AppResult<Option<(user::Model, bool)>> {
+    if let Some(u) = find_by_name(db, name).await? {
+        return Ok(Some((u, false)));
+    }
+    let name = name.trim();
+    let slug = slugify(name);
+    if crate::slug::validate(&slug).is_err() {
+        return Ok(None);
+    }
+    if name.chars().count() > MAX_IMPORTED_NAME_CHARS {
+        return Err(crate::error::AppError::bad_input(
+            "author",
+            format!("an author name is at most {MAX_IMPORTED_NAME_CHARS} characters"),
+        ));
+    }
+    let email = format!("{slug}@import.invalid");
+    let created = ensure(
+        db,
+        NewUser {
+            slug: &slug,
+            display_name: name,
+            email: &email,
+            bio: None,
+            role: user::Role::Author,
+        },
+    )
+    .await?;
+    Ok(Some((created, true)))
+}
+
 /// Fields of a new account.
 pub struct NewUser<'a> {
     pub slug: &'a str,

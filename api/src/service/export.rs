@@ -1,4 +1,4 @@
-//! Reading every post out for `quire export`: drafts included, the trash left out, with
+//! Reading every post out for `quire export`: drafts and the trash included, with
 //! tag names, series titles and author slugs, in batches so ten thousand posts cost a
 //! handful of queries.
 
@@ -22,15 +22,13 @@ pub struct ExportedPost {
     pub author_slug: Option<String>,
 }
 
-/// Every post not in the trash, oldest first; and how many are in the trash.
-pub async fn all_posts<C: ConnectionTrait>(db: &C) -> AppResult<(Vec<ExportedPost>, usize)> {
+/// Every post, those in the trash included, oldest first.
+pub async fn all_posts<C: ConnectionTrait>(db: &C) -> AppResult<Vec<ExportedPost>> {
     let posts = post::Entity::find()
         .order_by_asc(post::Column::PublishedAt)
         .order_by_asc(post::Column::Id)
         .all(db)
         .await?;
-    let (posts, trashed): (Vec<_>, Vec<_>) =
-        posts.into_iter().partition(|p| p.deleted_at.is_none());
 
     let mut series_ids: Vec<i64> = posts.iter().filter_map(|p| p.series_id).collect();
     series_ids.sort_unstable();
@@ -67,5 +65,5 @@ pub async fn all_posts<C: ConnectionTrait>(db: &C) -> AppResult<(Vec<ExportedPos
             });
         }
     }
-    Ok((out, trashed.len()))
+    Ok(out)
 }

@@ -2,7 +2,7 @@
 //! of that file behind, and re-importing a file updates the post it created.
 
 use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
-use entity::post;
+use entity::{post, user};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, Set, TransactionSession, TransactionTrait, TryIntoModel,
 };
@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     error::{AppError, AppResult},
-    import::ParsedPost,
+    import::{ParsedPost, Trashed},
     render::{Rendered, render},
     slug,
 };
@@ -31,6 +31,10 @@ pub struct ImportOptions {
     pub status: ImportStatus,
     /// Date for files that carry none (e.g. the file's modification time).
     pub fallback_date: DateTime<FixedOffset>,
+    /// Create an AUTHOR (without a password) for an `author:` no user has; otherwise
+    /// such posts belong to `default_author_id`. Creating users is for the command line
+    /// and admins.
+    pub create_authors: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +44,15 @@ pub enum Outcome {
     Unchanged,
 }
 
+/// What importing one file did.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub outcome: Outcome,
+    pub post: post::Model,
+    /// The author created for the file's `author:` value (no user had that name).
+    pub new_author: Option<user::Model>,
+}
+
 /// Imports one document in its own transaction (a savepoint when `db` is itself a
 /// transaction, which is how a dry run rolls everything back); returns what happened and
 /// the post as stored.
@@ -47,7 +60,7 @@ pub enum Outcome {
 /// The post it updates is the one imported from the same `source_path`, else the one
 /// with the wanted slug when that post is the same file (it has no source path, or one
 /// with the same file name) or the document names its slug explicitly (as exports do).
-pub async fn import_post<C: TransactionTrait>(
+pub async fn import_post<C: TransactionTrait + ConnectionTrait>(
     db: &C,
     doc: &ParsedPost,
     opts: &ImportOptions,
@@ -57,67 +70,76 @@ pub async fn import_post<C: TransactionTrait>(
 
 /// [`import_post`] with the Markdown already rendered (`render(&doc.markdown)`), so a
 /// bulk import can render on other threads while this one writes.
-pub async fn import_rendered<C: TransactionTrait>(
+pub async fn import_rendered<C: TransactionTrait + ConnectionTrait>(
     db: &C,
     doc: &ParsedPost,
     rendered: &Rendered,
     opts: &ImportOptions,
 ) -> AppResult<(Outcome, post::Model)> {
-    import_with(db, doc, rendered, None, opts, None).await
+    import_with(db, doc, rendered, None, opts, None)
+        .await
+        .map(|i| (i.outcome, i.post))
 }
 
 /// [`import_rendered`] for bulk imports: `cache` spares most lookups (see
 /// [`ImportCache`]), and `search` is the post's search document, made ahead like the
-/// rendering (`SearchDocument::new(&doc.title, doc.subtitle.as_deref(), &doc.markdown)`).
+/// rendering (`SearchDocument::new(&doc.title, doc.subtitle.as_deref(), &doc.markdown)`),
+/// or `None` to make it from the post only if the post is written.
 /// A failure is retried once without the cache, and the cache is cleared.
-pub async fn import_cached<C: TransactionTrait>(
+pub async fn import_cached<C: TransactionTrait + ConnectionTrait>(
     db: &C,
     doc: &ParsedPost,
     rendered: &Rendered,
-    search: &SearchDocument,
+    search: Option<&SearchDocument>,
     opts: &ImportOptions,
     cache: &mut ImportCache,
-) -> AppResult<(Outcome, post::Model)> {
-    match import_with(db, doc, rendered, Some(search), opts, Some(cache)).await {
+) -> AppResult<Imported> {
+    match import_with(db, doc, rendered, search, opts, Some(cache)).await {
         Ok(done) => Ok(done),
         Err(_) => {
             cache.clear();
-            import_with(db, doc, rendered, Some(search), opts, None).await
+            import_with(db, doc, rendered, search, opts, None).await
         }
     }
 }
 
-async fn import_with<C: TransactionTrait>(
+async fn import_with<C: TransactionTrait + ConnectionTrait>(
     db: &C,
     doc: &ParsedPost,
     rendered: &Rendered,
     search: Option<&SearchDocument>,
     opts: &ImportOptions,
     mut cache: Option<&mut ImportCache>,
-) -> AppResult<(Outcome, post::Model)> {
+) -> AppResult<Imported> {
+    let wanted_slug = wanted_slug(doc)?;
+    if let (Some(c), Some(search)) = (cache.as_deref_mut(), search)
+        && let Some(done) =
+            super::import_sqlite::import_new(db, doc, rendered, search, opts, c, &wanted_slug)
+                .await?
+    {
+        return Ok(done);
+    }
+
     let txn = db.begin().await?;
     if cache.as_ref().is_some_and(|c| c.async_commit) {
         txn.execute_unprepared("SET LOCAL synchronous_commit TO OFF")
             .await?;
     }
 
-    let author_id = match &doc.author {
+    let (author_id, new_author) = match &doc.author {
+        Some(name) if opts.create_authors => {
+            match author::find_or_create_imported(&txn, name).await? {
+                Some((u, true)) => (u.id, Some(u)),
+                Some((u, false)) => (u.id, None),
+                None => (opts.default_author_id, None),
+            }
+        }
         Some(name) => author::find_by_name(&txn, name)
             .await?
-            .map_or(opts.default_author_id, |u| u.id),
-        None => opts.default_author_id,
+            .map_or((opts.default_author_id, None), |u| (u.id, None)),
+        None => (opts.default_author_id, None),
     };
 
-    let wanted_slug = match &doc.slug {
-        Some(s) => {
-            let s = slug::slugify(s);
-            slug::validate(&s).map_err(|m| AppError::bad_input("slug", m))?;
-            s
-        }
-        None => Some(slug::slugify(&doc.title))
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "post".to_owned()),
-    };
     // One query finds both the post of this file and the post holding the wanted slug.
     let candidates = if cache
         .as_ref()
@@ -144,17 +166,6 @@ async fn import_with<C: TransactionTrait>(
         _ => posts::unique_slug(&txn, &wanted_slug, existing_id).await?,
     };
 
-    let published = doc.published_at.unwrap_or(opts.fallback_date);
-    // Blogs date posts to the second; sub-second parts (from file times) are dropped.
-    let published_utc = published.with_timezone(&Utc).trunc_subsecs(0);
-    let status = if doc.draft || opts.status == ImportStatus::Draft {
-        post::Status::Draft
-    } else if published_utc > super::now() {
-        post::Status::Scheduled
-    } else {
-        post::Status::Published
-    };
-
     let tag_slugs: Vec<String> = doc.tags.iter().map(|t| slug::slugify(t)).collect();
     let tag_ids = match cache.as_ref().and_then(|c| c.tag_ids(&tag_slugs)) {
         Some(ids) => ids,
@@ -167,28 +178,20 @@ async fn import_with<C: TransactionTrait>(
 
     let mut active = match &existing {
         Some(p) => post::ActiveModel::from(p.clone()),
-        None => post::ActiveModel {
-            version: Set(0),
-            created_at: Set(super::now()),
-            series_position: Set(None),
-            deleted_at: Set(None),
-            ..Default::default()
-        },
+        None => new_post(),
     };
-    active.slug = Set(new_slug);
-    active.title = Set(doc.title.clone());
-    active.subtitle = Set(doc.subtitle.clone());
-    posts::set_rendered(&mut active, &doc.markdown, rendered, doc.excerpt.as_deref());
-    active.status = Set(status);
-    active.published_at = Set(Some(published_utc));
-    active.published_at_offset = Set(Some(published.offset().local_minus_utc()));
-    active.author_id = Set(author_id);
-    active.series_id = Set(series_id);
-    active.cover_image = Set(doc.cover_image.clone());
-    active.canonical_url = Set(doc.canonical_url.clone());
-    active.meta_description = Set(doc.meta_description.clone());
-    active.front_matter = Set(serde_json::Value::Object(doc.front_matter.clone()));
-    active.source_path = Set(Some(doc.source_path.clone()));
+    fill(
+        &mut active,
+        doc,
+        rendered,
+        opts,
+        Filled {
+            slug: new_slug,
+            author_id,
+            series_id,
+            trashed_before: existing.as_ref().and_then(|p| p.deleted_at),
+        },
+    );
 
     let old_tags = match existing_id {
         Some(id) => tag::by_posts(&txn, &[id])
@@ -205,8 +208,13 @@ async fn import_with<C: TransactionTrait>(
         txn.commit().await?;
         if let Some(c) = cache.as_mut() {
             c.remember(p, tag_slugs.into_iter().zip(tag_ids));
+            c.remember_names(doc, author_id, series_id);
         }
-        return Ok((Outcome::Unchanged, p.clone()));
+        return Ok(Imported {
+            outcome: Outcome::Unchanged,
+            post: p.clone(),
+            new_author,
+        });
     }
 
     let old_series = existing.as_ref().and_then(|p| p.series_id);
@@ -247,8 +255,93 @@ async fn import_with<C: TransactionTrait>(
     txn.commit().await?;
     if let Some(c) = cache.as_mut() {
         c.remember(&saved, tag_slugs.into_iter().zip(tag_ids));
+        c.remember_names(doc, author_id, series_id);
     }
-    Ok((outcome, saved))
+    Ok(Imported {
+        outcome,
+        post: saved,
+        new_author,
+    })
+}
+
+/// The slug a document asks for: its `slug` (which must be valid), else one made from
+/// its title.
+pub(super) fn wanted_slug(doc: &ParsedPost) -> AppResult<String> {
+    Ok(match &doc.slug {
+        Some(s) => {
+            let s = slug::slugify(s);
+            slug::validate(&s).map_err(|m| AppError::bad_input("slug", m))?;
+            s
+        }
+        None => Some(slug::slugify(&doc.title))
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "post".to_owned()),
+    })
+}
+
+/// A post not yet written (no id).
+pub(super) fn new_post() -> post::ActiveModel {
+    post::ActiveModel {
+        version: Set(0),
+        created_at: Set(super::now()),
+        series_position: Set(None),
+        deleted_at: Set(None),
+        ..Default::default()
+    }
+}
+
+/// What [`fill`] takes from the database rather than the document.
+pub(super) struct Filled {
+    pub slug: String,
+    pub author_id: i64,
+    pub series_id: Option<i64>,
+    /// When the post was put in the trash, if it is there.
+    pub trashed_before: Option<DateTime<Utc>>,
+}
+
+/// Sets every field a document gives a post (all but id, version and times).
+pub(super) fn fill(
+    active: &mut post::ActiveModel,
+    doc: &ParsedPost,
+    rendered: &Rendered,
+    opts: &ImportOptions,
+    from_db: Filled,
+) {
+    let published = doc.published_at.unwrap_or(opts.fallback_date);
+    // Blogs date posts to the second; sub-second parts (from file times) are dropped.
+    let published_utc = published.with_timezone(&Utc).trunc_subsecs(0);
+    let status = if doc.draft || opts.status == ImportStatus::Draft {
+        post::Status::Draft
+    } else if doc.archived {
+        post::Status::Archived
+    } else if published_utc > super::now() {
+        post::Status::Scheduled
+    } else {
+        post::Status::Published
+    };
+    active.slug = Set(from_db.slug);
+    active.title = Set(doc.title.clone());
+    active.subtitle = Set(doc.subtitle.clone());
+    posts::set_rendered(active, &doc.markdown, rendered, doc.excerpt.as_deref());
+    active.status = Set(status);
+    active.published_at = Set(Some(published_utc));
+    active.published_at_offset = Set(Some(published.offset().local_minus_utc()));
+    active.author_id = Set(from_db.author_id);
+    active.series_id = Set(from_db.series_id);
+    active.cover_image = Set(doc.cover_image.clone());
+    active.canonical_url = Set(doc.canonical_url.clone());
+    active.meta_description = Set(doc.meta_description.clone());
+    active.front_matter = Set(serde_json::Value::Object(doc.front_matter.clone()));
+    active.source_path = Set(Some(doc.source_path.clone()));
+    // A file marked `trashed` puts a post in the trash; no file takes one out of it.
+    if from_db.trashed_before.is_none()
+        && let Some(t) = doc.trashed
+    {
+        active.deleted_at = Set(Some(match t {
+            Trashed::At(d) => d.with_timezone(&Utc).trunc_subsecs(0),
+            Trashed::Undated => super::now(),
+        }));
+    }
 }
 
 /// True when a post imported from `stored` may be the file now at `path`: it has no
@@ -259,7 +352,7 @@ fn same_file(stored: Option<&str>, path: &str) -> bool {
 }
 
 /// Imports files sent over the API (`importPosts`): the caller must be an editor or an
-/// admin, each file gets the limits of any other write, and each is its own
+/// admin (only an admin's import creates authors for unknown `author:` names), each file gets the limits of any other write, and each is its own
 /// transaction, so one bad file never stops or half-writes another.
 pub async fn import_for_api(
     db: &sea_orm::DatabaseConnection,
@@ -279,6 +372,7 @@ pub async fn import_for_api(
         default_author_id: who.user_id(),
         status,
         fallback_date: super::now().fixed_offset(),
+        create_authors: who.role() == entity::user::Role::Admin,
     };
     let mut results = Vec::with_capacity(files.len());
     for (path, content) in files {

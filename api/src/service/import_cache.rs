@@ -23,6 +23,13 @@ struct PostIndex {
 pub struct ImportCache {
     posts: Option<PostIndex>,
     tags: HashMap<String, i64>,
+    /// Front-matter `author:` values → the user they resolved to.
+    authors: HashMap<String, i64>,
+    /// Series slugs → ids.
+    series: HashMap<String, i64>,
+    /// The run has a SQLite connection of its own, outside any transaction, so a new
+    /// post may be written in one round trip (see [`super::import_sqlite`]).
+    pub(super) sqlite_batch: bool,
     /// PostgreSQL commits without waiting for the WAL flush (`synchronous_commit =
     /// off` for the import's transactions): each file stays atomic and the database
     /// consistent; an operating-system crash may forget the last files, which running
@@ -47,9 +54,23 @@ impl ImportCache {
         }
         Ok(Self {
             posts: Some(index),
-            tags: HashMap::new(),
             async_commit: db.get_database_backend() == DbBackend::Postgres,
+            ..Self::default()
         })
+    }
+
+    /// Lets new posts be written in one round trip. Only for a SQLite connection that
+    /// the import alone uses and that is not inside a transaction (not a dry run).
+    pub fn use_sqlite_batches(&mut self) {
+        self.sqlite_batch = true;
+    }
+
+    /// The source paths of the posts that existed when the cache was loaded.
+    pub fn known_paths(&self) -> std::collections::HashSet<String> {
+        self.posts
+            .as_ref()
+            .map(|i| i.paths.clone())
+            .unwrap_or_default()
     }
 
     /// False only when no post has this source path or this slug.
@@ -62,6 +83,31 @@ impl ImportCache {
     /// The ids of these tag slugs, when all are known.
     pub(super) fn tag_ids(&self, slugs: &[String]) -> Option<Vec<i64>> {
         slugs.iter().map(|s| self.tags.get(s).copied()).collect()
+    }
+
+    /// The user an `author:` value resolved to, when known.
+    pub(super) fn author_id(&self, name: &str) -> Option<i64> {
+        self.authors.get(name).copied()
+    }
+
+    /// The id of the series with this slug, when known.
+    pub(super) fn series_id(&self, slug: &str) -> Option<i64> {
+        self.series.get(slug).copied()
+    }
+
+    /// Records what a committed document's author and series resolved to.
+    pub(super) fn remember_names(
+        &mut self,
+        doc: &crate::import::ParsedPost,
+        author_id: i64,
+        series_id: Option<i64>,
+    ) {
+        if let Some(name) = &doc.author {
+            self.authors.insert(name.clone(), author_id);
+        }
+        if let (Some(title), Some(id)) = (&doc.series, series_id) {
+            self.series.insert(crate::slug::slugify(title), id);
+        }
     }
 
     /// Records a committed post and its tags.
@@ -81,5 +127,7 @@ impl ImportCache {
     pub(super) fn clear(&mut self) {
         self.posts = None;
         self.tags.clear();
+        self.authors.clear();
+        self.series.clear();
     }
 }

@@ -119,6 +119,11 @@ pub async fn renumber_by_date<C: ConnectionTrait>(db: &C, series_id: i64) -> App
     Ok(())
 }
 
+/// [`renumber_by_date`] as a SQLite statement for a caller that sends several at once.
+pub fn renumber_by_date_sqlite(series_id: i64) -> (&'static str, [sea_orm::Value; 1]) {
+    (RENUMBER, [series_id.into()])
+}
+
 /// Positions by `published_at` then id, ordered as each database orders them by
 /// default (the order a `SELECT … ORDER BY published_at, id` gives).
 const RENUMBER: &str = "UPDATE posts SET series_position = r.position \

@@ -150,6 +150,29 @@ pub async fn index_document<C: ConnectionTrait>(
     }
 }
 
+/// [`index_document`] for a post never indexed before, on SQLite, as statements for a
+/// caller that sends several at once: `post_id` is an SQL expression whose parameters
+/// are `id_values`; unnumbered `?` parameters, in order. Nothing to delete first.
+pub fn index_new_sqlite(
+    post_id: &str,
+    id_values: &[Value],
+    doc: &SearchDocument,
+) -> (String, Vec<Value>) {
+    let sql = format!(
+        "INSERT INTO search_fts (rowid, title, body) VALUES ({post_id}, ?, ?);\n\
+         INSERT INTO search_documents (post_id, title_len, body_len, body_text) \
+         VALUES ({post_id}, ?, ?, ?)"
+    );
+    let mut values = id_values.to_vec();
+    values.push(doc.title_tokens.join(" ").into());
+    values.push(doc.body_tokens.join(" ").into());
+    values.extend_from_slice(id_values);
+    values.push(len(&doc.title_tokens).into());
+    values.push(len(&doc.body_tokens).into());
+    values.push(doc.body_text.clone().into());
+    (sql, values)
+}
+
 /// Takes a post out of the index (when it is purged; soft deletion needs no call).
 pub async fn remove_post<C: ConnectionTrait>(db: &C, post_id: i64) -> AppResult<()> {
     if db.get_database_backend() == DbBackend::Sqlite {
