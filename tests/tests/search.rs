@@ -481,15 +481,30 @@ async fn small_pages_are_slices_of_the_full_ranking(app: TestApp) {
     {
         app.import(
             &format!("extra/{i}.md"),
-            &format!("---\ntitle: \"{title}\"\ndate: 2024-0{}-01 10:00:00 +0900\n---\n\n{body}\n", i + 2),
+            &format!(
+                "---\ntitle: \"{title}\"\ndate: 2024-0{}-01 10:00:00 +0900\n---\n\n{body}\n",
+                i + 2
+            ),
         )
         .await;
     }
     let node = |e: &Value| {
         let n = &e["node"];
-        json!([n["post"]["title"], n["score"], n["matchedTerms"], n["snippet"]])
+        json!([
+            n["post"]["title"],
+            n["score"],
+            n["matchedTerms"],
+            n["snippet"]
+        ])
     };
-    for q in ["회고", "도커", "이직 회고", "회고 도커 이직", "Python", "도커 없는말"] {
+    for q in [
+        "회고",
+        "도커",
+        "이직 회고",
+        "회고 도커 이직",
+        "Python",
+        "도커 없는말",
+    ] {
         let full: Vec<Value> = search(&app, q).await["edges"]
             .as_array()
             .unwrap()
@@ -510,7 +525,9 @@ async fn small_pages_are_slices_of_the_full_ranking(app: TestApp) {
                 if s["pageInfo"]["hasNextPage"] == false {
                     break;
                 }
-                after = edges.last().map(|e| e["cursor"].as_str().unwrap().to_owned());
+                after = edges
+                    .last()
+                    .map(|e| e["cursor"].as_str().unwrap().to_owned());
             }
             assert_eq!(seen, full, "{q}, pages of {first}");
         }

@@ -169,12 +169,20 @@ async fn index_bookkeeping_follows_edits_and_purges(app: TestApp) {
     assert_index_consistent(&app, 0).await;
     let create = "mutation($t: String!, $m: String!) { createPost(input: { title: $t, markdown: $m }) { post { id } } }";
     let first = app
-        .graphql_as(&editor, create, json!({ "t": "도커 입문기", "m": "컨테이너를 처음 배웠다. 도커 도커 도커." }))
+        .graphql_as(
+            &editor,
+            create,
+            json!({ "t": "도커 입문기", "m": "컨테이너를 처음 배웠다. 도커 도커 도커." }),
+        )
         .await
         .data()["createPost"]["post"]["id"]
         .clone();
     let second = app
-        .graphql_as(&editor, create, json!({ "t": "Rust 회고", "m": "소유권과 borrow checker" }))
+        .graphql_as(
+            &editor,
+            create,
+            json!({ "t": "Rust 회고", "m": "소유권과 borrow checker" }),
+        )
         .await
         .data()["createPost"]["post"]["id"]
         .clone();
@@ -182,7 +190,11 @@ async fn index_bookkeeping_follows_edits_and_purges(app: TestApp) {
     if app.backend == Backend::Postgres {
         // 도커 three times in the body and once in the title: one posting, tf 4.
         assert_eq!(
-            number(&app, "SELECT CAST(tf AS bigint) FROM search_postings WHERE token = '도커'").await,
+            number(
+                &app,
+                "SELECT CAST(tf AS bigint) FROM search_postings WHERE token = '도커'"
+            )
+            .await,
             4
         );
     }
@@ -193,11 +205,19 @@ async fn index_bookkeeping_follows_edits_and_purges(app: TestApp) {
     assert_index_consistent(&app, 2).await;
     if app.backend == Backend::Postgres {
         assert_eq!(
-            number(&app, "SELECT COUNT(*) FROM search_postings WHERE token = '도커'").await,
+            number(
+                &app,
+                "SELECT COUNT(*) FROM search_postings WHERE token = '도커'"
+            )
+            .await,
             0
         );
         assert_eq!(
-            number(&app, "SELECT COUNT(*) FROM search_postings WHERE token = '파드'").await,
+            number(
+                &app,
+                "SELECT COUNT(*) FROM search_postings WHERE token = '파드'"
+            )
+            .await,
             1
         );
     }
@@ -212,7 +232,10 @@ async fn index_bookkeeping_follows_edits_and_purges(app: TestApp) {
         .data();
     assert_index_consistent(&app, 0).await;
     if app.backend == Backend::Postgres {
-        assert_eq!(number(&app, "SELECT COUNT(*) FROM search_postings").await, 0);
+        assert_eq!(
+            number(&app, "SELECT COUNT(*) FROM search_postings").await,
+            0
+        );
         assert_eq!(
             number(&app, "SELECT tokens FROM search_totals WHERE id = 1").await,
             0
