@@ -124,6 +124,29 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
     let accepted = encoding::negotiate(req.header(header::ACCEPT_ENCODING));
     let is_get = req.method() == Method::GET;
 
+    // The content clock: which cached answers are current, and when content next
+    // changes by itself.
+    let now = service::now();
+    let mut epoch = state.cache.epoch(now);
+    if epoch.is_none() {
+        state.cache.refresh(&state.db).await;
+        epoch = state.cache.epoch(now);
+    }
+    let use_cache = !req.headers().contains_key(header::AUTHORIZATION) && state.cache.enabled();
+
+    // The cacheable path: an anonymous GET answered before with this very query string
+    // is served without parsing its parameters, variables or persisted-query hash.
+    let raw_key = (use_cache && is_get).then(|| CacheKey {
+        document: Arc::from(format!("GET?{}", req.uri().query().unwrap_or_default())),
+        operation: None,
+        variables: String::new(),
+    });
+    if let (Some(raw), Some(epoch)) = (&raw_key, epoch)
+        && let Some(hit) = state.cache.get(raw, epoch)
+    {
+        return cache_hit(req, &state, media, hit, Caching::Public, accepted);
+    }
+
     let params = match request::read(req, body, state.config.max_body_bytes).await {
         Ok(p) => p,
         Err(e) => return request_error(e.status, media, &e.message, None),
@@ -143,15 +166,6 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
             .to_owned()
     });
     let anonymous = bearer.is_none();
-
-    // The content clock: which cached answers are current, and when content next
-    // changes by itself.
-    let now = service::now();
-    let mut epoch = state.cache.epoch(now);
-    if epoch.is_none() {
-        state.cache.refresh(&state.db).await;
-        epoch = state.cache.epoch(now);
-    }
     let key = CacheKey {
         document: document.sha256.clone(),
         operation: params.operation_name.clone(),
@@ -163,7 +177,6 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
             .map(ToString::to_string)
             .unwrap_or_default(),
     };
-    let use_cache = anonymous && state.cache.enabled();
     if use_cache
         && let Some(epoch) = epoch
         && let Some(hit) = state.cache.get(&key, epoch)
@@ -173,18 +186,10 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
         } else {
             Caching::Unstated
         };
-        let mut resp = respond(
-            req,
-            &state,
-            media,
-            StatusCode::OK,
-            Payload::Shared(hit),
-            caching,
-            accepted,
-        );
-        resp.headers_mut()
-            .insert(X_CACHE, HeaderValue::from_static("HIT"));
-        return resp;
+        if let Some(raw) = raw_key {
+            state.cache.put(raw, epoch, hit.clone());
+        }
+        return cache_hit(req, &state, media, hit, caching, accepted);
     }
 
     // Parse once, check the document's shape, then let the schema validate and run it.
@@ -325,6 +330,9 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
         let shared = Arc::new(CachedBody::new(body));
         if use_cache && let Some(epoch) = epoch {
             state.cache.put(key, epoch, shared.clone());
+            if let Some(raw) = raw_key {
+                state.cache.put(raw, epoch, shared.clone());
+            }
         }
         Payload::Shared(shared)
     } else {
@@ -343,6 +351,29 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
         resp.headers_mut()
             .insert(X_CACHE, HeaderValue::from_static("MISS"));
     }
+    resp
+}
+
+/// An answer from the response cache.
+fn cache_hit(
+    req: &Request,
+    state: &AppState,
+    media: &'static str,
+    hit: Arc<CachedBody>,
+    caching: Caching,
+    accepted: Encoding,
+) -> Response {
+    let mut resp = respond(
+        req,
+        state,
+        media,
+        StatusCode::OK,
+        Payload::Shared(hit),
+        caching,
+        accepted,
+    );
+    resp.headers_mut()
+        .insert(X_CACHE, HeaderValue::from_static("HIT"));
     resp
 }
 
