@@ -244,10 +244,7 @@ mod tests {
             fts5_any_term_in(&q, "title"),
             "title : (\"mlops\") OR title : (\"엔지\" AND \"지니\" AND \"니어\")"
         );
-        assert_eq!(
-            fts5_all_terms(&q, None),
-            "(\"mlops\") AND (\"엔지\" AND \"지니\" AND \"니어\")"
-        );
+        assert_eq!(fts5_all_terms(&q, None), "(\"mlops\") AND (\"엔지\" AND \"지니\" AND \"니어\")");
         assert_eq!(
             tsquery_all_terms(&q),
             "('mlops') & ('엔지' & '지니' & '니어')"
