@@ -33,7 +33,14 @@ pub fn stats(text: &str) -> ReadingStats {
         let mut rest_has_word = false;
         let mut has_hangul = false;
         for c in token.chars() {
-            if is_cjk_char(c) {
+            // ASCII and Hangul syllables first: most text, and `is_alphanumeric` is a
+            // table search for everything outside ASCII.
+            if c.is_ascii() {
+                rest_has_word |= c.is_ascii_alphanumeric();
+            } else if matches!(c, '\u{AC00}'..='\u{D7A3}') {
+                rest_has_word = true;
+                has_hangul = true;
+            } else if is_cjk_char(c) {
                 cjk += 1;
             } else if c.is_alphanumeric() {
                 rest_has_word = true;
@@ -64,6 +71,61 @@ pub fn stats(text: &str) -> ReadingStats {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The count as first written, before the ASCII and Hangul shortcuts.
+    fn reference(text: &str) -> (u32, u32, u32) {
+        let (mut korean, mut latin, mut cjk) = (0u32, 0u32, 0u32);
+        for token in text.split_whitespace() {
+            let mut rest_has_word = false;
+            let mut has_hangul = false;
+            for c in token.chars() {
+                if is_cjk_char(c) {
+                    cjk += 1;
+                } else if c.is_alphanumeric() {
+                    rest_has_word = true;
+                    has_hangul |= is_hangul(c);
+                }
+            }
+            if rest_has_word {
+                if has_hangul {
+                    korean += 1;
+                } else {
+                    latin += 1;
+                }
+            }
+        }
+        (korean, latin, cjk)
+    }
+
+    #[test]
+    fn shortcuts_count_as_the_reference_does() {
+        let texts = [
+            "도커를 배웠다 MLOps 2021년 -- !! 東京タワー ㄱㄴ ㅎ \u{3130} \u{318f} ᄀ 한\u{11a8}",
+            "Café crème, naïve; ΑΒΓ кириллица 🎉 (1) [x] 「引用」 ｆｕｌｌ",
+            "글 글! !글 a한 한a 1 _ - ・ ー 〆",
+            "",
+        ];
+        for text in texts {
+            let (korean, latin, cjk) = reference(text);
+            let words = korean + latin + cjk;
+            assert_eq!(
+                stats(text).words,
+                i32::try_from(words).unwrap(),
+                "words of {text:?}"
+            );
+            let want = stats(&format!("{text} ").repeat(300));
+            let (k, l, c) = reference(&format!("{text} ").repeat(300));
+            assert_eq!(want.words, i32::try_from(k + l + c).unwrap());
+            let minutes =
+                f64::from(k) / KOREAN_WPM + f64::from(l) / LATIN_WPM + f64::from(c) / CJK_CPM;
+            let minutes = if k + l + c == 0 {
+                0
+            } else {
+                (minutes.ceil() as i32).max(1)
+            };
+            assert_eq!(want.minutes, minutes, "minutes of {text:?}");
+        }
+    }
 
     #[test]
     fn korean_counts_words_at_200_a_minute() {

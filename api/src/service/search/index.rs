@@ -14,15 +14,19 @@ use sea_orm::{
 use crate::{
     error::{AppError, AppResult},
     render,
-    search::{normalize, tokens},
+    search::{normalize, tokenize::write_token_texts},
 };
 
 /// What the index stores for a post, made from its title, subtitle and Markdown alone,
-/// so a bulk import can build it on another thread ahead of the write.
+/// so a bulk import can build it on another thread ahead of the write. Tokens are kept
+/// joined by single spaces (they are letters and digits only), as SQLite's FTS columns
+/// take them, with their counts.
 #[derive(Debug, Clone)]
 pub struct SearchDocument {
-    title_tokens: Vec<String>,
-    body_tokens: Vec<String>,
+    title_tokens: String,
+    title_len: i32,
+    body_tokens: String,
+    body_len: i32,
     body_text: String,
 }
 
@@ -32,13 +36,24 @@ impl SearchDocument {
         let mut body = subtitle.unwrap_or_default().to_owned();
         body.push(' ');
         body.push_str(&render::plain_text(markdown));
-        let body_text = normalize(&body)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let normalized = normalize(&body);
+        let mut body_text = String::with_capacity(normalized.len());
+        for word in normalized.split_whitespace() {
+            if !body_text.is_empty() {
+                body_text.push(' ');
+            }
+            body_text.push_str(word);
+        }
+        let mut title_tokens = String::with_capacity(title.len() * 2);
+        let title_len = write_token_texts(&title, &mut title_tokens);
+        // CJK text gives about two tokens a character.
+        let mut body_tokens = String::with_capacity(body_text.len() * 2);
+        let body_len = write_token_texts(&body_text, &mut body_tokens);
         Self {
-            title_tokens: tokens(&title).into_iter().map(|t| t.text).collect(),
-            body_tokens: tokens(&body_text).into_iter().map(|t| t.text).collect(),
+            title_tokens,
+            title_len: count(title_len),
+            body_tokens,
+            body_len: count(body_len),
             body_text,
         }
     }
@@ -47,15 +62,23 @@ impl SearchDocument {
     pub fn of(post: &post::Model) -> Self {
         Self::new(&post.title, post.subtitle.as_deref(), &post.markdown)
     }
+
+    fn title_tokens(&self) -> impl Iterator<Item = &str> {
+        self.title_tokens.split(' ').filter(|t| !t.is_empty())
+    }
+
+    fn body_tokens(&self) -> impl Iterator<Item = &str> {
+        self.body_tokens.split(' ').filter(|t| !t.is_empty())
+    }
 }
 
-fn len(tokens: &[String]) -> i32 {
-    i32::try_from(tokens.len()).unwrap_or(i32::MAX)
+fn count(tokens: usize) -> i32 {
+    i32::try_from(tokens).unwrap_or(i32::MAX)
 }
 
 /// `'a' 'b'`: distinct tokens as a tsvector literal (tokens are letters and digits only).
-fn tsvector<'a>(tokens: impl Iterator<Item = &'a String>) -> String {
-    let distinct: std::collections::BTreeSet<&String> = tokens.collect();
+fn tsvector<'a>(tokens: impl Iterator<Item = &'a str>) -> String {
+    let distinct: std::collections::BTreeSet<&str> = tokens.collect();
     distinct
         .into_iter()
         .map(|t| format!("'{t}'"))
@@ -110,10 +133,10 @@ pub async fn index_document<C: ConnectionTrait>(
                 SQLITE_INDEX,
                 vec![
                     post_id.into(),
-                    doc.title_tokens.join(" ").into(),
-                    doc.body_tokens.join(" ").into(),
-                    len(&doc.title_tokens).into(),
-                    len(&doc.body_tokens).into(),
+                    doc.title_tokens.clone().into(),
+                    doc.body_tokens.clone().into(),
+                    doc.title_len.into(),
+                    doc.body_len.into(),
                     doc.body_text.clone().into(),
                 ],
             )
@@ -121,17 +144,17 @@ pub async fn index_document<C: ConnectionTrait>(
         }
         DbBackend::Postgres => {
             let mut freqs: BTreeMap<&str, u32> = BTreeMap::new();
-            for t in doc.title_tokens.iter().chain(&doc.body_tokens) {
-                *freqs.entry(t.as_str()).or_default() += 1;
+            for t in doc.title_tokens().chain(doc.body_tokens()) {
+                *freqs.entry(t).or_default() += 1;
             }
             let mut values: Vec<Value> = vec![
                 post_id.into(),
-                len(&doc.title_tokens).into(),
-                len(&doc.body_tokens).into(),
+                doc.title_len.into(),
+                doc.body_len.into(),
                 doc.body_text.clone().into(),
             ];
-            values.push(tsvector(doc.title_tokens.iter()).into());
-            values.push(tsvector(doc.title_tokens.iter().chain(&doc.body_tokens)).into());
+            values.push(tsvector(doc.title_tokens()).into());
+            values.push(tsvector(doc.title_tokens().chain(doc.body_tokens())).into());
             let freqs =
                 serde_json::to_string(&freqs).map_err(|e| AppError::Internal(e.to_string()))?;
             run(db, POSTGRES_UPSERT, values).await?;
@@ -164,11 +187,11 @@ pub fn index_new_sqlite(
          VALUES ({post_id}, ?, ?, ?)"
     );
     let mut values = id_values.to_vec();
-    values.push(doc.title_tokens.join(" ").into());
-    values.push(doc.body_tokens.join(" ").into());
+    values.push(doc.title_tokens.clone().into());
+    values.push(doc.body_tokens.clone().into());
     values.extend_from_slice(id_values);
-    values.push(len(&doc.title_tokens).into());
-    values.push(len(&doc.body_tokens).into());
+    values.push(doc.title_len.into());
+    values.push(doc.body_len.into());
     values.push(doc.body_text.clone().into());
     (sql, values)
 }
