@@ -93,7 +93,7 @@ impl Application {
     /// Serves until Ctrl-C / SIGTERM.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tracing::info!(addr = %self.addr, "quire listening");
-        self.state.start_background();
+        self.state.start_background().await;
         Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(http::routes(self.state), shutdown_signal(), None)
             .await

@@ -179,9 +179,11 @@ pub async fn spawn_app_with(
         .await
         .unwrap();
     // The response cache is off unless a test turns it on: tests write straight to the
-    // database, which a running server notices only at its next poll.
+    // database, which a running server notices only at its next poll. Nor does the
+    // clock poll, so statement counts are the requests' own.
     let app = app.http_config(quire::config::HttpConfig {
         response_cache_mb: 0,
+        cache_poll_ms: 3_600_000,
         ..quire::config::HttpConfig::default()
     });
     let app = configure(app);

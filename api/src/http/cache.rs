@@ -214,7 +214,9 @@ impl ResponseCache {
     /// commands, until the process ends.
     pub fn spawn_poller(self: Arc<Self>, db: DatabaseConnection, interval: Duration) {
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(interval);
+            // The clock was read at start: the first tick is one interval away.
+            let mut tick =
+                tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;

@@ -64,8 +64,9 @@ impl AppState {
         }
     }
 
-    /// Starts what runs beside the requests: the content clock's poller.
-    pub fn start_background(&self) {
+    /// Reads the content clock, then starts what runs beside the requests: its poller.
+    pub async fn start_background(&self) {
+        self.cache.refresh(&self.db).await;
         let interval = Duration::from_millis(self.config.cache_poll_ms.max(10));
         self.cache.clone().spawn_poller(self.db.clone(), interval);
     }
