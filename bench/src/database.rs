@@ -31,18 +31,10 @@ enum Cleanup {
     Postgres { admin_url: String, name: String },
 }
 
-/// `postgres://host/db?x` with the database name replaced.
+/// `postgres://host/db?x` with the database name replaced, in plain text on loopback.
 fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let host_part = match base[scheme_end..].find('/') {
-        Some(i) => &base[..scheme_end + i],
-        None => base,
-    };
-    let url = format!("{host_part}/{name}{query}");
+    let url = db::with_database(url, name);
+    let host_part = url.split('/').take(3).collect::<Vec<_>>().join("/");
     // On loopback, TLS only measures the handshake and decryption, not quire: unless the
     // URL says otherwise, the benchmark talks to a local server in plain text.
     let local = ["@127.0.0.1", "@localhost", "://127.0.0.1", "://localhost"]
@@ -138,27 +130,7 @@ impl Drop for FreshDb {
                 }
             }
             Cleanup::Postgres { admin_url, name } => {
-                let (admin_url, name) = (admin_url.clone(), name.clone());
-                // Drop may run inside a runtime; use a thread with its own.
-                let _ = std::thread::spawn(move || {
-                    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                    else {
-                        return;
-                    };
-                    rt.block_on(async {
-                        if let Ok(admin) = db::connect(&admin_url).await {
-                            let _ = admin
-                                .execute_unprepared(&format!(
-                                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                                ))
-                                .await;
-                            let _ = admin.close().await;
-                        }
-                    });
-                })
-                .join();
+                db::drop_database_blocking(admin_url.clone(), name.clone());
             }
         }
     }

@@ -33,6 +33,7 @@ pub use entity;
 /// The password of every account [`TestApp::user`] creates.
 pub const PASSWORD: &str = "correct horse battery 스테이플";
 pub use quire;
+pub use quire::db::with_database;
 pub use sea_orm;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,42 +72,10 @@ impl Drop for DbGuard {
                 }
             }
             DbGuard::Postgres { admin_url, name } => {
-                let (admin_url, name) = (admin_url.clone(), name.clone());
-                // Drop runs inside the test's runtime; use a thread with its own.
-                let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .unwrap();
-                    rt.block_on(async {
-                        if let Ok(admin) = db::connect(&admin_url).await {
-                            let _ = admin
-                                .execute_unprepared(&format!(
-                                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                                ))
-                                .await;
-                            let _ = admin.close().await;
-                        }
-                    });
-                })
-                .join();
+                db::drop_database_blocking(admin_url.clone(), name.clone());
             }
         }
     }
-}
-
-/// `postgres://host/db?x` with the database name replaced.
-pub fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let host_part = match base[scheme_end..].find('/') {
-        Some(i) => &base[..scheme_end + i],
-        None => base,
-    };
-    format!("{host_part}/{name}{query}")
 }
 
 /// A fresh, migrated database; `None` when PostgreSQL is asked for but not configured.

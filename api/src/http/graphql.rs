@@ -132,7 +132,8 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
         state.cache.refresh(&state.db).await;
         epoch = state.cache.epoch(now);
     }
-    let use_cache = !req.headers().contains_key(header::AUTHORIZATION) && state.cache.enabled();
+    let anonymous = !req.headers().contains_key(header::AUTHORIZATION);
+    let use_cache = anonymous && state.cache.enabled();
 
     // The cacheable path: an anonymous GET answered before with this very query string
     // is served without parsing its parameters, variables or persisted-query hash.
@@ -165,7 +166,6 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
             .trim()
             .to_owned()
     });
-    let anonymous = bearer.is_none();
     let key = CacheKey {
         document: document.sha256.clone(),
         operation: params.operation_name.clone(),
