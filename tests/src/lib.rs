@@ -29,6 +29,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
 
 pub use entity;
+pub use migration;
 
 /// The password of every account [`TestApp::user`] creates.
 pub const PASSWORD: &str = "correct horse battery 스테이플";

@@ -4,7 +4,7 @@
 use quire_tests::{
     TestApp, both_backends,
     entity::{post, post_tag, series, tag, user},
-    sea_orm::{ActiveModelTrait, EntityTrait, Set},
+    sea_orm::{self, ActiveModelTrait, EntityTrait, Set},
 };
 
 async fn every_entity_round_trips(app: TestApp) {
@@ -90,3 +90,184 @@ async fn every_entity_round_trips(app: TestApp) {
     assert_eq!(users[0].role, user::Role::Author);
 }
 both_backends!(every_entity_round_trips);
+
+/// SQLite's rebuild of `posts` with the bodies last (m20261124_030000) keeps every row,
+/// every reference to a post, the table's indexes and triggers, foreign-key enforcement
+/// and cascades, and the AUTOINCREMENT counter (a purged post's ID is never reused).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_posts_rebuild_keeps_rows_references_and_ids() {
+    use quire_tests::{
+        migration::{Migrator, MigratorTrait},
+        quire::db,
+        sea_orm::{ConnectionTrait, DbBackend, Statement},
+    };
+
+    const REBUILD: &str = "m20261124_030000_reorder_sqlite_post_columns";
+    let path = std::env::temp_dir().join(format!(
+        "quire-test-rebuild-{}.db",
+        uuid::Uuid::new_v4().simple()
+    ));
+    let conn = db::connect(&format!("sqlite://{}?mode=rwc", path.display()))
+        .await
+        .unwrap();
+    let before = Migrator::migrations()
+        .iter()
+        .position(|m| m.name() == REBUILD)
+        .expect("the rebuild migration is registered");
+    Migrator::up(&conn, Some(u32::try_from(before).unwrap()))
+        .await
+        .unwrap();
+
+    let now = quire_tests::quire::service::now();
+    let author = user::ActiveModel {
+        slug: Set("writer".into()),
+        display_name: Set("작가".into()),
+        email: Set("writer@example.com".into()),
+        role: Set(user::Role::Author),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&conn)
+    .await
+    .unwrap();
+    let s = series::ActiveModel {
+        slug: Set("s".into()),
+        title: Set("연재".into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&conn)
+    .await
+    .unwrap();
+    let t = tag::ActiveModel {
+        slug: Set("t".into()),
+        name: Set("태그".into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&conn)
+    .await
+    .unwrap();
+    let mut posts = Vec::new();
+    for i in 1..=4 {
+        let long = "긴 본문 ".repeat(2_000 * i);
+        let p = post::ActiveModel {
+            slug: Set(format!("p{i}")),
+            title: Set(format!("글 {i}")),
+            subtitle: Set(Some("부제".into())),
+            markdown: Set(long.clone()),
+            html: Set(format!("<p>{long}</p>")),
+            toc: Set(serde_json::json!([{ "level": 2, "text": "장", "anchor": "장" }])),
+            custom_excerpt: Set(None),
+            excerpt: Set(format!("요약 {i}")),
+            reading_time_minutes: Set(i32::try_from(i).unwrap()),
+            word_count: Set(100),
+            status: Set(post::Status::Published),
+            published_at: Set(Some(now)),
+            published_at_offset: Set(Some(32_400)),
+            author_id: Set(author.id),
+            series_id: Set(Some(s.id)),
+            series_position: Set(Some(i32::try_from(i).unwrap())),
+            cover_image: Set(Some("/c.png".into())),
+            canonical_url: Set(None),
+            meta_description: Set(Some("설명".into())),
+            front_matter: Set(serde_json::json!({ "k": [1, "둘"] })),
+            source_path: Set(Some(format!("_posts/p{i}.md"))),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            deleted_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&conn)
+        .await
+        .unwrap();
+        post_tag::ActiveModel {
+            post_id: Set(p.id),
+            tag_id: Set(t.id),
+            position: Set(0),
+        }
+        .insert(&conn)
+        .await
+        .unwrap();
+        posts.push(p);
+    }
+    // Purge the newest post: the counter stays above the highest ID left.
+    let purged = posts.pop().unwrap();
+    post::Entity::delete_by_id(purged.id)
+        .exec(&conn)
+        .await
+        .unwrap();
+
+    let strings = |sql: &'static str| {
+        let conn = conn.clone();
+        async move {
+            conn.query_all_raw(Statement::from_string(DbBackend::Sqlite, sql))
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.try_get_by_index::<String>(0).unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    let schema_sql = "SELECT type || ' ' || name FROM sqlite_master WHERE tbl_name = 'posts' \
+                      AND type IN ('index', 'trigger') ORDER BY 1";
+    let schema_before = strings(schema_sql).await;
+    let links_before = post_tag::Entity::find().all(&conn).await.unwrap();
+
+    Migrator::up(&conn, None).await.unwrap();
+
+    assert_eq!(post::Entity::find().all(&conn).await.unwrap(), posts);
+    assert_eq!(
+        post_tag::Entity::find().all(&conn).await.unwrap(),
+        links_before
+    );
+    assert_eq!(strings(schema_sql).await, schema_before);
+    let columns = strings("SELECT name FROM pragma_table_info('posts') ORDER BY cid").await;
+    assert_eq!(columns.len(), 26, "{columns:?}");
+    assert_eq!(columns[..3], ["id", "slug", "title"]);
+    assert_eq!(
+        columns[columns.len() - 4..],
+        ["toc", "front_matter", "markdown", "html"]
+    );
+
+    // Foreign keys are enforced again, and deleting a post still cascades to its tags.
+    let orphan = post_tag::ActiveModel {
+        post_id: Set(purged.id + 100),
+        tag_id: Set(t.id),
+        position: Set(0),
+    }
+    .insert(&conn)
+    .await;
+    assert!(orphan.is_err(), "a link to a missing post was accepted");
+    post::Entity::delete_by_id(posts[0].id)
+        .exec(&conn)
+        .await
+        .unwrap();
+    let links: Vec<i64> = post_tag::Entity::find()
+        .all(&conn)
+        .await
+        .unwrap()
+        .iter()
+        .map(|l| l.post_id)
+        .collect();
+    assert_eq!(links, vec![posts[1].id, posts[2].id]);
+
+    // The next post is numbered after the purged one, not in its place.
+    let mut next = post::ActiveModel::from(posts[1].clone());
+    next.id = sea_orm::ActiveValue::NotSet;
+    next.slug = Set("next".into());
+    next.source_path = Set(None);
+    let next = next.insert(&conn).await.unwrap();
+    assert_eq!(next.id, purged.id + 1);
+
+    conn.close().await.unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.clone().into_os_string();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+}
