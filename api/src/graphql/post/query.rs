@@ -107,6 +107,9 @@ impl PostQuery {
                 .into());
             }
         };
+        if let Some(p) = &found {
+            super::prefetch::prefetch(s, std::slice::from_ref(p), &[ctx.look_ahead()]).await?;
+        }
         Ok(found.map(|p| PostNode::new(p, s.now)))
     }
 
