@@ -94,7 +94,7 @@ pub fn main_table(sections: &[Section], connections: usize, seconds: u64) -> Str
         let rss: Vec<String> = s
             .rss
             .iter()
-            .map(|(cache, b)| format!("{:.1} MB with the cache {}", mb(*b), cache.label()))
+            .map(|(cache, b)| format!("{:.1} MB with the cache {}", mb(*b), cache.setting()))
             .collect();
         out.push_str(&format!(
             "- {}: {} posts{}; peak RSS of the quire server: {}.\n",
@@ -120,7 +120,7 @@ pub fn targets(sections: &[Section]) -> String {
     for s in sections {
         let name = s.backend.name();
         let ceiling = s.ceiling.requests_per_second;
-        for cache in [Cache::Off, Cache::On] {
+        for cache in [Cache::Off, Cache::Cold, Cache::Warm] {
             if let Some(Row { outcome: Ok(f), .. }) = row(s, "home", cache) {
                 let ratio = f.requests_per_second / ceiling;
                 out.push_str(&format!(
@@ -133,7 +133,7 @@ pub fn targets(sections: &[Section]) -> String {
                 ));
             }
         }
-        for cache in [Cache::On, Cache::Off] {
+        for cache in [Cache::Cold, Cache::Warm, Cache::Off] {
             match row(s, "apq", cache).map(|r| &r.outcome) {
                 Some(Ok(f)) => {
                     let ratio = f.requests_per_second / ceiling;
@@ -155,7 +155,7 @@ pub fn targets(sections: &[Section]) -> String {
                 None => {}
             }
         }
-        for cache in [Cache::On, Cache::Off] {
+        for cache in [Cache::Cold, Cache::Warm, Cache::Off] {
             let p99s: Vec<(String, f64)> = ["home", "post", "tag"]
                 .iter()
                 .filter_map(|k| match row(s, k, cache) {

@@ -24,27 +24,47 @@ pub struct Options {
     pub work_dir: PathBuf,
 }
 
-/// Whether the server's in-process response cache was on.
+/// The state of the server's in-process response cache during a measurement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cache {
-    /// The server's default (`QUIRE_RESPONSE_CACHE_MB` unset).
-    On,
-    /// `QUIRE_RESPONSE_CACHE_MB=0`.
+    /// On (the default), and empty when the shape starts: the run begins with a miss
+    /// for every distinct request of the shape, as after a restart or a content write.
+    Cold,
+    /// On, right after the cold run of the same shape: every request is a hit.
+    Warm,
+    /// `QUIRE_RESPONSE_CACHE_MB=0`: every request runs the query.
     Off,
 }
 
 impl Cache {
     pub fn label(self) -> &'static str {
         match self {
-            Self::On => "on (default)",
+            Self::Cold => "on, cold start",
+            Self::Warm => "on, warm",
+            Self::Off => "off (=0)",
+        }
+    }
+
+    /// The server's setting, whatever the state of its cache.
+    pub fn setting(self) -> &'static str {
+        match self {
+            Self::Cold | Self::Warm => "on (default)",
             Self::Off => "off (=0)",
         }
     }
 
     fn env(self) -> Option<u32> {
         match self {
-            Self::On => None,
+            Self::Cold | Self::Warm => None,
             Self::Off => Some(0),
+        }
+    }
+
+    /// The measurements a server started with this setting gives: cold then warm, or off.
+    fn passes(self) -> &'static [Cache] {
+        match self {
+            Self::Cold | Self::Warm => &[Self::Cold, Self::Warm],
+            Self::Off => &[Self::Off],
         }
     }
 }
@@ -202,8 +222,9 @@ async fn measure_apq(opts: &Options, server: &Server, cache: Cache) -> Row {
     }
 }
 
-/// Runs `shapes` (and APQ when `apq`) against a server started with `cache`; returns
-/// the rows and the server's peak RSS after them.
+/// Runs `shapes` (and APQ when `apq`) against a server started with `cache` (with the
+/// cache on, each shape cold and then warm); returns the rows and the server's peak RSS
+/// after them.
 pub async fn run_server(
     opts: &Options,
     db: &FreshDb,
@@ -214,15 +235,19 @@ pub async fn run_server(
     let server = server::start_quire(&opts.quire, &db.url, cache.env()).await?;
     let mut rows = Vec::new();
     for shape in shapes {
-        rows.push(measure(opts, &server, shape, cache).await);
+        for pass in cache.passes() {
+            rows.push(measure(opts, &server, shape, *pass).await);
+        }
     }
     if apq {
-        rows.push(measure_apq(opts, &server, cache).await);
+        for pass in cache.passes() {
+            rows.push(measure_apq(opts, &server, *pass).await);
+        }
     }
     let rss = server.peak_rss()?;
     println!(
         "    peak RSS of the quire server (VmHWM), cache {}: {:.1} MB",
-        cache.label(),
+        cache.setting(),
         rss as f64 / 1048576.0
     );
     server.stop();
@@ -282,7 +307,7 @@ pub async fn section(opts: &Options, backend: Backend, posts: usize) -> anyhow::
     };
     let mut rows = Vec::new();
     let mut rss = Vec::new();
-    for cache in [Cache::On, Cache::Off] {
+    for cache in [Cache::Cold, Cache::Off] {
         let (r, peak) = run_server(opts, &db, cache, &shapes, true).await?;
         rows.extend(r);
         rss.push((cache, peak));
