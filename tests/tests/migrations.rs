@@ -4,10 +4,11 @@
 use quire_tests::{
     TestApp, both_backends,
     entity::{post, post_tag, series, tag, user},
-    sea_orm::{self, ActiveModelTrait, EntityTrait, Set},
+    sea_orm::{self, ActiveModelTrait, DatabaseConnection, EntityTrait, Set},
 };
 
-async fn every_entity_round_trips(app: TestApp) {
+/// A series and a tag, as the posts of these tests need them.
+async fn series_and_tag(db: &DatabaseConnection) -> (series::Model, tag::Model) {
     let now = quire_tests::quire::service::now();
     let s = series::ActiveModel {
         slug: Set("s".into()),
@@ -17,7 +18,7 @@ async fn every_entity_round_trips(app: TestApp) {
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&app.db)
+    .insert(db)
     .await
     .unwrap();
     let t = tag::ActiveModel {
@@ -28,36 +29,54 @@ async fn every_entity_round_trips(app: TestApp) {
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&app.db)
+    .insert(db)
     .await
     .unwrap();
-    let p = post::ActiveModel {
-        slug: Set("p".into()),
+    (s, t)
+}
+
+/// A post with every column set: published in `series_id` at position 1, with
+/// `markdown` as both its Markdown and (in a paragraph) its HTML.
+fn full_post(slug: &str, author_id: i64, series_id: i64, markdown: &str) -> post::ActiveModel {
+    let now = quire_tests::quire::service::now();
+    post::ActiveModel {
+        slug: Set(slug.into()),
         title: Set("글".into()),
         subtitle: Set(Some("부제".into())),
-        markdown: Set("# x".into()),
-        html: Set("<h1>x</h1>".into()),
-        toc: Set(serde_json::json!([])),
+        markdown: Set(markdown.into()),
+        html: Set(format!("<p>{markdown}</p>")),
+        toc: Set(serde_json::json!([{ "level": 2, "text": "장", "anchor": "장" }])),
         custom_excerpt: Set(None),
-        excerpt: Set("x".into()),
+        excerpt: Set("요약".into()),
         reading_time_minutes: Set(1),
         word_count: Set(1),
-        status: Set(post::Status::Archived),
+        status: Set(post::Status::Published),
         published_at: Set(Some(now)),
         published_at_offset: Set(Some(32_400)),
-        author_id: Set(app.author_id),
-        series_id: Set(Some(s.id)),
+        author_id: Set(author_id),
+        series_id: Set(Some(series_id)),
         series_position: Set(Some(1)),
-        cover_image: Set(None),
+        cover_image: Set(Some("/c.png".into())),
         canonical_url: Set(None),
-        meta_description: Set(None),
+        meta_description: Set(Some("설명".into())),
         front_matter: Set(serde_json::json!({ "k": [1, "둘"] })),
-        source_path: Set(Some("a/b.md".into())),
-        version: Set(3),
+        source_path: Set(Some(format!("_posts/{slug}.md"))),
+        version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
-        deleted_at: Set(Some(now)),
+        deleted_at: Set(None),
         ..Default::default()
+    }
+}
+
+async fn every_entity_round_trips(app: TestApp) {
+    let now = quire_tests::quire::service::now();
+    let (s, t) = series_and_tag(&app.db).await;
+    let p = post::ActiveModel {
+        status: Set(post::Status::Archived),
+        version: Set(3),
+        deleted_at: Set(Some(now)),
+        ..full_post("p", app.author_id, s.id, "# x")
     }
     .insert(&app.db)
     .await
@@ -131,56 +150,17 @@ async fn sqlite_posts_rebuild_keeps_rows_references_and_ids() {
     .insert(&conn)
     .await
     .unwrap();
-    let s = series::ActiveModel {
-        slug: Set("s".into()),
-        title: Set("연재".into()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&conn)
-    .await
-    .unwrap();
-    let t = tag::ActiveModel {
-        slug: Set("t".into()),
-        name: Set("태그".into()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&conn)
-    .await
-    .unwrap();
+    let (s, t) = series_and_tag(&conn).await;
     let mut posts = Vec::new();
     for i in 1..=4 {
-        let long = "긴 본문 ".repeat(2_000 * i);
         let p = post::ActiveModel {
-            slug: Set(format!("p{i}")),
-            title: Set(format!("글 {i}")),
-            subtitle: Set(Some("부제".into())),
-            markdown: Set(long.clone()),
-            html: Set(format!("<p>{long}</p>")),
-            toc: Set(serde_json::json!([{ "level": 2, "text": "장", "anchor": "장" }])),
-            custom_excerpt: Set(None),
-            excerpt: Set(format!("요약 {i}")),
-            reading_time_minutes: Set(i32::try_from(i).unwrap()),
-            word_count: Set(100),
-            status: Set(post::Status::Published),
-            published_at: Set(Some(now)),
-            published_at_offset: Set(Some(32_400)),
-            author_id: Set(author.id),
-            series_id: Set(Some(s.id)),
             series_position: Set(Some(i32::try_from(i).unwrap())),
-            cover_image: Set(Some("/c.png".into())),
-            canonical_url: Set(None),
-            meta_description: Set(Some("설명".into())),
-            front_matter: Set(serde_json::json!({ "k": [1, "둘"] })),
-            source_path: Set(Some(format!("_posts/p{i}.md"))),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            deleted_at: Set(None),
-            ..Default::default()
+            ..full_post(
+                &format!("p{i}"),
+                author.id,
+                s.id,
+                &"긴 본문 ".repeat(2_000 * i),
+            )
         }
         .insert(&conn)
         .await
