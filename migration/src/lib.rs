@@ -11,6 +11,7 @@ mod m20261123_210000_create_search_postings;
 mod m20261123_220000_index_search_titles;
 mod m20261124_010000_create_content_generation;
 mod m20261124_020000_create_series_order_index;
+mod m20261124_040000_make_search_fts_contentless;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_220000_index_search_titles::Migration),
             Box::new(m20261124_010000_create_content_generation::Migration),
             Box::new(m20261124_020000_create_series_order_index::Migration),
+            Box::new(m20261124_040000_make_search_fts_contentless::Migration),
         ]
     }
 }

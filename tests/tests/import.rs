@@ -453,7 +453,13 @@ async fn stored(db: &quire_tests::sea_orm::DatabaseConnection) -> Vec<String> {
             ),
             _ => (
                 "SELECT title_len, body_len, body_text, '' AS fts FROM search_documents WHERE post_id = ?",
-                Some("SELECT title || ' | ' || body AS fts FROM search_fts WHERE rowid = ?"),
+                // The FTS table keeps no text (contentless): its index, read through
+                // an fts5vocab table, every token with its column and offset.
+                Some(
+                    "SELECT COALESCE(group_concat(term || ':' || col || ':' || \"offset\", ' '), '') AS fts \
+                     FROM (SELECT term, col, \"offset\" FROM search_vocab WHERE doc = ? \
+                     ORDER BY col, \"offset\")",
+                ),
             ),
         };
         let doc = db
@@ -473,6 +479,11 @@ async fn stored(db: &quire_tests::sea_orm::DatabaseConnection) -> Vec<String> {
             doc.try_get::<String>("", "fts").unwrap(),
         );
         if let Some(sql) = fts_sql {
+            db.execute_unprepared(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS search_vocab USING fts5vocab(search_fts, instance)",
+            )
+            .await
+            .unwrap();
             let row = db
                 .query_one_raw(Statement::from_sql_and_values(backend, sql, [p.id.into()]))
                 .await
