@@ -149,7 +149,7 @@ async fn run_on<C: ConnectionTrait + TransactionTrait + StreamTrait>(
         let p = match prepared {
             Ok(p) => p,
             Err((line, reason)) => {
-                flush(
+                let flushed = flush(
                     db,
                     &mut group,
                     &mut grouped,
@@ -158,6 +158,7 @@ async fn run_on<C: ConnectionTrait + TransactionTrait + StreamTrait>(
                     &mut report,
                 )
                 .await?;
+                progress.inc(flushed);
                 report
                     .files
                     .push((shown, FileResult::Failed { line, reason }));
@@ -172,7 +173,7 @@ async fn run_on<C: ConnectionTrait + TransactionTrait + StreamTrait>(
         {
             grouped.push((shown, p, fallback));
             if group.len() >= GROUP_FILES {
-                flush(
+                let flushed = flush(
                     db,
                     &mut group,
                     &mut grouped,
@@ -181,12 +182,11 @@ async fn run_on<C: ConnectionTrait + TransactionTrait + StreamTrait>(
                     &mut report,
                 )
                 .await?;
-                progress.inc(GROUP_FILES as u64);
+                progress.inc(flushed);
             }
             continue;
         }
-        let waiting = grouped.len() as u64;
-        flush(
+        let flushed = flush(
             db,
             &mut group,
             &mut grouped,
@@ -197,9 +197,9 @@ async fn run_on<C: ConnectionTrait + TransactionTrait + StreamTrait>(
         .await?;
         let result = write(db, p, &mut opts, &mut cache).await;
         report.files.push((shown, result));
-        progress.inc(waiting + 1);
+        progress.inc(flushed + 1);
     }
-    flush(
+    let flushed = flush(
         db,
         &mut group,
         &mut grouped,
@@ -208,6 +208,7 @@ async fn run_on<C: ConnectionTrait + TransactionTrait + StreamTrait>(
         &mut report,
     )
     .await?;
+    progress.inc(flushed);
     for reader in readers {
         reader
             .await
@@ -264,7 +265,8 @@ fn prepare(path: &std::path::Path, shown: &str, with_search: bool) -> Result<Pre
 }
 
 /// Writes the posts of `group` (whose files are `grouped`, in order) and reports them;
-/// a file the group did not write goes through [`write`] alone.
+/// a file the group did not write goes through [`write`] alone. Returns how many files
+/// were reported.
 async fn flush<C: TransactionTrait + ConnectionTrait + StreamTrait>(
     db: &C,
     group: &mut Group,
@@ -272,10 +274,11 @@ async fn flush<C: TransactionTrait + ConnectionTrait + StreamTrait>(
     opts: &mut ImportOptions,
     cache: &mut ImportCache,
     report: &mut Report,
-) -> AppResult<()> {
+) -> AppResult<u64> {
     if group.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
+    let count = grouped.len() as u64;
     let written = group.run(db, cache).await?;
     for ((shown, p, fallback), done) in grouped.drain(..).zip(written) {
         let result = match done {
@@ -294,7 +297,7 @@ async fn flush<C: TransactionTrait + ConnectionTrait + StreamTrait>(
         };
         report.files.push((shown, result));
     }
-    Ok(())
+    Ok(count)
 }
 
 async fn write<C: TransactionTrait + ConnectionTrait + StreamTrait>(

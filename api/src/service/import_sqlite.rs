@@ -204,7 +204,9 @@ impl Group {
     /// Writes the group in one round trip and empties it. Returns, in the order the
     /// posts were added, each post as stored, or `None` for a post that was not written
     /// (a statement failed at or before it): its file must take the ordinary path, which
-    /// reports the error as it would.
+    /// reports the error as it would. (Should the `SELECT` after a `COMMIT` itself fail,
+    /// that file is written but reported `None`; the ordinary path then finds its post
+    /// and reports it unchanged: nothing is written twice.)
     pub async fn run<C: ConnectionTrait + StreamTrait>(
         &mut self,
         db: &C,
