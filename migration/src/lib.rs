@@ -12,6 +12,7 @@ mod m20261123_220000_index_search_titles;
 mod m20261124_010000_create_content_generation;
 mod m20261124_020000_create_series_order_index;
 mod m20261124_030000_reorder_sqlite_post_columns;
+mod m20261124_040000_make_search_fts_contentless;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_010000_create_content_generation::Migration),
             Box::new(m20261124_020000_create_series_order_index::Migration),
             Box::new(m20261124_030000_reorder_sqlite_post_columns::Migration),
+            Box::new(m20261124_040000_make_search_fts_contentless::Migration),
         ]
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use quire_tests::{
     TestApp, both_backends,
-    entity::{post, series, tag},
+    entity::{post, series, tag, user::Role},
     fixtures::{BROKEN_FILES, FixtureBlog, GOOD_FILES},
     quire::{
         commands::{
@@ -15,7 +15,7 @@ use quire_tests::{
         },
         service::import::{ImportStatus, Outcome},
     },
-    sea_orm::{EntityTrait, PaginatorTrait},
+    sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, Statement},
 };
 use serde_json::json;
 
@@ -416,7 +416,7 @@ both_backends!(an_unknown_author_is_created_without_a_password);
 
 /// Everything stored about each post, by slug, with ids replaced by what they name.
 async fn stored(db: &quire_tests::sea_orm::DatabaseConnection) -> Vec<String> {
-    use quire_tests::sea_orm::{ConnectionTrait, QueryOrder, Statement};
+    use quire_tests::sea_orm::QueryOrder;
     let mut out = Vec::new();
     let all = post::Entity::find()
         .order_by_asc(post::Column::Slug)
@@ -453,7 +453,13 @@ async fn stored(db: &quire_tests::sea_orm::DatabaseConnection) -> Vec<String> {
             ),
             _ => (
                 "SELECT title_len, body_len, body_text, '' AS fts FROM search_documents WHERE post_id = ?",
-                Some("SELECT title || ' | ' || body AS fts FROM search_fts WHERE rowid = ?"),
+                // The FTS table keeps no text (contentless): its index, read through
+                // an fts5vocab table, every token with its column and offset.
+                Some(
+                    "SELECT COALESCE(group_concat(term || ':' || col || ':' || \"offset\", ' '), '') AS fts \
+                     FROM (SELECT term, col, \"offset\" FROM search_vocab WHERE doc = ? \
+                     ORDER BY col, \"offset\")",
+                ),
             ),
         };
         let doc = db
@@ -473,6 +479,11 @@ async fn stored(db: &quire_tests::sea_orm::DatabaseConnection) -> Vec<String> {
             doc.try_get::<String>("", "fts").unwrap(),
         );
         if let Some(sql) = fts_sql {
+            db.execute_unprepared(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS search_vocab USING fts5vocab(search_fts, instance)",
+            )
+            .await
+            .unwrap();
             let row = db
                 .query_one_raw(Statement::from_sql_and_values(backend, sql, [p.id.into()]))
                 .await
@@ -565,3 +576,181 @@ async fn a_bulk_import_stores_what_one_by_one_imports_store(app: TestApp) {
     std::fs::remove_dir_all(dir).unwrap();
 }
 both_backends!(a_bulk_import_stores_what_one_by_one_imports_store);
+
+/// Search through the API, as the public sees it: the titles of the hits and the id of
+/// the first.
+async fn found(app: &TestApp, q: &str) -> (Vec<String>, Option<serde_json::Value>) {
+    let r = app
+        .graphql(
+            "query($q: String!) { search(query: $q) { nodes { post { id title } } } }",
+            json!({ "q": q }),
+        )
+        .await;
+    let nodes = r.data()["search"]["nodes"].as_array().unwrap().clone();
+    (
+        nodes
+            .iter()
+            .map(|n| n["post"]["title"].as_str().unwrap().to_owned())
+            .collect(),
+        nodes.first().map(|n| n["post"]["id"].clone()),
+    )
+}
+
+/// How many published posts match `q` (`totalCount`).
+async fn matches(app: &TestApp, q: &str) -> usize {
+    let r = app
+        .graphql(
+            "query($q: String!) { search(query: $q) { totalCount } }",
+            json!({ "q": q }),
+        )
+        .await;
+    usize::try_from(r.data()["search"]["totalCount"].as_u64().unwrap()).unwrap()
+}
+
+/// On SQLite new posts are written up to 16 at a time in one round trip, each in its
+/// own transaction. A file that fails in the middle of such a batch leaves nothing
+/// behind (no post, tags or index), the files before and after it are imported, and
+/// every imported post is found by search, also after an edit and a purge, and after
+/// importing again.
+async fn a_failing_file_amid_a_batch_fails_alone_and_search_finds_the_rest(app: TestApp) {
+    let (_, editor) = app.actor(Role::Editor).await;
+    let (_, admin) = app.actor(Role::Admin).await;
+    // The 23rd file cannot be written: the database refuses its title.
+    let refuse = match app.backend {
+        quire_tests::Backend::Sqlite => vec![
+            "CREATE TRIGGER refuse_boom BEFORE INSERT ON posts WHEN NEW.title = 'boom' \
+             BEGIN SELECT RAISE(ABORT, 'boom refused'); END",
+        ],
+        quire_tests::Backend::Postgres => vec![
+            "CREATE FUNCTION refuse_boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+             IF NEW.title = 'boom' THEN RAISE EXCEPTION 'boom refused'; END IF; RETURN NEW; END $$",
+            "CREATE TRIGGER refuse_boom BEFORE INSERT ON posts FOR EACH ROW \
+             EXECUTE FUNCTION refuse_boom()",
+        ],
+    };
+    for sql in refuse {
+        app.db.execute_unprepared(sql).await.unwrap();
+    }
+    const FILES: usize = 40;
+    let dir = std::env::temp_dir().join(format!("quire-batch-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for i in 0..FILES {
+        let title = if i == 22 {
+            "boom".to_owned()
+        } else {
+            format!("글 {i}")
+        };
+        let series = if i % 10 == 3 { "series: 연재\n" } else { "" };
+        std::fs::write(
+            dir.join(format!("{i:02}.md")),
+            format!(
+                "---\ntitle: \"{title}\"\ndate: 2024-0{}-{:02} 10:00:00 +0900\ntags: [rust]\n{series}---\n\n배포 이야기 zebra{i} 입니다.\n",
+                1 + i / 28,
+                1 + i % 28
+            ),
+        )
+        .unwrap();
+    }
+    let report = import(&app, &request(vec![dir.clone()])).await;
+    assert_eq!(
+        outcomes(&report),
+        (FILES - 1, 0, 0, 1),
+        "{}",
+        report.render()
+    );
+    let failed: Vec<&str> = report
+        .files
+        .iter()
+        .filter(|(_, r)| matches!(r, FileResult::Failed { .. }))
+        .map(|(path, _)| path.as_str())
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert!(failed[0].ends_with("22.md"), "{failed:?}");
+
+    // Nothing of the failed file, everything of the others.
+    let all = posts(&app).await;
+    assert_eq!(all.len(), FILES - 1);
+    assert!(!all.contains_key("boom"));
+    let count = |sql: &'static str| {
+        let db = &app.db;
+        async move {
+            db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get_by_index::<i64>(0)
+                .unwrap()
+        }
+    };
+    let expected = i64::try_from(FILES - 1).unwrap();
+    assert_eq!(count("SELECT COUNT(*) FROM post_tags").await, expected);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM search_documents").await,
+        expected
+    );
+    if app.backend == quire_tests::Backend::Sqlite {
+        assert_eq!(count("SELECT COUNT(*) FROM search_fts").await, expected);
+    }
+    let positions: Vec<(String, Option<i32>)> = [3, 13, 23, 33]
+        .iter()
+        .map(|i| {
+            let p = &all[&format!("글 {i}")];
+            (p.title.clone(), p.series_position)
+        })
+        .collect();
+    assert_eq!(
+        positions,
+        [
+            ("글 3".to_owned(), Some(1)),
+            ("글 13".to_owned(), Some(2)),
+            ("글 23".to_owned(), Some(3)),
+            ("글 33".to_owned(), Some(4)),
+        ]
+    );
+    for i in (0..FILES).filter(|&i| i != 22) {
+        assert_eq!(
+            found(&app, &format!("zebra{i}")).await.0,
+            [format!("글 {i}")]
+        );
+    }
+    assert!(found(&app, "zebra22").await.0.is_empty());
+    assert_eq!(matches(&app, "배포").await, FILES - 1);
+
+    // An edit: the old words are gone, the new ones found.
+    let (_, edited) = found(&app, "zebra5").await;
+    app.graphql_as(
+        &editor,
+        "mutation($i: UpdatePostInput!) { updatePost(input: $i) { post { version } } }",
+        json!({ "i": { "id": edited.unwrap(), "expectedVersion": 1, "title": "고친 글", "markdown": "기린 giraffe5" } }),
+    )
+    .await
+    .data();
+    assert!(found(&app, "zebra5").await.0.is_empty());
+    assert_eq!(found(&app, "giraffe5").await.0, ["고친 글"]);
+    assert_eq!(matches(&app, "배포").await, FILES - 2);
+
+    // A purge: gone from the index.
+    let (_, purged) = found(&app, "zebra30").await;
+    app.graphql_as(
+        &admin,
+        "mutation($i: PurgePostInput!) { purgePost(input: $i) { purgedPostId } }",
+        json!({ "i": { "id": purged.unwrap() } }),
+    )
+    .await
+    .data();
+    assert!(found(&app, "zebra30").await.0.is_empty());
+    assert_eq!(matches(&app, "배포").await, FILES - 3);
+
+    // Importing again brings both back as the files say; the refused file still fails.
+    let again = import(&app, &request(vec![dir.clone()])).await;
+    assert_eq!(outcomes(&again), (1, 1, FILES - 3, 1), "{}", again.render());
+    assert_eq!(found(&app, "zebra5").await.0, ["글 5"]);
+    assert!(found(&app, "giraffe5").await.0.is_empty());
+    assert_eq!(found(&app, "zebra30").await.0, ["글 30"]);
+    assert_eq!(matches(&app, "배포").await, FILES - 1);
+    if app.backend == quire_tests::Backend::Sqlite {
+        assert_eq!(count("SELECT COUNT(*) FROM search_fts").await, expected);
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+both_backends!(a_failing_file_amid_a_batch_fails_alone_and_search_finds_the_rest);

@@ -110,6 +110,17 @@ async fn every_entity_round_trips(app: TestApp) {
 }
 both_backends!(every_entity_round_trips);
 
+/// The first column of every row `sql` returns, as text.
+async fn strings(conn: &DatabaseConnection, sql: &'static str) -> Vec<String> {
+    use quire_tests::sea_orm::{ConnectionTrait, DbBackend, Statement};
+    conn.query_all_raw(Statement::from_string(DbBackend::Sqlite, sql))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get_by_index::<String>(0).unwrap())
+        .collect()
+}
+
 /// SQLite's rebuild of `posts` with the bodies last (m20261124_030000) keeps every row,
 /// every reference to a post, the table's indexes and triggers, foreign-key enforcement
 /// and cascades, and the AUTOINCREMENT counter (a purged post's ID is never reused).
@@ -118,7 +129,6 @@ async fn sqlite_posts_rebuild_keeps_rows_references_and_ids() {
     use quire_tests::{
         migration::{Migrator, MigratorTrait},
         quire::db,
-        sea_orm::{ConnectionTrait, DbBackend, Statement},
     };
 
     const REBUILD: &str = "m20261124_030000_reorder_sqlite_post_columns";
@@ -182,31 +192,31 @@ async fn sqlite_posts_rebuild_keeps_rows_references_and_ids() {
         .await
         .unwrap();
 
-    let strings = |sql: &'static str| {
-        let conn = conn.clone();
-        async move {
-            conn.query_all_raw(Statement::from_string(DbBackend::Sqlite, sql))
-                .await
-                .unwrap()
-                .iter()
-                .map(|r| r.try_get_by_index::<String>(0).unwrap())
-                .collect::<Vec<_>>()
-        }
-    };
     let schema_sql = "SELECT type || ' ' || name FROM sqlite_master WHERE tbl_name = 'posts' \
                       AND type IN ('index', 'trigger') ORDER BY 1";
-    let schema_before = strings(schema_sql).await;
+    let schema_before = strings(&conn, schema_sql).await;
     let links_before = post_tag::Entity::find().all(&conn).await.unwrap();
 
     Migrator::up(&conn, None).await.unwrap();
+    // As a server does when it starts after an upgrade, read and write through
+    // connections opened after the migrations: SQLite may fail to re-prepare a statement
+    // cached before a table was rebuilt ("no such table").
+    conn.close().await.unwrap();
+    let conn = db::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
 
     assert_eq!(post::Entity::find().all(&conn).await.unwrap(), posts);
     assert_eq!(
         post_tag::Entity::find().all(&conn).await.unwrap(),
         links_before
     );
-    assert_eq!(strings(schema_sql).await, schema_before);
-    let columns = strings("SELECT name FROM pragma_table_info('posts') ORDER BY cid").await;
+    assert_eq!(strings(&conn, schema_sql).await, schema_before);
+    let columns = strings(
+        &conn,
+        "SELECT name FROM pragma_table_info('posts') ORDER BY cid",
+    )
+    .await;
     assert_eq!(columns.len(), 26, "{columns:?}");
     assert_eq!(columns[..3], ["id", "slug", "title"]);
     assert_eq!(

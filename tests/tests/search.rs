@@ -612,3 +612,83 @@ async fn purged_posts_leave_the_index(app: TestApp) {
     assert_eq!(titles(&app, "회고").await, ["면접 회고와 이직 준비"]);
 }
 both_backends!(purged_posts_leave_the_index);
+
+/// Upgrading a SQLite database whose `search_fts` still stores its text (the table
+/// before migration `m20261124_040000_make_search_fts_contentless`): the migration moves
+/// the index to the contentless table, and every query returns the same page, scores
+/// and snippets included, as before.
+async fn an_index_made_before_the_contentless_table_survives_the_upgrade(app: TestApp) {
+    use quire_tests::sea_orm::{ConnectionTrait, EntityTrait, Statement, TransactionTrait};
+    if app.backend != Backend::Sqlite {
+        return;
+    }
+    load_corpus(&app).await;
+    let queries = [
+        "회고",
+        "도커 회고",
+        "쿠버네티스",
+        "이직",
+        "MLOps 엔지니어",
+        "기록",
+    ];
+    let mut before = Vec::new();
+    for q in queries {
+        before.push(search(&app, q).await);
+    }
+    let number = |sql: &'static str| {
+        let db = &app.db;
+        async move {
+            db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get_by_index::<i64>(0)
+                .unwrap()
+        }
+    };
+    // The database as the migrations before that one left it, indexed by this code.
+    let txn = app.db.begin().await.unwrap();
+    for sql in [
+        "DROP TRIGGER search_documents_delete",
+        "DROP TABLE search_fts",
+        "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, tokenize = 'ascii')",
+        "CREATE TRIGGER search_documents_delete AFTER DELETE ON search_documents BEGIN \
+         DELETE FROM search_fts WHERE rowid = old.post_id; END",
+        "DELETE FROM seaql_migrations WHERE version = 'm20261124_040000_make_search_fts_contentless'",
+    ] {
+        txn.execute_unprepared(sql).await.unwrap();
+    }
+    for p in post::Entity::find().all(&txn).await.unwrap() {
+        quire_tests::quire::service::search::index_post(&txn, &p)
+            .await
+            .unwrap();
+    }
+    txn.commit().await.unwrap();
+    let posts = i64::try_from(CORPUS.len()).unwrap();
+    assert_eq!(
+        number("SELECT COUNT(*) FROM search_fts WHERE body IS NOT NULL").await,
+        posts
+    );
+
+    quire_tests::quire::db::migrate(&app.db).await.unwrap();
+    // No text kept any more, one row per post still.
+    assert_eq!(number("SELECT COUNT(*) FROM search_fts").await, posts);
+    assert_eq!(
+        number("SELECT COUNT(*) FROM search_fts WHERE body IS NOT NULL").await,
+        0
+    );
+    // Whatever a response cache holds is stale from here.
+    app.db
+        .execute_unprepared("UPDATE content_generation SET generation = generation + 1")
+        .await
+        .unwrap();
+    for (q, was) in queries.into_iter().zip(before) {
+        let now = search(&app, q).await;
+        assert!(
+            now["totalCount"].as_u64().unwrap() > 0 || q == "MLOps 엔지니어",
+            "{q}"
+        );
+        assert_eq!(now, was, "{q}");
+    }
+}
+both_backends!(an_index_made_before_the_contentless_table_survives_the_upgrade);

@@ -9,7 +9,7 @@ use std::{io::IsTerminal, path::PathBuf};
 use chrono::{DateTime, FixedOffset, Local};
 use entity::user::{self, Role};
 use indicatif::{ProgressBar, ProgressStyle};
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, StreamTrait, TransactionTrait};
 
 use super::{
     discover::{discover, source_path},
@@ -23,7 +23,7 @@ use crate::{
         author,
         import::{ImportOptions, ImportStatus, Imported, import_cached},
         import_cache::ImportCache,
-        import_sqlite,
+        import_sqlite::{self, GROUP_FILES, Group},
         search::SearchDocument,
     },
 };
@@ -62,7 +62,7 @@ pub async fn run(db: &DatabaseConnection, req: &ImportRequest) -> AppResult<Repo
     }
 }
 
-async fn run_on<C: ConnectionTrait + TransactionTrait>(
+async fn run_on<C: ConnectionTrait + TransactionTrait + StreamTrait>(
     db: &C,
     req: &ImportRequest,
     sqlite_batches: bool,
@@ -136,18 +136,79 @@ async fn run_on<C: ConnectionTrait + TransactionTrait>(
         }));
         queues.push(rx);
     }
+    // New posts that need nothing the cache does not know are written up to
+    // GROUP_FILES at a time, each in its own transaction, in one round trip (see
+    // `Group`); any other file first sends the group, then goes alone.
+    let mut group = Group::default();
+    let mut grouped: Vec<(String, Prepared, DateTime<FixedOffset>)> = Vec::new();
     for i in 0..files.len() {
         let Some((shown, prepared)) = queues[i % threads].recv().await else {
             break;
         };
         progress.set_message(shown.clone());
-        let result = match prepared {
-            Ok(p) => write(db, p, &mut opts, &mut cache).await,
-            Err((line, reason)) => FileResult::Failed { line, reason },
+        let p = match prepared {
+            Ok(p) => p,
+            Err((line, reason)) => {
+                let flushed = flush(
+                    db,
+                    &mut group,
+                    &mut grouped,
+                    &mut opts,
+                    &mut cache,
+                    &mut report,
+                )
+                .await?;
+                progress.inc(flushed);
+                report
+                    .files
+                    .push((shown, FileResult::Failed { line, reason }));
+                progress.inc(1);
+                continue;
+            }
         };
+        let fallback = p.mtime.unwrap_or_else(|| Local::now().fixed_offset());
+        opts.fallback_date = fallback;
+        if let Some(search) = &p.search
+            && group.add(&p.doc, &p.rendered, search, &opts, &cache)
+        {
+            grouped.push((shown, p, fallback));
+            if group.len() >= GROUP_FILES {
+                let flushed = flush(
+                    db,
+                    &mut group,
+                    &mut grouped,
+                    &mut opts,
+                    &mut cache,
+                    &mut report,
+                )
+                .await?;
+                progress.inc(flushed);
+            }
+            continue;
+        }
+        let flushed = flush(
+            db,
+            &mut group,
+            &mut grouped,
+            &mut opts,
+            &mut cache,
+            &mut report,
+        )
+        .await?;
+        let result = write(db, p, &mut opts, &mut cache).await;
         report.files.push((shown, result));
-        progress.inc(1);
+        progress.inc(flushed + 1);
     }
+    let flushed = flush(
+        db,
+        &mut group,
+        &mut grouped,
+        &mut opts,
+        &mut cache,
+        &mut report,
+    )
+    .await?;
+    progress.inc(flushed);
     for reader in readers {
         reader
             .await
@@ -203,7 +264,43 @@ fn prepare(path: &std::path::Path, shown: &str, with_search: bool) -> Result<Pre
     })
 }
 
-async fn write<C: TransactionTrait + ConnectionTrait>(
+/// Writes the posts of `group` (whose files are `grouped`, in order) and reports them;
+/// a file the group did not write goes through [`write`] alone. Returns how many files
+/// were reported.
+async fn flush<C: TransactionTrait + ConnectionTrait + StreamTrait>(
+    db: &C,
+    group: &mut Group,
+    grouped: &mut Vec<(String, Prepared, DateTime<FixedOffset>)>,
+    opts: &mut ImportOptions,
+    cache: &mut ImportCache,
+    report: &mut Report,
+) -> AppResult<u64> {
+    if group.is_empty() {
+        return Ok(0);
+    }
+    let count = grouped.len() as u64;
+    let written = group.run(db, cache).await?;
+    for ((shown, p, fallback), done) in grouped.drain(..).zip(written) {
+        let result = match done {
+            Some(Imported {
+                outcome,
+                post,
+                new_author,
+            }) => FileResult::Done {
+                outcome,
+                slug: post.slug,
+                new_author: new_author.map(|u| (u.display_name, u.slug)),
+                dated_by_mtime: (p.doc.date_source == DateSource::Missing).then_some(fallback),
+                transcoded_from: p.doc.transcoded_from,
+            },
+            None => write(db, p, opts, cache).await,
+        };
+        report.files.push((shown, result));
+    }
+    Ok(count)
+}
+
+async fn write<C: TransactionTrait + ConnectionTrait + StreamTrait>(
     db: &C,
     p: Prepared,
     opts: &mut ImportOptions,

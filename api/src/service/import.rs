@@ -4,7 +4,8 @@
 use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use entity::{post, user};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, Set, TransactionSession, TransactionTrait, TryIntoModel,
+    ActiveModelTrait, ConnectionTrait, Set, StreamTrait, TransactionSession, TransactionTrait,
+    TryIntoModel,
 };
 
 use super::{
@@ -86,7 +87,7 @@ pub async fn import_rendered<C: TransactionTrait + ConnectionTrait>(
 /// rendering (`SearchDocument::new(&doc.title, doc.subtitle.as_deref(), &doc.markdown)`),
 /// or `None` to make it from the post only if the post is written.
 /// A failure is retried once without the cache, and the cache is cleared.
-pub async fn import_cached<C: TransactionTrait + ConnectionTrait>(
+pub async fn import_cached<C: TransactionTrait + ConnectionTrait + StreamTrait>(
     db: &C,
     doc: &ParsedPost,
     rendered: &Rendered,
@@ -94,7 +95,18 @@ pub async fn import_cached<C: TransactionTrait + ConnectionTrait>(
     opts: &ImportOptions,
     cache: &mut ImportCache,
 ) -> AppResult<Imported> {
-    match import_with(db, doc, rendered, search, opts, Some(cache)).await {
+    let batched = match search {
+        Some(search) => {
+            super::import_sqlite::import_new(db, doc, rendered, search, opts, cache).await
+        }
+        None => Ok(None),
+    };
+    let tried = match batched {
+        Ok(Some(done)) => return Ok(done),
+        Ok(None) => import_with(db, doc, rendered, search, opts, Some(cache)).await,
+        Err(e) => Err(e),
+    };
+    match tried {
         Ok(done) => Ok(done),
         Err(_) => {
             cache.clear();
@@ -112,13 +124,6 @@ async fn import_with<C: TransactionTrait + ConnectionTrait>(
     mut cache: Option<&mut ImportCache>,
 ) -> AppResult<Imported> {
     let wanted_slug = wanted_slug(doc)?;
-    if let (Some(c), Some(search)) = (cache.as_deref_mut(), search)
-        && let Some(done) =
-            super::import_sqlite::import_new(db, doc, rendered, search, opts, c, &wanted_slug)
-                .await?
-    {
-        return Ok(done);
-    }
 
     let txn = db.begin().await?;
     if cache.as_ref().is_some_and(|c| c.async_commit) {

@@ -119,8 +119,10 @@ pub async fn renumber_by_date<C: ConnectionTrait>(db: &C, series_id: i64) -> App
     Ok(())
 }
 
-/// [`renumber_by_date`] as a SQLite statement for a caller that sends several at once.
-pub fn renumber_by_date_sqlite(series_id: i64) -> (&'static str, [sea_orm::Value; 1]) {
+/// [`renumber_by_date`] as a SQLite statement for a caller that sends several at once;
+/// `None` (no series) gives the same statement, which then changes nothing, so that the
+/// caller's statement text does not depend on it.
+pub fn renumber_by_date_sqlite(series_id: Option<i64>) -> (&'static str, [sea_orm::Value; 1]) {
     (RENUMBER, [series_id.into()])
 }
 

@@ -143,26 +143,28 @@ pub async fn insert_post_tags<C: ConnectionTrait>(
 
 /// [`insert_post_tags`] as one SQLite statement for a caller that sends several at once:
 /// `post_id` is an SQL expression whose parameters are `id_values`; unnumbered `?`
-/// parameters, in order. `None` when there are no tags.
+/// parameters, in order. The tag ids travel as one JSON array, so the statement's text is
+/// the same whatever the number of tags (none inserts nothing) and SQLite prepares it
+/// once per run.
 pub fn link_new_post(
     post_id: &str,
     id_values: &[sea_orm::Value],
     tag_ids: &[i64],
-) -> Option<(String, Vec<sea_orm::Value>)> {
-    if tag_ids.is_empty() {
-        return None;
-    }
-    let rows = vec![format!("({post_id}, ?, ?)"); tag_ids.len()].join(", ");
-    let mut values = Vec::with_capacity(tag_ids.len() * (id_values.len() + 2));
-    for (i, &tag_id) in tag_ids.iter().enumerate() {
-        values.extend_from_slice(id_values);
-        values.push(tag_id.into());
-        values.push(i32::try_from(i).unwrap_or(i32::MAX).into());
-    }
-    Some((
-        format!("INSERT INTO post_tags (post_id, tag_id, position) VALUES {rows}"),
+) -> (String, Vec<sea_orm::Value>) {
+    let ids = tag_ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut values = id_values.to_vec();
+    values.push(format!("[{ids}]").into());
+    (
+        format!(
+            "INSERT INTO post_tags (post_id, tag_id, position) \
+             SELECT {post_id}, CAST(value AS INTEGER), CAST(key AS INTEGER) FROM json_each(?)"
+        ),
         values,
-    ))
+    )
 }
 
 /// Replaces the tags of a post with `tag_ids`, in that order.
