@@ -256,3 +256,35 @@ async fn series_neighbours_skip_hidden_posts(app: TestApp) {
     assert_eq!(d["series"]["postCount"], 2);
 }
 both_backends!(series_neighbours_skip_hidden_posts);
+
+/// Places are counted within each post's own series: a listing that mixes two series
+/// (posts interleaved by date) gives every post its position and neighbours in its own.
+async fn series_places_stay_within_each_series(app: TestApp) {
+    for (title, date, series) in [
+        ("가 1", "2023-06-01 09:00:00 +0900", "가 연재"),
+        ("나 1", "2023-06-02 09:00:00 +0900", "나 연재"),
+        ("가 2", "2023-06-03 09:00:00 +0900", "가 연재"),
+        ("나 2", "2023-06-04 09:00:00 +0900", "나 연재"),
+        ("가 3", "2023-06-05 09:00:00 +0900", "가 연재"),
+    ] {
+        app.post(title, date, &format!("series: {series}")).await;
+    }
+    let r = app
+        .graphql(
+            "{ posts(first: 10, orderBy: { field: PUBLISHED_AT, direction: ASC }) { nodes {
+                 title seriesPosition previousInSeries { title } nextInSeries { title } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        r.data()["posts"]["nodes"],
+        json!([
+            { "title": "가 1", "seriesPosition": 1, "previousInSeries": null, "nextInSeries": { "title": "가 2" } },
+            { "title": "나 1", "seriesPosition": 1, "previousInSeries": null, "nextInSeries": { "title": "나 2" } },
+            { "title": "가 2", "seriesPosition": 2, "previousInSeries": { "title": "가 1" }, "nextInSeries": { "title": "가 3" } },
+            { "title": "나 2", "seriesPosition": 2, "previousInSeries": { "title": "나 1" }, "nextInSeries": null },
+            { "title": "가 3", "seriesPosition": 3, "previousInSeries": { "title": "가 2" }, "nextInSeries": null },
+        ])
+    );
+}
+both_backends!(series_places_stay_within_each_series);

@@ -10,7 +10,9 @@ use sea_orm::DatabaseConnection;
 
 use super::{
     author::loader::AuthorLoader,
-    series::loader::{PostLoader, SeriesEntriesLoader, SeriesLoader, SeriesPostsLoader},
+    series::loader::{
+        PostLoader, SeriesEntriesLoader, SeriesLoader, SeriesPlaceLoader, SeriesPostsLoader,
+    },
     tag::loader::{PostTagsLoader, TagPostCountLoader},
 };
 use tokio::sync::OnceCell;
@@ -46,6 +48,7 @@ pub struct RequestState {
     pub series_posts: CachedLoader<SeriesPostsLoader>,
     /// The IDs alone, for previous/next and positions.
     pub series_entries: CachedLoader<SeriesEntriesLoader>,
+    pub series_places: CachedLoader<SeriesPlaceLoader>,
     /// Posts by ID (series neighbours).
     pub posts: CachedLoader<PostLoader>,
 }
@@ -102,6 +105,11 @@ impl RequestState {
             ),
             series_entries: DataLoader::with_cache(
                 SeriesEntriesLoader::new(db.clone(), now),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            series_places: DataLoader::with_cache(
+                SeriesPlaceLoader::new(db.clone(), now),
                 tokio::spawn,
                 HashMapCache::default(),
             ),

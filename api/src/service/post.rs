@@ -316,6 +316,68 @@ pub async fn public_ids_by_series<C: ConnectionTrait>(
         .collect())
 }
 
+/// Where a post stands in its series among the publicly visible posts: its 1-based
+/// position and the posts just before and after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeriesPlace {
+    pub position: i64,
+    pub previous: Option<i64>,
+    pub next: Option<i64>,
+}
+
+/// The [`SeriesPlace`] of each of `post_ids` that is publicly visible and in a series,
+/// in the order of [`public_ids_by_series`]. The database numbers each series with
+/// window functions and returns only the rows asked for, so a post page costs the same
+/// with a series of 10 posts or of 1,000.
+pub async fn series_places<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    post_ids: &[i64],
+) -> AppResult<Vec<(i64, SeriesPlace)>> {
+    let window = "OVER (PARTITION BY series_id ORDER BY series_position, published_at, id)";
+    let their_series = post::Entity::find()
+        .select_only()
+        .column(post::Column::SeriesId)
+        .filter(post::Column::Id.is_in(post_ids.iter().copied()))
+        .filter(post::Column::SeriesId.is_not_null())
+        .into_query();
+    let numbered = post::Entity::find()
+        .select_only()
+        .column(post::Column::Id)
+        .column_as(Expr::cust(format!("ROW_NUMBER() {window}")), "position")
+        .column_as(Expr::cust(format!("LAG(id) {window}")), "previous")
+        .column_as(Expr::cust(format!("LEAD(id) {window}")), "next")
+        .filter(publicly_visible(now))
+        .filter(post::Column::SeriesId.in_subquery(their_series))
+        .into_query();
+    let nav = sea_orm::sea_query::Alias::new("nav");
+    let id = sea_orm::sea_query::Alias::new("id");
+    let query = Query::select()
+        .columns([
+            id.clone(),
+            sea_orm::sea_query::Alias::new("position"),
+            sea_orm::sea_query::Alias::new("previous"),
+            sea_orm::sea_query::Alias::new("next"),
+        ])
+        .from_subquery(numbered, nav)
+        .and_where(Expr::col(id).is_in(post_ids.iter().copied()))
+        .to_owned();
+    let backend = db.get_database_backend();
+    let rows = db.query_all_raw(backend.build(&query)).await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get::<i64>("", "id")?,
+                SeriesPlace {
+                    position: r.try_get::<i64>("", "position")?,
+                    previous: r.try_get::<Option<i64>>("", "previous")?,
+                    next: r.try_get::<Option<i64>>("", "next")?,
+                },
+            ))
+        })
+        .collect()
+}
+
 pub async fn find_by_ids<C: ConnectionTrait>(db: &C, ids: &[i64]) -> AppResult<Vec<post::Model>> {
     Ok(post::Entity::find()
         .filter(post::Column::Id.is_in(ids.iter().copied()))

@@ -13,6 +13,7 @@ use super::{author::AuthorNode, context::state, node, series::SeriesNode, tag::T
 use crate::{
     error::{ApiResult, AppError},
     render, service,
+    service::post::SeriesPlace,
 };
 
 /// Where a post is in its life.
@@ -61,21 +62,16 @@ impl PostNode {
         Self { model, now }
     }
 
-    /// IDs of the posts of this post's series that the reader can see, in order.
-    async fn series_entries(&self, ctx: &Context<'_>) -> ApiResult<Vec<i64>> {
-        let Some(series_id) = self.model.series_id else {
-            return Ok(Vec::new());
-        };
-        Ok(state(ctx)?
-            .series_entries
-            .load_one(series_id)
-            .await?
-            .unwrap_or_default())
+    /// Where this post stands among the visible posts of its series, if it is one.
+    async fn series_place(&self, ctx: &Context<'_>) -> ApiResult<Option<SeriesPlace>> {
+        if self.model.series_id.is_none() {
+            return Ok(None);
+        }
+        Ok(state(ctx)?.series_places.load_one(self.model.id).await?)
     }
 
-    async fn sibling(&self, ctx: &Context<'_>, delta: isize) -> ApiResult<Option<PostNode>> {
-        let entries = self.series_entries(ctx).await?;
-        let Some(id) = neighbour(&entries, self.model.id, delta) else {
+    async fn sibling(&self, ctx: &Context<'_>, delta: Sibling) -> ApiResult<Option<PostNode>> {
+        let Some(id) = self.series_place(ctx).await?.and_then(|p| delta.of(&p)) else {
             return Ok(None);
         };
         Ok(state(ctx)?
@@ -86,12 +82,20 @@ impl PostNode {
     }
 }
 
-/// The ID `delta` places from `id` in `entries`, if both are there.
-pub(crate) fn neighbour(entries: &[i64], id: i64, delta: isize) -> Option<i64> {
-    let i = entries.iter().position(|&e| e == id)?;
-    i.checked_add_signed(delta)
-        .and_then(|j| entries.get(j))
-        .copied()
+/// Which neighbour in a series.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Sibling {
+    Previous,
+    Next,
+}
+
+impl Sibling {
+    pub(crate) fn of(self, place: &SeriesPlace) -> Option<i64> {
+        match self {
+            Self::Previous => place.previous,
+            Self::Next => place.next,
+        }
+    }
 }
 
 fn with_offset(at: DateTime<Utc>, offset_seconds: Option<i32>) -> DateTime<FixedOffset> {
@@ -226,21 +230,20 @@ impl PostNode {
 
     /// 1-based place of the post among the series' visible posts.
     async fn series_position(&self, ctx: &Context<'_>) -> ApiResult<Option<i32>> {
-        let entries = self.series_entries(ctx).await?;
-        Ok(entries
-            .iter()
-            .position(|&id| id == self.model.id)
-            .and_then(|i| i32::try_from(i + 1).ok()))
+        Ok(self
+            .series_place(ctx)
+            .await?
+            .and_then(|p| i32::try_from(p.position).ok()))
     }
 
     /// The visible post before this one in its series.
     async fn previous_in_series(&self, ctx: &Context<'_>) -> ApiResult<Option<PostNode>> {
-        self.sibling(ctx, -1).await
+        self.sibling(ctx, Sibling::Previous).await
     }
 
     /// The visible post after this one in its series.
     async fn next_in_series(&self, ctx: &Context<'_>) -> ApiResult<Option<PostNode>> {
-        self.sibling(ctx, 1).await
+        self.sibling(ctx, Sibling::Next).await
     }
 
     /// URL of the cover image.

@@ -19,7 +19,7 @@ use async_graphql::{Lookahead, dataloader::Loader};
 use entity::post;
 use sea_orm::DbErr;
 
-use super::neighbour;
+use super::Sibling;
 use crate::{
     error::ApiResult,
     graphql::{RequestState, context::CachedLoader},
@@ -107,15 +107,13 @@ pub async fn prefetch(
         if !navigation {
             return Ok(());
         }
-        let entries = fill(&s.series_entries, series_ids.iter().copied()).await?;
+        let in_series = posts.iter().filter(|p| p.series_id.is_some()).map(|p| p.id);
+        let places = fill(&s.series_places, in_series).await?;
         // The neighbours themselves, in one batch.
         let mut neighbours = BTreeSet::new();
-        for p in posts {
-            let Some(ids) = p.series_id.and_then(|sid| entries.get(&sid)) else {
-                continue;
-            };
-            for (wanted, delta) in [(previous, -1), (next, 1)] {
-                if let Some(id) = wanted.then(|| neighbour(ids, p.id, delta)).flatten() {
+        for place in places.values() {
+            for (wanted, sibling) in [(previous, Sibling::Previous), (next, Sibling::Next)] {
+                if let Some(id) = wanted.then(|| sibling.of(place)).flatten() {
                     neighbours.insert(id);
                 }
             }

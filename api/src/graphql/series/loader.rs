@@ -90,6 +90,32 @@ impl Loader<i64> for SeriesEntriesLoader {
     }
 }
 
+/// Post ID → its place in its series (position, previous and next visible posts);
+/// posts that are not publicly visible in a series have none.
+pub struct SeriesPlaceLoader {
+    db: DatabaseConnection,
+    now: DateTime<Utc>,
+}
+
+impl SeriesPlaceLoader {
+    pub fn new(db: DatabaseConnection, now: DateTime<Utc>) -> Self {
+        Self { db, now }
+    }
+}
+
+impl Loader<i64> for SeriesPlaceLoader {
+    type Value = service::post::SeriesPlace;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        Ok(service::post::series_places(&self.db, self.now, keys)
+            .await
+            .map_err(loader_error)?
+            .into_iter()
+            .collect())
+    }
+}
+
 /// Post ID → post (for the neighbours of a post in its series).
 pub struct PostLoader {
     db: DatabaseConnection,
