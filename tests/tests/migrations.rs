@@ -110,6 +110,20 @@ async fn every_entity_round_trips(app: TestApp) {
 }
 both_backends!(every_entity_round_trips);
 
+/// Deletes a SQLite database file and its WAL and shared-memory files, even when the
+/// test fails.
+struct RemoveOnDrop(std::path::PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = self.0.clone().into_os_string();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
 /// The first column of every row `sql` returns, as text.
 async fn strings(conn: &DatabaseConnection, sql: &'static str) -> Vec<String> {
     use quire_tests::sea_orm::{ConnectionTrait, DbBackend, Statement};
@@ -136,6 +150,7 @@ async fn sqlite_posts_rebuild_keeps_rows_references_and_ids() {
         "quire-test-rebuild-{}.db",
         uuid::Uuid::new_v4().simple()
     ));
+    let _cleanup = RemoveOnDrop(path.clone());
     let conn = db::connect(&format!("sqlite://{}?mode=rwc", path.display()))
         .await
         .unwrap();
@@ -255,9 +270,4 @@ async fn sqlite_posts_rebuild_keeps_rows_references_and_ids() {
     assert_eq!(next.id, purged.id + 1);
 
     conn.close().await.unwrap();
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = path.clone().into_os_string();
-        p.push(suffix);
-        let _ = std::fs::remove_file(p);
-    }
 }
