@@ -139,8 +139,7 @@ async fn run_on<C: ConnectionTrait + TransactionTrait + StreamTrait>(
     // New posts that need nothing the cache does not know are written up to
     // GROUP_FILES at a time, each in its own transaction, in one round trip (see
     // `Group`); any other file first sends the group, then goes alone.
-    let mut group = Group::default();
-    let mut grouped: Vec<(String, Prepared, DateTime<FixedOffset>)> = Vec::new();
+    let mut pending = Pending::default();
     for i in 0..files.len() {
         let Some((shown, prepared)) = queues[i % threads].recv().await else {
             break;
@@ -149,15 +148,9 @@ async fn run_on<C: ConnectionTrait + TransactionTrait + StreamTrait>(
         let p = match prepared {
             Ok(p) => p,
             Err((line, reason)) => {
-                let flushed = flush(
-                    db,
-                    &mut group,
-                    &mut grouped,
-                    &mut opts,
-                    &mut cache,
-                    &mut report,
-                )
-                .await?;
+                let flushed = pending
+                    .flush(db, &mut opts, &mut cache, &mut report)
+                    .await?;
                 progress.inc(flushed);
                 report
                     .files
@@ -169,45 +162,29 @@ async fn run_on<C: ConnectionTrait + TransactionTrait + StreamTrait>(
         let fallback = p.mtime.unwrap_or_else(|| Local::now().fixed_offset());
         opts.fallback_date = fallback;
         if let Some(search) = &p.search
-            && group.add(&p.doc, &p.rendered, search, &opts, &cache)
+            && pending
+                .group
+                .add(&p.doc, &p.rendered, search, &opts, &cache)
         {
-            grouped.push((shown, p, fallback));
-            if group.len() >= GROUP_FILES {
-                let flushed = flush(
-                    db,
-                    &mut group,
-                    &mut grouped,
-                    &mut opts,
-                    &mut cache,
-                    &mut report,
-                )
-                .await?;
+            pending.files.push((shown, p, fallback));
+            if pending.group.len() >= GROUP_FILES {
+                let flushed = pending
+                    .flush(db, &mut opts, &mut cache, &mut report)
+                    .await?;
                 progress.inc(flushed);
             }
             continue;
         }
-        let flushed = flush(
-            db,
-            &mut group,
-            &mut grouped,
-            &mut opts,
-            &mut cache,
-            &mut report,
-        )
-        .await?;
+        let flushed = pending
+            .flush(db, &mut opts, &mut cache, &mut report)
+            .await?;
         let result = write(db, p, &mut opts, &mut cache).await;
         report.files.push((shown, result));
         progress.inc(flushed + 1);
     }
-    let flushed = flush(
-        db,
-        &mut group,
-        &mut grouped,
-        &mut opts,
-        &mut cache,
-        &mut report,
-    )
-    .await?;
+    let flushed = pending
+        .flush(db, &mut opts, &mut cache, &mut report)
+        .await?;
     progress.inc(flushed);
     for reader in readers {
         reader
@@ -264,40 +241,50 @@ fn prepare(path: &std::path::Path, shown: &str, with_search: bool) -> Result<Pre
     })
 }
 
-/// Writes the posts of `group` (whose files are `grouped`, in order) and reports them;
-/// a file the group did not write goes through [`write`] alone. Returns how many files
-/// were reported.
-async fn flush<C: TransactionTrait + ConnectionTrait + StreamTrait>(
-    db: &C,
-    group: &mut Group,
-    grouped: &mut Vec<(String, Prepared, DateTime<FixedOffset>)>,
-    opts: &mut ImportOptions,
-    cache: &mut ImportCache,
-    report: &mut Report,
-) -> AppResult<u64> {
-    if group.is_empty() {
-        return Ok(0);
+/// New posts waiting to be sent in one round trip: their group and, in order, their
+/// files.
+#[derive(Default)]
+struct Pending {
+    group: Group,
+    files: Vec<(String, Prepared, DateTime<FixedOffset>)>,
+}
+
+impl Pending {
+    /// Writes the waiting posts and reports them; a file the group did not write goes
+    /// through [`write`] alone. Returns how many files were reported.
+    async fn flush<C: TransactionTrait + ConnectionTrait + StreamTrait>(
+        &mut self,
+        db: &C,
+        opts: &mut ImportOptions,
+        cache: &mut ImportCache,
+        report: &mut Report,
+    ) -> AppResult<u64> {
+        if self.group.is_empty() {
+            return Ok(0);
+        }
+        let count = self.files.len() as u64;
+        let outcomes = self.group.run(db, cache).await?;
+        for ((shown, p, fallback), done) in self.files.drain(..).zip(outcomes) {
+            let result = match done {
+                Some(imported) => written(imported, &p.doc, fallback),
+                None => write(db, p, opts, cache).await,
+            };
+            report.files.push((shown, result));
+        }
+        Ok(count)
     }
-    let count = grouped.len() as u64;
-    let written = group.run(db, cache).await?;
-    for ((shown, p, fallback), done) in grouped.drain(..).zip(written) {
-        let result = match done {
-            Some(Imported {
-                outcome,
-                post,
-                new_author,
-            }) => FileResult::Done {
-                outcome,
-                slug: post.slug,
-                new_author: new_author.map(|u| (u.display_name, u.slug)),
-                dated_by_mtime: (p.doc.date_source == DateSource::Missing).then_some(fallback),
-                transcoded_from: p.doc.transcoded_from,
-            },
-            None => write(db, p, opts, cache).await,
-        };
-        report.files.push((shown, result));
+}
+
+/// The report line of a file written as `imported`; `fallback` is the date a file
+/// without one was given.
+fn written(imported: Imported, doc: &ParsedPost, fallback: DateTime<FixedOffset>) -> FileResult {
+    FileResult::Done {
+        outcome: imported.outcome,
+        slug: imported.post.slug,
+        new_author: imported.new_author.map(|u| (u.display_name, u.slug)),
+        dated_by_mtime: (doc.date_source == DateSource::Missing).then_some(fallback),
+        transcoded_from: doc.transcoded_from,
     }
-    Ok(count)
 }
 
 async fn write<C: TransactionTrait + ConnectionTrait + StreamTrait>(
@@ -308,18 +295,7 @@ async fn write<C: TransactionTrait + ConnectionTrait + StreamTrait>(
 ) -> FileResult {
     opts.fallback_date = p.mtime.unwrap_or_else(|| Local::now().fixed_offset());
     match import_cached(db, &p.doc, &p.rendered, p.search.as_ref(), opts, cache).await {
-        Ok(Imported {
-            outcome,
-            post,
-            new_author,
-        }) => FileResult::Done {
-            outcome,
-            slug: post.slug,
-            new_author: new_author.map(|u| (u.display_name, u.slug)),
-            dated_by_mtime: (p.doc.date_source == DateSource::Missing)
-                .then_some(opts.fallback_date),
-            transcoded_from: p.doc.transcoded_from,
-        },
+        Ok(imported) => written(imported, &p.doc, opts.fallback_date),
         Err(AppError::BadInput { field, message }) => FileResult::Failed {
             line: None,
             reason: format!("{field}: {message}"),
