@@ -272,21 +272,35 @@ pub async fn count<C: ConnectionTrait>(
         .await?)
 }
 
+/// The order of the posts within a series: position, then date, then ID.
+const SERIES_ORDER: [post::Column; 3] = [
+    post::Column::SeriesPosition,
+    post::Column::PublishedAt,
+    post::Column::Id,
+];
+
+/// `q` ordered by series, then in [`SERIES_ORDER`].
+fn in_series_order(q: Select<post::Entity>) -> Select<post::Entity> {
+    SERIES_ORDER
+        .iter()
+        .fold(q.order_by_asc(post::Column::SeriesId), |q, c| {
+            q.order_by_asc(*c)
+        })
+}
+
 /// Publicly visible posts of each series, in series order.
 pub async fn public_by_series<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
     series_ids: &[i64],
 ) -> AppResult<Vec<post::Model>> {
-    Ok(post::Entity::find()
-        .filter(publicly_visible(now))
-        .filter(post::Column::SeriesId.is_in(series_ids.iter().copied()))
-        .order_by_asc(post::Column::SeriesId)
-        .order_by_asc(post::Column::SeriesPosition)
-        .order_by_asc(post::Column::PublishedAt)
-        .order_by_asc(post::Column::Id)
-        .all(db)
-        .await?)
+    Ok(in_series_order(
+        post::Entity::find()
+            .filter(publicly_visible(now))
+            .filter(post::Column::SeriesId.is_in(series_ids.iter().copied())),
+    )
+    .all(db)
+    .await?)
 }
 
 /// IDs of the publicly visible posts of each series, in series order, as
@@ -297,19 +311,17 @@ pub async fn public_ids_by_series<C: ConnectionTrait>(
     now: DateTime<Utc>,
     series_ids: &[i64],
 ) -> AppResult<Vec<(i64, i64)>> {
-    let rows: Vec<(Option<i64>, i64)> = post::Entity::find()
-        .select_only()
-        .column(post::Column::SeriesId)
-        .column(post::Column::Id)
-        .filter(publicly_visible(now))
-        .filter(post::Column::SeriesId.is_in(series_ids.iter().copied()))
-        .order_by_asc(post::Column::SeriesId)
-        .order_by_asc(post::Column::SeriesPosition)
-        .order_by_asc(post::Column::PublishedAt)
-        .order_by_asc(post::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let rows: Vec<(Option<i64>, i64)> = in_series_order(
+        post::Entity::find()
+            .select_only()
+            .column(post::Column::SeriesId)
+            .column(post::Column::Id)
+            .filter(publicly_visible(now))
+            .filter(post::Column::SeriesId.is_in(series_ids.iter().copied())),
+    )
+    .into_tuple()
+    .all(db)
+    .await?;
     Ok(rows
         .into_iter()
         .filter_map(|(series, id)| Some((series?, id)))
@@ -334,7 +346,12 @@ pub async fn series_places<C: ConnectionTrait>(
     now: DateTime<Utc>,
     post_ids: &[i64],
 ) -> AppResult<Vec<(i64, SeriesPlace)>> {
-    let window = "OVER (PARTITION BY series_id ORDER BY series_position, published_at, id)";
+    let order: Vec<&str> = SERIES_ORDER.iter().map(|c| c.as_str()).collect();
+    let window = format!(
+        "OVER (PARTITION BY {} ORDER BY {})",
+        post::Column::SeriesId.as_str(),
+        order.join(", ")
+    );
     let their_series = post::Entity::find()
         .select_only()
         .column(post::Column::SeriesId)
