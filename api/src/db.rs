@@ -81,6 +81,17 @@ pub fn with_database(url: &str, name: &str) -> String {
     format!("{host_part}/{name}{query}")
 }
 
+/// Deletes the SQLite database file at `path` with its WAL and shared-memory files
+/// (for tools that make throwaway databases: tests, benchmarks). Best effort: a file
+/// that cannot be deleted is left behind.
+pub fn remove_sqlite_files(path: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+}
+
 /// Drops the PostgreSQL database `name` through `admin_url`, from synchronous code
 /// (a `Drop`, which may run inside a runtime): on a thread with a runtime of its own.
 /// Best effort: a database that cannot be dropped is left behind.

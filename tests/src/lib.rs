@@ -66,11 +66,7 @@ impl Drop for DbGuard {
     fn drop(&mut self) {
         match self {
             DbGuard::Sqlite(path) => {
-                for suffix in ["", "-wal", "-shm"] {
-                    let mut p = path.clone().into_os_string();
-                    p.push(suffix);
-                    let _ = std::fs::remove_file(p);
-                }
+                db::remove_sqlite_files(path);
             }
             DbGuard::Postgres { admin_url, name } => {
                 db::drop_database_blocking(admin_url.clone(), name.clone());
