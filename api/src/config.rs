@@ -29,6 +29,20 @@ impl DatabaseArgs {
             ),
         }
     }
+
+    /// Creates the data directory when the default SQLite database is used and the
+    /// directory is missing.
+    pub fn create_data_dir(&self) -> anyhow::Result<()> {
+        if self.database_url.is_none() {
+            std::fs::create_dir_all(&self.data_dir).map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot create the data directory {}: {e}",
+                    self.data_dir.display()
+                )
+            })?;
+        }
+        Ok(())
+    }
 }
 
 /// The signing secret; accepted by every subcommand (API keys are derived from it).

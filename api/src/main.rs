@@ -37,6 +37,9 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if !matches!(cli.command, Command::Schema) {
+        cli.db.create_data_dir()?;
+    }
     match cli.command {
         Command::Schema => {
             print!("{}", graphql::sdl());
