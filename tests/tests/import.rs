@@ -607,9 +607,9 @@ async fn matches(app: &TestApp, q: &str) -> usize {
     usize::try_from(r.data()["search"]["totalCount"].as_u64().unwrap()).unwrap()
 }
 
-/// On SQLite new posts are written up to 16 at a time in one round trip, each in its
-/// own transaction. A file that fails in the middle of such a batch leaves nothing
-/// behind (no post, tags or index), the files before and after it are imported, and
+/// On SQLite new posts are written up to 64 at a time in one transaction and round
+/// trip, each in its own savepoint. A file that fails in the middle of such a group
+/// leaves nothing behind (no post, tags or index), the files before and after it are imported, and
 /// every imported post is found by search, also after an edit and a purge, and after
 /// importing again.
 async fn a_failing_file_amid_a_batch_fails_alone_and_search_finds_the_rest(app: TestApp) {

@@ -1,6 +1,7 @@
 //! `quire import PATH…`: reads every file found (see [`super::discover`]), parses it and
-//! imports it in its own transaction, so one bad file never stops the others and a kill
-//! leaves every finished file in place; running again completes the rest. `--dry-run`
+//! imports it in its own transaction (on SQLite, new posts in groups: a savepoint per
+//! file inside one transaction, see [`import_sqlite`]), so one bad file never stops the
+//! others and a kill leaves every committed file whole; running again completes the rest. `--dry-run`
 //! does the same inside one transaction that is rolled back, so what it reports is what
 //! a real run would do, and nothing is written.
 
@@ -23,7 +24,7 @@ use crate::{
         author,
         import::{ImportOptions, ImportStatus, Imported, import_cached},
         import_cache::ImportCache,
-        import_sqlite::{self, GROUP_FILES, Group},
+        import_sqlite::{self, GROUP_FILES, Group, InFlight},
         search::SearchDocument,
     },
 };
@@ -45,27 +46,27 @@ pub struct ImportRequest {
 /// Runs an import and reports on every file. Errors are only those that stop the whole
 /// run (no author, the database gone); a bad file is a line in the report.
 ///
-/// On SQLite a real run writes through a connection of its own, new posts in one round
-/// trip each (see [`import_sqlite`]).
+/// On SQLite a real run writes through a connection of its own, new posts in groups (see
+/// [`import_sqlite`]).
 pub async fn run(db: &DatabaseConnection, req: &ImportRequest) -> AppResult<Report> {
     if req.dry_run {
         let txn = db.begin().await?;
-        let report = run_on(&txn, req, false).await;
+        let report = run_on(&txn, req, None).await;
         txn.rollback().await?;
         report
     } else if let Some(own) = import_sqlite::dedicated_connection(db).await? {
-        let report = run_on(&own, req, true).await;
+        let report = run_on(&own, req, Some(own.clone())).await;
         own.close().await?;
         report
     } else {
-        run_on(db, req, false).await
+        run_on(db, req, None).await
     }
 }
 
 async fn run_on<C: ConnectionTrait + TransactionTrait + StreamTrait>(
     db: &C,
     req: &ImportRequest,
-    sqlite_batches: bool,
+    batches: Option<DatabaseConnection>,
 ) -> AppResult<Report> {
     let mut report = Report {
         dry_run: req.dry_run,
@@ -105,7 +106,7 @@ async fn run_on<C: ConnectionTrait + TransactionTrait + StreamTrait>(
         create_authors: true,
     };
     let mut cache = ImportCache::load(db).await?;
-    if sqlite_batches {
+    if batches.is_some() {
         cache.use_sqlite_batches();
     }
     // Reading, parsing, rendering and tokenizing run a few files ahead of this task, on
@@ -137,9 +138,10 @@ async fn run_on<C: ConnectionTrait + TransactionTrait + StreamTrait>(
         queues.push(rx);
     }
     // New posts that need nothing the cache does not know are written up to
-    // GROUP_FILES at a time, each in its own transaction, in one round trip (see
-    // `Group`); any other file first sends the group, then goes alone.
-    let mut pending = Pending::default();
+    // GROUP_FILES at a time, in one transaction with a savepoint per file, in one round
+    // trip (see `Group`), while the next group is prepared; any other file first waits
+    // for the groups to be written, then goes alone.
+    let mut pending = Pending::new(batches);
     for i in 0..files.len() {
         let Some((shown, prepared)) = queues[i % threads].recv().await else {
             break;
@@ -168,10 +170,8 @@ async fn run_on<C: ConnectionTrait + TransactionTrait + StreamTrait>(
         {
             pending.files.push((shown, p, fallback));
             if pending.group.len() >= GROUP_FILES {
-                let flushed = pending
-                    .flush(db, &mut opts, &mut cache, &mut report)
-                    .await?;
-                progress.inc(flushed);
+                let reported = pending.send(db, &mut opts, &mut cache, &mut report).await?;
+                progress.inc(reported);
             }
             continue;
         }
@@ -241,17 +241,71 @@ fn prepare(path: &std::path::Path, shown: &str, with_search: bool) -> Result<Pre
     })
 }
 
-/// New posts waiting to be sent in one round trip: their group and, in order, their
-/// files.
-#[derive(Default)]
+/// A file waiting in a group: its shown path, what was prepared, and the date a file
+/// without one is given.
+type Waiting = (String, Prepared, DateTime<FixedOffset>);
+
+/// New posts waiting to be written as one group, with their files in order, and the
+/// group sent before, still being written on the import's own connection (`conn`, see
+/// [`import_sqlite::Group::send`]) while the next one is prepared.
 struct Pending {
+    conn: Option<DatabaseConnection>,
     group: Group,
-    files: Vec<(String, Prepared, DateTime<FixedOffset>)>,
+    files: Vec<Waiting>,
+    in_flight: Option<(InFlight, Vec<Waiting>)>,
 }
 
 impl Pending {
-    /// Writes the waiting posts and reports them; a file the group did not write goes
-    /// through [`write`] alone. Returns how many files were reported.
+    fn new(conn: Option<DatabaseConnection>) -> Self {
+        Self {
+            conn,
+            group: Group::default(),
+            files: Vec::new(),
+            in_flight: None,
+        }
+    }
+
+    /// Reports the group being written (see [`Self::finish`]), then sends the waiting
+    /// one to be written while the caller goes on (or writes it at once when the run has
+    /// no connection of its own). Returns how many files were reported.
+    async fn send<C: TransactionTrait + ConnectionTrait + StreamTrait>(
+        &mut self,
+        db: &C,
+        opts: &mut ImportOptions,
+        cache: &mut ImportCache,
+        report: &mut Report,
+    ) -> AppResult<u64> {
+        let mut reported = self.finish(db, opts, cache, report).await?;
+        if self.group.is_empty() {
+            return Ok(reported);
+        }
+        let files = std::mem::take(&mut self.files);
+        match &self.conn {
+            Some(conn) => self.in_flight = Some((self.group.send(conn, cache), files)),
+            None => {
+                let outcomes = self.group.run(db, cache).await?;
+                reported += settle(db, files, outcomes, opts, cache, report).await;
+            }
+        }
+        Ok(reported)
+    }
+
+    /// Waits for the group being written, if any, and reports its files.
+    async fn finish<C: TransactionTrait + ConnectionTrait + StreamTrait>(
+        &mut self,
+        db: &C,
+        opts: &mut ImportOptions,
+        cache: &mut ImportCache,
+        report: &mut Report,
+    ) -> AppResult<u64> {
+        let Some((in_flight, files)) = self.in_flight.take() else {
+            return Ok(0);
+        };
+        let outcomes = in_flight.finish(cache).await?;
+        Ok(settle(db, files, outcomes, opts, cache, report).await)
+    }
+
+    /// Writes and reports every waiting file: [`Self::send`], then [`Self::finish`].
     async fn flush<C: TransactionTrait + ConnectionTrait + StreamTrait>(
         &mut self,
         db: &C,
@@ -259,20 +313,30 @@ impl Pending {
         cache: &mut ImportCache,
         report: &mut Report,
     ) -> AppResult<u64> {
-        if self.group.is_empty() {
-            return Ok(0);
-        }
-        let count = self.files.len() as u64;
-        let outcomes = self.group.run(db, cache).await?;
-        for ((shown, p, fallback), done) in self.files.drain(..).zip(outcomes) {
-            let result = match done {
-                Some(imported) => written(imported, &p.doc, fallback),
-                None => write(db, p, opts, cache).await,
-            };
-            report.files.push((shown, result));
-        }
-        Ok(count)
+        let sent = self.send(db, opts, cache, report).await?;
+        Ok(sent + self.finish(db, opts, cache, report).await?)
     }
+}
+
+/// Reports a group's files from its outcomes; a file the group did not write goes
+/// through [`write`] alone. Returns how many files were reported.
+async fn settle<C: TransactionTrait + ConnectionTrait + StreamTrait>(
+    db: &C,
+    files: Vec<Waiting>,
+    outcomes: Vec<Option<Imported>>,
+    opts: &mut ImportOptions,
+    cache: &mut ImportCache,
+    report: &mut Report,
+) -> u64 {
+    let count = files.len() as u64;
+    for ((shown, p, fallback), done) in files.into_iter().zip(outcomes) {
+        let result = match done {
+            Some(imported) => written(imported, &p.doc, fallback),
+            None => write(db, p, opts, cache).await,
+        };
+        report.files.push((shown, result));
+    }
+    count
 }
 
 /// The report line of a file written as `imported`; `fallback` is the date a file

@@ -123,6 +123,21 @@ impl ImportCache {
         self.tags.extend(tags);
     }
 
+    /// Takes slugs and source paths a group is writing (see
+    /// [`super::import_sqlite::Group::send`]): from now on [`Self::may_exist`] is true for
+    /// them, as it is once they are written (if a file fails, a later file with its slug
+    /// or path only takes the ordinary path, which looks in the database).
+    pub(super) fn reserve(
+        &mut self,
+        slugs: &std::collections::HashSet<String>,
+        paths: &std::collections::HashSet<String>,
+    ) {
+        if let Some(i) = &mut self.posts {
+            i.slugs.extend(slugs.iter().cloned());
+            i.paths.extend(paths.iter().cloned());
+        }
+    }
+
     /// Forgets everything; later files are looked up in the database.
     pub(super) fn clear(&mut self) {
         self.posts = None;

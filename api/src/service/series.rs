@@ -107,8 +107,8 @@ pub async fn find_or_create<C: ConnectionTrait>(db: &C, title: &str) -> AppResul
 /// in one statement that writes only the positions that change.
 pub async fn renumber_by_date<C: ConnectionTrait>(db: &C, series_id: i64) -> AppResult<()> {
     let sql = match db.get_database_backend() {
-        DbBackend::Postgres => RENUMBER.replace('?', "$1"),
-        _ => RENUMBER.to_owned(),
+        DbBackend::Postgres => renumber_sql("series_id = $1"),
+        _ => renumber_sql("series_id = ?"),
     };
     db.execute_raw(Statement::from_sql_and_values(
         db.get_database_backend(),
@@ -119,16 +119,33 @@ pub async fn renumber_by_date<C: ConnectionTrait>(db: &C, series_id: i64) -> App
     Ok(())
 }
 
-/// [`renumber_by_date`] as a SQLite statement for a caller that sends several at once;
-/// `None` (no series) gives the same statement, which then changes nothing, so that the
-/// caller's statement text does not depend on it.
-pub fn renumber_by_date_sqlite(series_id: Option<i64>) -> (&'static str, [sea_orm::Value; 1]) {
-    (RENUMBER, [series_id.into()])
+/// [`renumber_by_date`] for every series in `series_ids` at once, as one SQLite
+/// statement whose text does not depend on the ids, for a caller that sends several
+/// statements at once.
+pub fn renumber_many_by_date_sqlite(series_ids: &[i64]) -> (String, [sea_orm::Value; 1]) {
+    let ids = format!(
+        "[{}]",
+        series_ids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    (
+        renumber_sql("series_id IN (SELECT value FROM json_each(?))"),
+        [ids.into()],
+    )
 }
 
-/// Positions by `published_at` then id, ordered as each database orders them by
-/// default (the order a `SELECT … ORDER BY published_at, id` gives).
-const RENUMBER: &str = "UPDATE posts SET series_position = r.position \
-     FROM (SELECT id, CAST(ROW_NUMBER() OVER (ORDER BY published_at, id) AS INTEGER) AS position \
-     FROM posts WHERE series_id = ?) AS r \
-     WHERE posts.id = r.id AND (posts.series_position IS NULL OR posts.series_position <> r.position)";
+/// Positions by `published_at` then id within each series `filter` selects, ordered as
+/// each database orders them by default (the order a `SELECT … ORDER BY published_at,
+/// id` gives).
+fn renumber_sql(filter: &str) -> String {
+    format!(
+        "UPDATE posts SET series_position = r.position \
+         FROM (SELECT id, CAST(ROW_NUMBER() OVER (PARTITION BY series_id ORDER BY published_at, id) \
+         AS INTEGER) AS position FROM posts WHERE {filter}) AS r \
+         WHERE posts.id = r.id \
+         AND (posts.series_position IS NULL OR posts.series_position <> r.position)"
+    )
+}
