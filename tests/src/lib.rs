@@ -52,6 +52,8 @@ pub struct TestApp {
     pub statements: Arc<AtomicUsize>,
     /// The default author of imported fixtures.
     pub author_id: i64,
+    /// The database's URL, for another process to open it.
+    pub db_url: String,
     client: reqwest::Client,
     _guard: DbGuard,
 }
@@ -107,11 +109,18 @@ pub async fn fresh_database(backend: Backend) -> Option<(DatabaseConnection, DbG
     };
     let conn = db::connect(&url).await.unwrap();
     db::migrate(&conn).await.unwrap();
-    Some((conn, DbGuardHandle(guard)))
+    Some((conn, DbGuardHandle(guard, url)))
 }
 
 /// Keeps a test database alive; dropping it deletes the database.
-pub struct DbGuardHandle(DbGuard);
+pub struct DbGuardHandle(DbGuard, String);
+
+impl DbGuardHandle {
+    /// The database's URL.
+    pub fn url(&self) -> &str {
+        &self.1
+    }
+}
 
 /// Starts a server over a fresh database; `None` when the PostgreSQL half is skipped.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
@@ -123,7 +132,7 @@ pub async fn spawn_app_with(
     backend: Backend,
     configure: impl FnOnce(Application) -> Application,
 ) -> Option<TestApp> {
-    let (mut conn, DbGuardHandle(guard)) = fresh_database(backend).await?;
+    let (mut conn, DbGuardHandle(guard, db_url)) = fresh_database(backend).await?;
     let statements = Arc::new(AtomicUsize::new(0));
     let counter = statements.clone();
     conn.set_metric_callback(move |_| {
@@ -161,6 +170,7 @@ pub async fn spawn_app_with(
         backend,
         statements,
         author_id: writer.id,
+        db_url,
         client: reqwest::Client::new(),
         _guard: guard,
     })
