@@ -1,6 +1,6 @@
 //! Import benchmark (not a test): generates 10,000 posts of about 5 KB, half of them in
 //! Korean, and imports them with the real `quire import` code path (files read from
-//! disk, one transaction per file) into a fresh SQLite database and, when
+//! disk, each file atomic) into a fresh SQLite database and, when
 //! `QUIRE_TEST_POSTGRES_URL` is set, into a PostgreSQL database it creates and drops.
 //!
 //! ```sh

@@ -1,6 +1,6 @@
 //! The bulk import's fast path on SQLite: new posts — each one's row, tags, series
-//! positions and search index — written up to [`GROUP_FILES`] at a time in ONE
-//! transaction and ONE multi-statement round trip to SQLite's worker thread ([`Group`]),
+//! positions and search index — written up to [`GROUP_FILES`] at a time in one
+//! transaction and one multi-statement round trip to SQLite's worker thread ([`Group`]),
 //! each file inside its own savepoint (SQLite's nested transaction). A commit writes
 //! every page it touched into the WAL, and most of those pages (index leaves, the FTS
 //! structure) are the same for neighbouring files: sixteen files to a commit write a
