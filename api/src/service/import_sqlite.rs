@@ -3,8 +3,8 @@
 //! transaction and one multi-statement round trip to SQLite's worker thread ([`Group`]),
 //! each file inside its own savepoint (SQLite's nested transaction). A commit writes
 //! every page it touched into the WAL, and most of those pages (index leaves, the FTS
-//! structure) are the same for neighbouring files: sixteen files to a commit write a
-//! fraction of the pages sixteen commits would.
+//! structure) are the same for neighbouring files: 64 files to a commit write a
+//! fraction of the pages 64 commits would.
 //!
 //! Each file stays atomic: a failing statement stops the batch, the failing file's
 //! savepoint is rolled back and the files before it are committed; it and the files after
