@@ -11,6 +11,12 @@ pub struct Model {
     pub tag_id: i64,
     /// 0-based place of the tag in the post's tag list.
     pub position: i32,
+    /// Copied from the post by triggers (never written by the application): published
+    /// or scheduled, and not in the trash.
+    pub listed: bool,
+    /// Copied from the post by triggers, with `listed`: a tag's public posts, newest
+    /// first, come from one index without reading the posts.
+    pub published_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,7 @@ mod m20261124_010000_create_content_generation;
 mod m20261124_020000_create_series_order_index;
 mod m20261124_030000_reorder_sqlite_post_columns;
 mod m20261124_040000_make_search_fts_contentless;
+mod m20261124_050000_add_post_tags_listing;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_020000_create_series_order_index::Migration),
             Box::new(m20261124_030000_reorder_sqlite_post_columns::Migration),
             Box::new(m20261124_040000_make_search_fts_contentless::Migration),
+            Box::new(m20261124_050000_add_post_tags_listing::Migration),
         ]
     }
 }

@@ -85,6 +85,7 @@ async fn every_entity_round_trips(app: TestApp) {
         post_id: Set(p.id),
         tag_id: Set(t.id),
         position: Set(0),
+        ..Default::default()
     }
     .insert(&app.db)
     .await
@@ -118,6 +119,24 @@ impl Drop for RemoveOnDrop {
     fn drop(&mut self) {
         quire_tests::quire::db::remove_sqlite_files(&self.0);
     }
+}
+
+/// Every link between a post and a tag, with the columns every migration has.
+async fn links(conn: &DatabaseConnection) -> Vec<(i64, i64, i32)> {
+    use quire_tests::sea_orm::{QueryOrder, QuerySelect};
+    post_tag::Entity::find()
+        .select_only()
+        .columns([
+            post_tag::Column::PostId,
+            post_tag::Column::TagId,
+            post_tag::Column::Position,
+        ])
+        .order_by_asc(post_tag::Column::PostId)
+        .order_by_asc(post_tag::Column::TagId)
+        .into_tuple()
+        .all(conn)
+        .await
+        .unwrap()
 }
 
 /// The first column of every row `sql` returns, as text.
@@ -186,12 +205,14 @@ async fn sqlite_posts_rebuild_keeps_rows_references_and_ids() {
         .insert(&conn)
         .await
         .unwrap();
-        post_tag::ActiveModel {
+        // Not `.insert()`: it reads the row back with columns later migrations add.
+        post_tag::Entity::insert(post_tag::ActiveModel {
             post_id: Set(p.id),
             tag_id: Set(t.id),
             position: Set(0),
-        }
-        .insert(&conn)
+            ..Default::default()
+        })
+        .exec(&conn)
         .await
         .unwrap();
         posts.push(p);
@@ -206,8 +227,12 @@ async fn sqlite_posts_rebuild_keeps_rows_references_and_ids() {
     let schema_sql = "SELECT type || ' ' || name FROM sqlite_master WHERE tbl_name = 'posts' \
                       AND type IN ('index', 'trigger') ORDER BY 1";
     let schema_before = strings(&conn, schema_sql).await;
-    let links_before = post_tag::Entity::find().all(&conn).await.unwrap();
+    let links_before = links(&conn).await;
 
+    // The rebuild alone keeps the table's own indexes and triggers; later migrations
+    // may add theirs.
+    Migrator::up(&conn, Some(1)).await.unwrap();
+    assert_eq!(strings(&conn, schema_sql).await, schema_before);
     Migrator::up(&conn, None).await.unwrap();
     // As a server does when it starts after an upgrade, read and write through
     // connections opened after the migrations: SQLite may fail to re-prepare a statement
@@ -218,11 +243,7 @@ async fn sqlite_posts_rebuild_keeps_rows_references_and_ids() {
         .unwrap();
 
     assert_eq!(post::Entity::find().all(&conn).await.unwrap(), posts);
-    assert_eq!(
-        post_tag::Entity::find().all(&conn).await.unwrap(),
-        links_before
-    );
-    assert_eq!(strings(&conn, schema_sql).await, schema_before);
+    assert_eq!(links(&conn).await, links_before);
     let columns = strings(
         &conn,
         "SELECT name FROM pragma_table_info('posts') ORDER BY cid",
@@ -240,6 +261,7 @@ async fn sqlite_posts_rebuild_keeps_rows_references_and_ids() {
         post_id: Set(purged.id + 100),
         tag_id: Set(t.id),
         position: Set(0),
+        ..Default::default()
     }
     .insert(&conn)
     .await;

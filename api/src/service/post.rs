@@ -5,7 +5,7 @@ use entity::{post, post_tag, series, tag, user};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, IdenStatic, Iterable, Order,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
-    sea_query::{Expr, ExprTrait, Query},
+    sea_query::{Expr, ExprTrait, Query, SelectStatement},
 };
 
 use super::keyset::{self, Slice, SortKey, Window};
@@ -218,7 +218,12 @@ pub async fn list<C: ConnectionTrait>(
     bodies: Bodies,
 ) -> AppResult<Slice<post::Model>> {
     let key_col = order.sort.column();
-    let mut base = post::Entity::find().filter(filter_condition(scope, filter));
+    let mut base = match tag_page_ids(scope, filter, order, &window) {
+        Some(ids) => post::Entity::find()
+            .filter(scope.condition())
+            .filter(post::Column::Id.in_subquery(ids)),
+        None => post::Entity::find().filter(filter_condition(scope, filter)),
+    };
     if bodies == Bodies::Skip {
         base = without_bodies(base, db.get_database_backend());
     }
@@ -260,12 +265,100 @@ pub async fn list<C: ConnectionTrait>(
     Ok(keyset::into_slice(rows, limit, reverse))
 }
 
+/// The links of a public listing by tags alone (no other narrowing), read instead of the
+/// posts: triggers copy each post's visibility and date into its links (see
+/// [`super::tag::publicly_listed`]), so a tag page costs its page, not its tag's size.
+fn tag_links(scope: Scope, f: &PostFilter) -> Option<(SelectStatement, bool)> {
+    let Scope::Public(now) = scope else {
+        return None;
+    };
+    let only_tags = f.series.is_none()
+        && f.author.is_none()
+        && f.author_id.is_none()
+        && f.published_after.is_none()
+        && f.published_before.is_none();
+    if f.tags.is_empty() || !only_tags {
+        return None;
+    }
+    let tag_ids = Query::select()
+        .column(tag::Column::Id)
+        .from(tag::Entity)
+        .and_where(tag::Column::Slug.is_in(f.tags.clone()))
+        .to_owned();
+    // One tag: an equality, so the index walks that tag's links in date order.
+    let single = f.tags.len() == 1;
+    let of_tags = if single {
+        Expr::col(post_tag::Column::TagId).eq(Expr::SubQuery(
+            None,
+            Box::new(sea_orm::sea_query::QueryStatementBuilder::into_sub_query_statement(tag_ids)),
+        ))
+    } else {
+        post_tag::Column::TagId.in_subquery(tag_ids)
+    };
+    let links = Query::select()
+        .from(post_tag::Entity)
+        .cond_where(super::tag::publicly_listed(now))
+        .and_where(of_tags)
+        .to_owned();
+    Some((links, single))
+}
+
+/// The ids of the page `window` of a public listing by tags alone, from the links (see
+/// [`tag_links`]); `None` for any other listing.
+fn tag_page_ids(
+    scope: Scope,
+    f: &PostFilter,
+    order: PostOrder,
+    window: &Window,
+) -> Option<SelectStatement> {
+    if order.sort != PostSort::PublishedAt {
+        return None;
+    }
+    let (mut q, single) = tag_links(scope, f)?;
+    // The rows the listing's own query then pages through (it skips `offset` itself).
+    let (descending, cursor, rows) = match window {
+        Window::Forward { after, limit } => (order.descending, after.as_ref(), *limit + 1),
+        Window::Backward { before, limit } => (!order.descending, before.as_ref(), *limit + 1),
+        Window::Offset { offset, limit } => (order.descending, None, offset + limit + 1),
+    };
+    let dir = if descending { Order::Desc } else { Order::Asc };
+    q.column(post_tag::Column::PostId);
+    if !single {
+        // A post with several of the tags has a link for each.
+        q.group_by_columns([post_tag::Column::PostId, post_tag::Column::PublishedAt]);
+    }
+    if let Some(c) = cursor {
+        q.cond_where(keyset::beyond(
+            post_tag::Column::PublishedAt,
+            post_tag::Column::PostId,
+            c.clone(),
+            descending,
+        ));
+    }
+    q.order_by(post_tag::Column::PublishedAt, dir.clone())
+        .order_by(post_tag::Column::PostId, dir)
+        .limit(rows);
+    Some(q)
+}
+
 /// How many posts a listing with `filter` holds.
 pub async fn count<C: ConnectionTrait>(
     db: &C,
     scope: Scope,
     filter: &PostFilter,
 ) -> AppResult<u64> {
+    if let Some((mut q, _)) = tag_links(scope, filter) {
+        q.expr_as(
+            Expr::col(post_tag::Column::PostId).count_distinct(),
+            sea_orm::sea_query::Alias::new("n"),
+        );
+        let backend = db.get_database_backend();
+        let n = match db.query_one_raw(backend.build(&q)).await? {
+            Some(row) => row.try_get::<i64>("", "n")?,
+            None => 0,
+        };
+        return Ok(u64::try_from(n).unwrap_or(0));
+    }
     Ok(post::Entity::find()
         .filter(filter_condition(scope, filter))
         .count(db)

@@ -5,12 +5,20 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use entity::{post_tag, tag};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
-use super::post::publicly_visible;
 use crate::{error::AppResult, slug::slugify};
+
+/// [`super::post::publicly_visible`] for a post, read from its link to a tag: triggers
+/// copy the post's visibility (`listed`) and date into every link, so a tag's public
+/// posts and their count come from one index without reading the posts.
+pub fn publicly_listed(now: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(post_tag::Column::Listed.eq(true))
+        .add(post_tag::Column::PublishedAt.lte(now))
+}
 
 pub async fn find_by_slug<C: ConnectionTrait>(db: &C, slug: &str) -> AppResult<Option<tag::Model>> {
     Ok(tag::Entity::find()
@@ -56,6 +64,7 @@ pub async fn by_posts<C: ConnectionTrait>(
 }
 
 /// Publicly visible posts per tag; tags without any are absent. `None` counts every tag.
+/// Counted from the links alone (see [`publicly_listed`]).
 pub async fn public_post_counts<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
@@ -65,8 +74,7 @@ pub async fn public_post_counts<C: ConnectionTrait>(
         .select_only()
         .column(post_tag::Column::TagId)
         .column_as(post_tag::Column::PostId.count(), "n")
-        .join(JoinType::InnerJoin, post_tag::Relation::Post.def())
-        .filter(publicly_visible(now))
+        .filter(publicly_listed(now))
         .group_by(post_tag::Column::TagId);
     if let Some(ids) = tag_ids {
         q = q.filter(post_tag::Column::TagId.is_in(ids.iter().copied()));
@@ -136,6 +144,7 @@ pub async fn insert_post_tags<C: ConnectionTrait>(
             post_id: Set(post_id),
             tag_id: Set(tag_id),
             position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+            ..Default::default()
         });
     post_tag::Entity::insert_many(links).exec(db).await?;
     Ok(())

@@ -414,6 +414,7 @@ pub async fn merge_tags(
                 post_id: Set(link.post_id),
                 tag_id: Set(into),
                 position: Set(link.position),
+                ..Default::default()
             }
             .insert(&txn)
             .await?;

@@ -288,6 +288,7 @@ async fn write_chunk(
                     post_id: Set(p.model.id),
                     tag_id: Set(tag_id),
                     position: Set(i32::try_from(k).unwrap_or(i32::MAX)),
+                    ..Default::default()
                 })
         })
         .collect();
