@@ -289,3 +289,77 @@ async fn sqlite_posts_rebuild_keeps_rows_references_and_ids() {
 
     conn.close().await.unwrap();
 }
+
+/// m20261124_050000 fills the listing copy of every existing link from its post, on
+/// both databases: undone, links written without it, then done again.
+async fn tag_links_get_their_posts_visibility_on_upgrade(app: TestApp) {
+    use chrono::Duration;
+    use quire_tests::{
+        migration::{Migrator, MigratorTrait},
+        sea_orm::QueryOrder,
+    };
+
+    Migrator::down(&app.db, Some(1)).await.unwrap();
+    let now = quire_tests::quire::service::now();
+    let (s, t) = series_and_tag(&app.db).await;
+    let later = now + Duration::days(1);
+    let cases = [
+        ("published", post::Status::Published, Some(now), None, true),
+        ("draft", post::Status::Draft, None, None, false),
+        (
+            "scheduled",
+            post::Status::Scheduled,
+            Some(later),
+            None,
+            true,
+        ),
+        (
+            "trashed",
+            post::Status::Published,
+            Some(now),
+            Some(now),
+            false,
+        ),
+        ("archived", post::Status::Archived, Some(now), None, false),
+    ];
+    let mut expected = Vec::new();
+    for (slug, status, published_at, deleted_at, listed) in cases {
+        let p = post::Entity::insert(post::ActiveModel {
+            status: Set(status),
+            published_at: Set(published_at),
+            deleted_at: Set(deleted_at),
+            series_id: Set(None),
+            series_position: Set(None),
+            ..full_post(slug, app.author_id, s.id, "본문")
+        })
+        .exec(&app.db)
+        .await
+        .unwrap();
+        post_tag::Entity::insert(post_tag::ActiveModel {
+            post_id: Set(p.last_insert_id),
+            tag_id: Set(t.id),
+            position: Set(0),
+            ..Default::default()
+        })
+        .exec(&app.db)
+        .await
+        .unwrap();
+        expected.push((p.last_insert_id, listed, published_at));
+    }
+
+    Migrator::up(&app.db, None).await.unwrap();
+    let stored: Vec<(i64, bool, Option<chrono::DateTime<chrono::Utc>>)> = post_tag::Entity::find()
+        .order_by_asc(post_tag::Column::PostId)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| (l.post_id, l.listed, l.published_at))
+        .collect();
+    assert_eq!(stored, expected);
+    let counts = quire_tests::quire::service::tag::public_post_counts(&app.db, now, None)
+        .await
+        .unwrap();
+    assert_eq!(counts.get(&t.id), Some(&1));
+}
+both_backends!(tag_links_get_their_posts_visibility_on_upgrade);
