@@ -11,11 +11,12 @@ use std::{
 
 use quire_tests::{
     Backend, TestApp, both_backends,
+    entity::{post, post_tag},
     quire::{
         commands::import::{ImportRequest, run},
         service::import::{ImportStatus, Outcome},
     },
-    sea_orm::{ConnectionTrait, Statement},
+    sea_orm::{ConnectionTrait, EntityTrait, Statement},
 };
 
 /// Enough files that the import is still running when the test kills it.
@@ -129,6 +130,19 @@ async fn assert_consistent(app: &TestApp) -> i64 {
         in_series,
         "positions 1..n without gaps or repeats"
     );
+    // Each link's listing copy is its post's visibility and date.
+    let by_id: std::collections::HashMap<i64, post::Model> = post::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    for link in post_tag::Entity::find().all(&app.db).await.unwrap() {
+        let p = &by_id[&link.post_id];
+        assert!(link.listed, "{link:?}");
+        assert_eq!(link.published_at, p.published_at, "{link:?}");
+    }
     if app.backend == Backend::Sqlite {
         assert_eq!(number(app, "SELECT COUNT(*) FROM search_fts").await, posts);
         // On a connection of its own: SQLite's integrity check of an FTS5 table can

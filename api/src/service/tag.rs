@@ -165,12 +165,17 @@ pub fn link_new_post(
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(",");
-    let mut values = id_values.to_vec();
-    values.push(format!("[{ids}]").into());
+    let mut values = vec![sea_orm::Value::from(format!("[{ids}]"))];
+    values.extend_from_slice(id_values);
+    // The listing copy (see `publicly_listed`) is written here from the post row, in the
+    // same statement, which spares SQLite the trigger that fills a link inserted without
+    // its date.
     (
         format!(
-            "INSERT INTO post_tags (post_id, tag_id, position) \
-             SELECT {post_id}, CAST(value AS INTEGER), CAST(key AS INTEGER) FROM json_each(?)"
+            "INSERT INTO post_tags (post_id, tag_id, position, listed, published_at) \
+             SELECT p.id, CAST(j.value AS INTEGER), CAST(j.key AS INTEGER), \
+             p.deleted_at IS NULL AND p.status IN ('PUBLISHED', 'SCHEDULED'), p.published_at \
+             FROM json_each(?) AS j JOIN posts AS p ON p.id = {post_id}"
         ),
         values,
     )
