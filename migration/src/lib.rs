@@ -14,6 +14,7 @@ mod m20261124_020000_create_series_order_index;
 mod m20261124_030000_reorder_sqlite_post_columns;
 mod m20261124_040000_make_search_fts_contentless;
 mod m20261124_050000_add_post_tags_listing;
+mod m20261124_060000_drop_redundant_posts_series_index;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_030000_reorder_sqlite_post_columns::Migration),
             Box::new(m20261124_040000_make_search_fts_contentless::Migration),
             Box::new(m20261124_050000_add_post_tags_listing::Migration),
+            Box::new(m20261124_060000_drop_redundant_posts_series_index::Migration),
         ]
     }
 }
