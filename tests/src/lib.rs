@@ -349,6 +349,18 @@ impl TestApp {
             .unwrap()
     }
 
+    /// One integer from the test database: the first column of the first row of `sql`.
+    pub async fn number(&self, sql: &str) -> i64 {
+        use sea_orm::{ConnectionTrait, Statement};
+        self.db
+            .query_one_raw(Statement::from_string(self.db.get_database_backend(), sql))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index(0)
+            .unwrap()
+    }
+
     pub async fn count_posts(&self) -> u64 {
         use sea_orm::{EntityTrait, PaginatorTrait};
         entity::post::Entity::find().count(&self.db).await.unwrap()

@@ -49,16 +49,6 @@ fn write_files(dir: &Path) {
     }
 }
 
-async fn number(app: &TestApp, sql: &str) -> i64 {
-    app.db
-        .query_one_raw(Statement::from_string(app.db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get_by_index::<i64>(0)
-        .unwrap()
-}
-
 /// Kills `child` with SIGKILL once the database holds at least `at_least` posts;
 /// returns how many it held then.
 async fn kill_when_posts(app: &TestApp, mut child: Child, at_least: i64) -> i64 {
@@ -72,7 +62,7 @@ async fn kill_when_posts(app: &TestApp, mut child: Child, at_least: i64) -> i64 
                 String::from_utf8_lossy(&out.stderr)
             );
         }
-        let posts = number(app, "SELECT COUNT(*) FROM posts").await;
+        let posts = app.number("SELECT COUNT(*) FROM posts").await;
         if posts >= at_least {
             child.kill().unwrap();
             child.wait().unwrap();
@@ -89,44 +79,36 @@ async fn kill_when_posts(app: &TestApp, mut child: Child, at_least: i64) -> i64 
 /// Every post is whole: its two tags, its search document (and FTS row on SQLite), the
 /// series numbered 1, 2, 3… without gaps; SQLite's own checks pass. Returns the posts.
 async fn assert_consistent(app: &TestApp) -> i64 {
-    let posts = number(app, "SELECT COUNT(*) FROM posts").await;
+    let posts = app.number("SELECT COUNT(*) FROM posts").await;
     assert_eq!(
-        number(app, "SELECT COUNT(*) FROM post_tags").await,
+        app.number("SELECT COUNT(*) FROM post_tags").await,
         2 * posts
     );
     assert_eq!(
-        number(app, "SELECT COUNT(*) FROM search_documents").await,
+        app.number("SELECT COUNT(*) FROM search_documents").await,
         posts
     );
     assert_eq!(
-        number(
-            app,
+        app.number(
             "SELECT COUNT(*) FROM posts p WHERE NOT EXISTS \
              (SELECT 1 FROM search_documents d WHERE d.post_id = p.id)"
         )
         .await,
         0
     );
-    let in_series = number(
-        app,
-        "SELECT COUNT(*) FROM posts WHERE series_id IS NOT NULL",
-    )
-    .await;
+    let in_series = app
+        .number("SELECT COUNT(*) FROM posts WHERE series_id IS NOT NULL")
+        .await;
     assert_eq!(
-        number(
-            app,
-            "SELECT COUNT(*) FROM posts WHERE series_id IS NOT NULL \
+        app.number("SELECT COUNT(*) FROM posts WHERE series_id IS NOT NULL \
              AND series_position BETWEEN 1 AND (SELECT COUNT(*) FROM posts WHERE series_id IS NOT NULL)"
         )
         .await,
         in_series
     );
     assert_eq!(
-        number(
-            app,
-            "SELECT COUNT(DISTINCT series_position) FROM posts WHERE series_id IS NOT NULL"
-        )
-        .await,
+        app.number("SELECT COUNT(DISTINCT series_position) FROM posts WHERE series_id IS NOT NULL")
+            .await,
         in_series,
         "positions 1..n without gaps or repeats"
     );
@@ -144,7 +126,7 @@ async fn assert_consistent(app: &TestApp) -> i64 {
         assert_eq!(link.published_at, p.published_at, "{link:?}");
     }
     if app.backend == Backend::Sqlite {
-        assert_eq!(number(app, "SELECT COUNT(*) FROM search_fts").await, posts);
+        assert_eq!(app.number("SELECT COUNT(*) FROM search_fts").await, posts);
         // On a connection of its own: SQLite's integrity check of an FTS5 table can
         // report corruption that is not there when the same connection checked it
         // before another connection wrote (searches on that connection are right; a
@@ -216,18 +198,13 @@ async fn a_killed_import_leaves_whole_posts_and_running_again_completes_it(app: 
     );
     assert_eq!(assert_consistent(&app).await, files);
     // Series order is date order, which is file order.
-    let last = number(
-        &app,
-        "SELECT CAST(series_position AS BIGINT) FROM posts WHERE title = '중단 3990'",
-    )
-    .await;
+    let last = app
+        .number("SELECT CAST(series_position AS BIGINT) FROM posts WHERE title = '중단 3990'")
+        .await;
     assert_eq!(last, i64::try_from(FILES / SERIES_EVERY).unwrap());
     assert_eq!(
-        number(
-            &app,
-            "SELECT CAST(series_position AS BIGINT) FROM posts WHERE title = '중단 0'"
-        )
-        .await,
+        app.number("SELECT CAST(series_position AS BIGINT) FROM posts WHERE title = '중단 0'")
+            .await,
         1
     );
     std::fs::remove_dir_all(dir).unwrap();

@@ -1,11 +1,7 @@
 //! The search index follows every write made through the API, in the write's own
 //! transaction: after a mutation returns, search agrees with it.
 
-use quire_tests::{
-    Backend, TestApp, both_backends,
-    entity::user::Role,
-    sea_orm::{ConnectionTrait, Statement},
-};
+use quire_tests::{Backend, TestApp, both_backends, entity::user::Role};
 use serde_json::{Value, json};
 
 const SEARCH: &str = "query($q: String!, $d: Boolean) { search(query: $q, includeDrafts: $d) { totalCount nodes { post { title } } } }";
@@ -108,56 +104,43 @@ async fn search_agrees_after_every_mutation(app: TestApp) {
 }
 both_backends!(search_agrees_after_every_mutation);
 
-/// One integer from the test database.
-async fn number(app: &TestApp, sql: &str) -> i64 {
-    app.db
-        .query_one_raw(Statement::from_string(app.db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get_by_index(0)
-        .unwrap()
-}
-
 /// The index's own bookkeeping agrees with its documents: on PostgreSQL the totals
 /// kept by trigger and the postings (one per distinct token, counts summing to the
 /// document's length); on SQLite one FTS5 row per document.
 async fn assert_index_consistent(app: &TestApp, documents: i64) {
     assert_eq!(
-        number(app, "SELECT COUNT(*) FROM search_documents").await,
+        app.number("SELECT COUNT(*) FROM search_documents").await,
         documents
     );
     match app.backend {
         Backend::Postgres => {
             assert_eq!(
-                number(app, "SELECT documents FROM search_totals WHERE id = 1").await,
+                app.number("SELECT documents FROM search_totals WHERE id = 1")
+                    .await,
                 documents
             );
             assert_eq!(
-                number(app, "SELECT tokens FROM search_totals WHERE id = 1").await,
-                number(
-                    app,
-                    "SELECT CAST(COALESCE(SUM(title_len + body_len), 0) AS bigint) FROM search_documents"
+                app.number("SELECT tokens FROM search_totals WHERE id = 1").await,
+                app.number("SELECT CAST(COALESCE(SUM(title_len + body_len), 0) AS bigint) FROM search_documents"
                 )
                 .await
             );
             // Every document's postings sum to its length, and no posting is orphaned.
             assert_eq!(
-                number(
-                    app,
-                    "SELECT COUNT(*) FROM search_documents d WHERE d.title_len + d.body_len <> \
+                app.number("SELECT COUNT(*) FROM search_documents d WHERE d.title_len + d.body_len <> \
                      (SELECT COALESCE(SUM(p.tf), 0) FROM search_postings p WHERE p.post_id = d.post_id)"
                 )
                 .await,
                 0
             );
             assert_eq!(
-                number(app, "SELECT COUNT(DISTINCT post_id) FROM search_postings").await,
+                app.number("SELECT COUNT(DISTINCT post_id) FROM search_postings")
+                    .await,
                 documents
             );
         }
         Backend::Sqlite => assert_eq!(
-            number(app, "SELECT COUNT(*) FROM search_fts").await,
+            app.number("SELECT COUNT(*) FROM search_fts").await,
             documents
         ),
     }
@@ -190,11 +173,8 @@ async fn index_bookkeeping_follows_edits_and_purges(app: TestApp) {
     if app.backend == Backend::Postgres {
         // 도커 three times in the body and once in the title: one posting, tf 4.
         assert_eq!(
-            number(
-                &app,
-                "SELECT CAST(tf AS bigint) FROM search_postings WHERE token = '도커'"
-            )
-            .await,
+            app.number("SELECT CAST(tf AS bigint) FROM search_postings WHERE token = '도커'")
+                .await,
             4
         );
     }
@@ -205,19 +185,13 @@ async fn index_bookkeeping_follows_edits_and_purges(app: TestApp) {
     assert_index_consistent(&app, 2).await;
     if app.backend == Backend::Postgres {
         assert_eq!(
-            number(
-                &app,
-                "SELECT COUNT(*) FROM search_postings WHERE token = '도커'"
-            )
-            .await,
+            app.number("SELECT COUNT(*) FROM search_postings WHERE token = '도커'")
+                .await,
             0
         );
         assert_eq!(
-            number(
-                &app,
-                "SELECT COUNT(*) FROM search_postings WHERE token = '파드'"
-            )
-            .await,
+            app.number("SELECT COUNT(*) FROM search_postings WHERE token = '파드'")
+                .await,
             1
         );
     }
@@ -232,12 +206,10 @@ async fn index_bookkeeping_follows_edits_and_purges(app: TestApp) {
         .data();
     assert_index_consistent(&app, 0).await;
     if app.backend == Backend::Postgres {
+        assert_eq!(app.number("SELECT COUNT(*) FROM search_postings").await, 0);
         assert_eq!(
-            number(&app, "SELECT COUNT(*) FROM search_postings").await,
-            0
-        );
-        assert_eq!(
-            number(&app, "SELECT tokens FROM search_totals WHERE id = 1").await,
+            app.number("SELECT tokens FROM search_totals WHERE id = 1")
+                .await,
             0
         );
     }
