@@ -288,3 +288,51 @@ async fn series_places_stay_within_each_series(app: TestApp) {
     );
 }
 both_backends!(series_places_stay_within_each_series);
+
+/// A neighbour in a series is read without its bodies unless the query asks it for one
+/// of them (`html`, `markdown`, `toc`, `frontMatter`), directly or through a fragment,
+/// and then they are the post's own, whichever way the page reaches it.
+async fn series_neighbours_have_their_bodies_when_asked(app: TestApp) {
+    seed(&app).await;
+    let r = app
+        .graphql(
+            r#"fragment Body on Post { markdown toc { text } }
+               { light: post(slug: "러스트-입문-2") { previousInSeries { title excerpt } }
+                 full: post(slug: "러스트-입문-2") {
+                   previousInSeries { title html ...Body }
+                   nextInSeries { title frontMatter } }
+                 own: post(slug: "러스트-입문-1") { html markdown toc { text } }
+                 third: post(slug: "러스트-입문-3") { frontMatter } }"#,
+            json!({}),
+        )
+        .await;
+    let d = r.data();
+    assert_eq!(d["light"]["previousInSeries"]["title"], "러스트 입문 1");
+    assert!(
+        d["light"]["previousInSeries"]["excerpt"]
+            .as_str()
+            .unwrap()
+            .contains("러스트 입문 1 본문"),
+        "{d}"
+    );
+    let previous = &d["full"]["previousInSeries"];
+    assert!(
+        previous["html"]
+            .as_str()
+            .unwrap()
+            .contains("러스트 입문 1 본문"),
+        "{d}"
+    );
+    assert_eq!(previous["html"], d["own"]["html"]);
+    assert_eq!(previous["markdown"], d["own"]["markdown"]);
+    assert_eq!(previous["toc"], d["own"]["toc"]);
+    assert_eq!(
+        d["full"]["nextInSeries"]["frontMatter"],
+        d["third"]["frontMatter"]
+    );
+    assert_eq!(
+        d["full"]["nextInSeries"]["frontMatter"]["series"],
+        "러스트 입문"
+    );
+}
+both_backends!(series_neighbours_have_their_bodies_when_asked);

@@ -51,6 +51,8 @@ pub struct RequestState {
     pub series_places: CachedLoader<SeriesPlaceLoader>,
     /// Posts by ID (series neighbours).
     pub posts: CachedLoader<PostLoader>,
+    /// The same without their bodies, for selections that ask for none of them.
+    pub posts_without_bodies: CachedLoader<PostLoader>,
 }
 
 impl RequestState {
@@ -114,7 +116,12 @@ impl RequestState {
                 HashMapCache::default(),
             ),
             posts: DataLoader::with_cache(
-                PostLoader::new(db.clone()),
+                PostLoader::new(db.clone(), crate::service::post::Bodies::Read),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            posts_without_bodies: DataLoader::with_cache(
+                PostLoader::new(db.clone(), crate::service::post::Bodies::Skip),
                 tokio::spawn,
                 HashMapCache::default(),
             ),

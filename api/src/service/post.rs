@@ -185,6 +185,10 @@ pub enum Bodies {
     Skip,
 }
 
+/// The fields of the GraphQL `Post` type that read the body columns: a selection
+/// without any of them can take posts loaded with [`Bodies::Skip`].
+pub const BODY_FIELDS: [&str; 4] = ["markdown", "html", "toc", "frontMatter"];
+
 /// The body columns [`Bodies::Skip`] leaves out.
 const BODY_COLUMNS: [post::Column; 4] = [
     post::Column::Markdown,
@@ -488,11 +492,17 @@ pub async fn series_places<C: ConnectionTrait>(
         .collect()
 }
 
-pub async fn find_by_ids<C: ConnectionTrait>(db: &C, ids: &[i64]) -> AppResult<Vec<post::Model>> {
-    Ok(post::Entity::find()
-        .filter(post::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?)
+/// The posts with these IDs, with their bodies or without (see [`Bodies`]).
+pub async fn find_by_ids<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+    bodies: Bodies,
+) -> AppResult<Vec<post::Model>> {
+    let mut q = post::Entity::find().filter(post::Column::Id.is_in(ids.iter().copied()));
+    if bodies == Bodies::Skip {
+        q = without_bodies(q, db.get_database_backend());
+    }
+    Ok(q.all(db).await?)
 }
 
 pub async fn count_all<C: ConnectionTrait>(db: &C) -> AppResult<u64> {

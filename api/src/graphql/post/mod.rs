@@ -74,8 +74,17 @@ impl PostNode {
         let Some(id) = self.series_place(ctx).await?.and_then(|p| delta.of(&p)) else {
             return Ok(None);
         };
-        Ok(state(ctx)?
-            .posts
+        let s = state(ctx)?;
+        let wanted = ctx.look_ahead();
+        let loader = if service::post::BODY_FIELDS
+            .iter()
+            .any(|f| wanted.field(f).exists())
+        {
+            &s.posts
+        } else {
+            &s.posts_without_bodies
+        };
+        Ok(loader
             .load_one(id)
             .await?
             .map(|p| PostNode::new(p, self.now)))

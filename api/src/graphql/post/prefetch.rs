@@ -109,17 +109,27 @@ pub async fn prefetch(
         }
         let in_series = posts.iter().filter(|p| p.series_id.is_some()).map(|p| p.id);
         let places = fill(&s.series_places, in_series).await?;
-        // The neighbours themselves, in one batch.
-        let mut neighbours = BTreeSet::new();
+        // The neighbours themselves, in one batch per loader: with their bodies only
+        // when the page asks a neighbour for them (as `PostNode::sibling` decides).
+        let (mut full, mut light) = (BTreeSet::new(), BTreeSet::new());
         for place in places.values() {
-            for (wanted, sibling) in [(previous, Sibling::Previous), (next, Sibling::Next)] {
+            for (wanted, sibling, field) in [
+                (previous, Sibling::Previous, "previousInSeries"),
+                (next, Sibling::Next, "nextInSeries"),
+            ] {
                 if let Some(id) = wanted.then(|| sibling.of(place)).flatten() {
-                    neighbours.insert(id);
+                    let bodies = crate::service::post::BODY_FIELDS
+                        .iter()
+                        .any(|f| wants(selections, &[field, f]));
+                    if bodies { &mut full } else { &mut light }.insert(id);
                 }
             }
         }
-        if !neighbours.is_empty() {
-            fill(&s.posts, neighbours).await?;
+        if !full.is_empty() {
+            fill(&s.posts, full).await?;
+        }
+        if !light.is_empty() {
+            fill(&s.posts_without_bodies, light).await?;
         }
         Ok::<_, Arc<DbErr>>(())
     };

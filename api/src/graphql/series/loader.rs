@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use entity::{post, series};
 use sea_orm::{DatabaseConnection, DbErr};
 
-use crate::{graphql::context::loader_error, service};
+use crate::{graphql::context::loader_error, service, service::post::Bodies};
 
 /// Series ID → series.
 pub struct SeriesLoader {
@@ -116,14 +116,17 @@ impl Loader<i64> for SeriesPlaceLoader {
     }
 }
 
-/// Post ID → post (for the neighbours of a post in its series).
+/// Post ID → post (for the neighbours of a post in its series), with or without its
+/// bodies: a page showing a neighbour's title and link needs none of its Markdown and
+/// HTML.
 pub struct PostLoader {
     db: DatabaseConnection,
+    bodies: Bodies,
 }
 
 impl PostLoader {
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    pub fn new(db: DatabaseConnection, bodies: Bodies) -> Self {
+        Self { db, bodies }
     }
 }
 
@@ -132,7 +135,7 @@ impl Loader<i64> for PostLoader {
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = service::post::find_by_ids(&self.db, keys)
+        let rows = service::post::find_by_ids(&self.db, keys, self.bodies)
             .await
             .map_err(loader_error)?;
         Ok(rows.into_iter().map(|p| (p.id, p)).collect())
