@@ -248,6 +248,8 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
     if let Some(name) = &params.operation_name {
         gql = gql.operation_name(name.clone());
     }
+    // Kept to put the response's fields back in query order (see `order`).
+    let shape = parsed.clone();
     gql.set_parsed_query(parsed);
     let request_state = Arc::new(RequestState::new(
         state.db.clone(),
@@ -316,6 +318,7 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
         );
     }
 
+    super::order::reorder(&mut response.data, &shape, params.operation_name.as_deref());
     let body = Bytes::from(serde_json::to_vec(&response).unwrap_or_default());
     let shareable =
         anonymous && is_query && response.errors.is_empty() && !request_state.is_personal();

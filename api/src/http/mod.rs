@@ -8,6 +8,7 @@ mod cors;
 mod encoding;
 mod graphql;
 mod health;
+mod order;
 mod request;
 
 use std::{sync::Arc, time::Duration};
