@@ -101,14 +101,7 @@ fn request_error(
 
 /// The selected operation's type, if the document has it.
 fn operation_type(doc: &ExecutableDocument, operation_name: Option<&str>) -> Option<OperationType> {
-    doc.operations.iter().find_map(|(name, op)| {
-        let selected = match (operation_name, name) {
-            (Some(wanted), Some(n)) => n.as_str() == wanted,
-            (None, _) => true,
-            (Some(_), None) => false,
-        };
-        selected.then_some(op.node.ty)
-    })
+    super::order::operation(doc, operation_name).map(|op| op.node.ty)
 }
 
 #[handler]

@@ -6,21 +6,28 @@
 //! back in query order.
 
 use async_graphql::{
-    Name, Value,
-    parser::types::{ExecutableDocument, Selection, SelectionSet},
+    Name, Positioned, Value,
+    parser::types::{ExecutableDocument, OperationDefinition, Selection, SelectionSet},
 };
 
-/// Reorders `data`, the result of the operation `operation_name` of `doc`.
-pub fn reorder(data: &mut Value, doc: &ExecutableDocument, operation_name: Option<&str>) {
-    let operation = doc.operations.iter().find_map(|(name, op)| {
+/// The operation `operation_name` selects in `doc` (the first one without a name).
+pub fn operation<'a>(
+    doc: &'a ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Option<&'a Positioned<OperationDefinition>> {
+    doc.operations.iter().find_map(|(name, op)| {
         let selected = match (operation_name, name) {
             (Some(wanted), Some(n)) => n.as_str() == wanted,
             (None, _) => true,
             (Some(_), None) => false,
         };
         selected.then_some(op)
-    });
-    if let Some(op) = operation {
+    })
+}
+
+/// Reorders `data`, the result of the operation `operation_name` of `doc`.
+pub fn reorder(data: &mut Value, doc: &ExecutableDocument, operation_name: Option<&str>) {
+    if let Some(op) = operation(doc, operation_name) {
         apply(data, &[&op.node.selection_set.node], doc);
     }
 }
