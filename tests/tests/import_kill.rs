@@ -156,6 +156,7 @@ async fn assert_consistent(app: &TestApp) -> i64 {
 async fn a_killed_import_leaves_whole_posts_and_running_again_completes_it(app: TestApp) {
     let dir: PathBuf =
         std::env::temp_dir().join(format!("quire-kill-{}", uuid::Uuid::new_v4().simple()));
+    let _cleanup = RemoveDirOnDrop(dir.clone());
     write_files(&dir);
     let child = Command::new(env!("CARGO_BIN_EXE_import_child"))
         .arg(&app.db_url)
@@ -207,6 +208,14 @@ async fn a_killed_import_leaves_whole_posts_and_running_again_completes_it(app: 
             .await,
         1
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }
 both_backends!(a_killed_import_leaves_whole_posts_and_running_again_completes_it);
+
+/// Deletes the test's files even when the test fails.
+struct RemoveDirOnDrop(PathBuf);
+
+impl Drop for RemoveDirOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
