@@ -671,25 +671,17 @@ async fn a_failing_file_amid_a_batch_fails_alone_and_search_finds_the_rest(app: 
     let all = posts(&app).await;
     assert_eq!(all.len(), FILES - 1);
     assert!(!all.contains_key("boom"));
-    let count = |sql: &'static str| {
-        let db = &app.db;
-        async move {
-            db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-                .await
-                .unwrap()
-                .unwrap()
-                .try_get_by_index::<i64>(0)
-                .unwrap()
-        }
-    };
     let expected = i64::try_from(FILES - 1).unwrap();
-    assert_eq!(count("SELECT COUNT(*) FROM post_tags").await, expected);
+    assert_eq!(app.number("SELECT COUNT(*) FROM post_tags").await, expected);
     assert_eq!(
-        count("SELECT COUNT(*) FROM search_documents").await,
+        app.number("SELECT COUNT(*) FROM search_documents").await,
         expected
     );
     if app.backend == quire_tests::Backend::Sqlite {
-        assert_eq!(count("SELECT COUNT(*) FROM search_fts").await, expected);
+        assert_eq!(
+            app.number("SELECT COUNT(*) FROM search_fts").await,
+            expected
+        );
     }
     let positions: Vec<(String, Option<i32>)> = [3, 13, 23, 33]
         .iter()
@@ -749,7 +741,10 @@ async fn a_failing_file_amid_a_batch_fails_alone_and_search_finds_the_rest(app: 
     assert_eq!(found(&app, "zebra30").await.0, ["글 30"]);
     assert_eq!(matches(&app, "배포").await, FILES - 1);
     if app.backend == quire_tests::Backend::Sqlite {
-        assert_eq!(count("SELECT COUNT(*) FROM search_fts").await, expected);
+        assert_eq!(
+            app.number("SELECT COUNT(*) FROM search_fts").await,
+            expected
+        );
     }
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -563,21 +563,10 @@ async fn sqlite_and_postgres_agree() {
 }
 
 async fn purged_posts_leave_the_index(app: TestApp) {
-    use quire_tests::sea_orm::{ConnectionTrait, EntityTrait, Statement, TransactionTrait};
+    use quire_tests::sea_orm::{EntityTrait, TransactionTrait};
     load_corpus(&app).await;
-    let count = |sql: &'static str| {
-        let db = app.db.clone();
-        async move {
-            let row = db
-                .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-                .await
-                .unwrap()
-                .unwrap();
-            row.try_get_by_index::<i64>(0).unwrap()
-        }
-    };
     let docs = "SELECT COUNT(*) FROM search_documents";
-    assert_eq!(count(docs).await, i64::try_from(CORPUS.len()).unwrap());
+    assert_eq!(app.number(docs).await, i64::try_from(CORPUS.len()).unwrap());
     let first = quire_tests::quire::service::post::find_by_source_path(&app.db, "corpus/0.md")
         .await
         .unwrap()
@@ -601,10 +590,13 @@ async fn purged_posts_leave_the_index(app: TestApp) {
         .exec(&app.db)
         .await
         .unwrap();
-    assert_eq!(count(docs).await, i64::try_from(CORPUS.len() - 2).unwrap());
+    assert_eq!(
+        app.number(docs).await,
+        i64::try_from(CORPUS.len() - 2).unwrap()
+    );
     if app.backend == Backend::Sqlite {
         assert_eq!(
-            count("SELECT COUNT(*) FROM search_fts").await,
+            app.number("SELECT COUNT(*) FROM search_fts").await,
             i64::try_from(CORPUS.len() - 2).unwrap()
         );
     }
@@ -618,7 +610,7 @@ both_backends!(purged_posts_leave_the_index);
 /// the index to the contentless table, and every query returns the same page, scores
 /// and snippets included, as before.
 async fn an_index_made_before_the_contentless_table_survives_the_upgrade(app: TestApp) {
-    use quire_tests::sea_orm::{ConnectionTrait, EntityTrait, Statement, TransactionTrait};
+    use quire_tests::sea_orm::{ConnectionTrait, EntityTrait, TransactionTrait};
     if app.backend != Backend::Sqlite {
         return;
     }
@@ -635,17 +627,6 @@ async fn an_index_made_before_the_contentless_table_survives_the_upgrade(app: Te
     for q in queries {
         before.push(search(&app, q).await);
     }
-    let number = |sql: &'static str| {
-        let db = &app.db;
-        async move {
-            db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-                .await
-                .unwrap()
-                .unwrap()
-                .try_get_by_index::<i64>(0)
-                .unwrap()
-        }
-    };
     // The database as the migrations before that one left it, indexed by this code.
     let txn = app.db.begin().await.unwrap();
     for sql in [
@@ -666,15 +647,17 @@ async fn an_index_made_before_the_contentless_table_survives_the_upgrade(app: Te
     txn.commit().await.unwrap();
     let posts = i64::try_from(CORPUS.len()).unwrap();
     assert_eq!(
-        number("SELECT COUNT(*) FROM search_fts WHERE body IS NOT NULL").await,
+        app.number("SELECT COUNT(*) FROM search_fts WHERE body IS NOT NULL")
+            .await,
         posts
     );
 
     quire_tests::quire::db::migrate(&app.db).await.unwrap();
     // No text kept any more, one row per post still.
-    assert_eq!(number("SELECT COUNT(*) FROM search_fts").await, posts);
+    assert_eq!(app.number("SELECT COUNT(*) FROM search_fts").await, posts);
     assert_eq!(
-        number("SELECT COUNT(*) FROM search_fts WHERE body IS NOT NULL").await,
+        app.number("SELECT COUNT(*) FROM search_fts WHERE body IS NOT NULL")
+            .await,
         0
     );
     // Whatever a response cache holds is stale from here.
