@@ -18,6 +18,13 @@ use quire::{
 };
 use tracing_subscriber::EnvFilter;
 
+/// jemalloc instead of glibc's malloc: a request allocates on tokio's threads what sqlx
+/// allocated on its per-connection threads, and glibc's arenas serialised those frees on
+/// their locks (uncached tag page 1.68 -> 1.38 ms of server CPU on SQLite, +36 % req/s on
+/// PostgreSQL). It costs ~10 MB of peak RSS; mimalloc was as fast but took 25 MB more.
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
