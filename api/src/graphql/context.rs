@@ -1,9 +1,11 @@
 //! What every resolver of one request shares: the database, the request's clock and
 //! the DataLoaders (created per request, so one request's cache never serves another).
 
+use std::collections::{BTreeSet, HashMap};
+
 use async_graphql::{
     Context,
-    dataloader::{DataLoader, HashMapCache},
+    dataloader::{DataLoader, HashMapCache, Loader},
 };
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
@@ -161,6 +163,32 @@ pub fn state<'a>(ctx: &Context<'a>) -> ApiResult<&'a RequestState> {
     ctx.data::<std::sync::Arc<RequestState>>()
         .map(AsRef::as_ref)
         .map_err(|_| AppError::Internal("request state missing".into()).into())
+}
+
+/// What `loader` holds for `keys`: the values already cached, and the others loaded
+/// straight from its [`Loader`] in one statement and fed to its cache. Unlike
+/// `load_many`, there is no batching delay to wait out: every key is known here.
+pub async fn fill<T>(
+    loader: &CachedLoader<T>,
+    keys: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, T::Value>, T::Error>
+where
+    T: Loader<i64>,
+{
+    let wanted: BTreeSet<i64> = keys.into_iter().collect();
+    let mut known = loader.get_cached_values::<i64>();
+    known.retain(|k, _| wanted.contains(k));
+    let missing: Vec<i64> = wanted
+        .iter()
+        .filter(|k| !known.contains_key(k))
+        .copied()
+        .collect();
+    if !missing.is_empty() {
+        let loaded = loader.loader().load(&missing).await?;
+        loader.feed_many(loaded.clone()).await;
+        known.extend(loaded);
+    }
+    Ok(known)
 }
 
 /// DataLoader errors must be `Clone`; a service error becomes a shared `DbErr`.

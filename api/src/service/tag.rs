@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use entity::{post_tag, tag};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::{error::AppResult, slug::slugify};
@@ -42,23 +42,32 @@ pub async fn all<C: ConnectionTrait>(db: &C) -> AppResult<Vec<tag::Model>> {
         .await?)
 }
 
-/// The tags of each post, in the post's order: one query for any number of posts.
+/// A tag with the post it was read for (see [`by_posts`]).
+#[derive(FromQueryResult)]
+struct TagOfPost {
+    post_id: i64,
+    #[sea_orm(nested)]
+    tag: tag::Model,
+}
+
+/// The tags of each post, in the post's order: one query for any number of posts. Only
+/// the tags' columns and each link's post are read (not the rest of the link).
 pub async fn by_posts<C: ConnectionTrait>(
     db: &C,
     post_ids: &[i64],
 ) -> AppResult<HashMap<i64, Vec<tag::Model>>> {
-    let rows = post_tag::Entity::find()
+    let rows = tag::Entity::find()
+        .inner_join(post_tag::Entity)
+        .column(post_tag::Column::PostId)
         .filter(post_tag::Column::PostId.is_in(post_ids.iter().copied()))
         .order_by_asc(post_tag::Column::PostId)
         .order_by_asc(post_tag::Column::Position)
-        .find_also_related(tag::Entity)
+        .into_model::<TagOfPost>()
         .all(db)
         .await?;
     let mut map: HashMap<i64, Vec<tag::Model>> = HashMap::new();
-    for (link, t) in rows {
-        if let Some(t) = t {
-            map.entry(link.post_id).or_default().push(t);
-        }
+    for row in rows {
+        map.entry(row.post_id).or_default().push(row.tag);
     }
     Ok(map)
 }

@@ -10,19 +10,16 @@
 //! relations concurrently: a post page or a home page waits for its slowest relation,
 //! not for the sum of the relations and their delays.
 
-use std::{
-    collections::{BTreeSet, HashMap},
-    sync::Arc,
-};
+use std::{collections::BTreeSet, sync::Arc};
 
-use async_graphql::{Lookahead, dataloader::Loader};
+use async_graphql::Lookahead;
 use entity::post;
 use sea_orm::DbErr;
 
 use super::Sibling;
 use crate::{
     error::ApiResult,
-    graphql::{RequestState, context::CachedLoader},
+    graphql::{RequestState, context::fill},
 };
 
 fn wants(selections: &[Lookahead<'_>], path: &[&str]) -> bool {
@@ -36,32 +33,6 @@ fn wants(selections: &[Lookahead<'_>], path: &[&str]) -> bool {
         }
         l.exists()
     })
-}
-
-/// What `loader` holds for `keys`: the values already cached, and the others loaded
-/// straight from its [`Loader`] in one statement and fed to its cache. Unlike
-/// `load_many`, there is no batching delay to wait out: every key is known here.
-async fn fill<T>(
-    loader: &CachedLoader<T>,
-    keys: impl IntoIterator<Item = i64>,
-) -> Result<HashMap<i64, T::Value>, T::Error>
-where
-    T: Loader<i64>,
-{
-    let wanted: BTreeSet<i64> = keys.into_iter().collect();
-    let mut known = loader.get_cached_values::<i64>();
-    known.retain(|k, _| wanted.contains(k));
-    let missing: Vec<i64> = wanted
-        .iter()
-        .filter(|k| !known.contains_key(k))
-        .copied()
-        .collect();
-    if !missing.is_empty() {
-        let loaded = loader.loader().load(&missing).await?;
-        loader.feed_many(loaded.clone()).await;
-        known.extend(loaded);
-    }
-    Ok(known)
 }
 
 /// Fills the caches for `author`, `tags` (and their `postCount`), `series` and the

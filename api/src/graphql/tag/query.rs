@@ -3,7 +3,11 @@
 use async_graphql::{Context, Enum, Object};
 
 use super::TagNode;
-use crate::{error::ApiResult, graphql::context::state, service};
+use crate::{
+    error::ApiResult,
+    graphql::context::{fill, state},
+    service,
+};
 
 /// How to order `tags`.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
@@ -23,7 +27,14 @@ impl TagQuery {
     /// A tag by slug, with or without published posts.
     async fn tag(&self, ctx: &Context<'_>, slug: String) -> ApiResult<Option<TagNode>> {
         let s = state(ctx)?;
-        Ok(service::tag::find_by_slug(&s.db, &slug).await?.map(TagNode))
+        let tag = service::tag::find_by_slug(&s.db, &slug).await?;
+        if let Some(t) = &tag
+            && ctx.look_ahead().field("postCount").exists()
+        {
+            // Read now rather than through DataLoader's batching delay: the only key.
+            fill(&s.tag_counts, [t.id]).await?;
+        }
+        Ok(tag.map(TagNode))
     }
 
     /// All tags with at least one published post (or all, with `includeEmpty`).
