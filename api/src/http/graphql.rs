@@ -185,38 +185,23 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
         return cache_hit(req, &state, media, hit, caching, accepted);
     }
 
-    // Parse once, check the document's shape, then let the schema validate and run it.
-    let parsed = match parse_query(&*document.text) {
-        Ok(doc) => doc,
-        Err(ParseError::RecursionLimitExceeded) => {
-            let message = format!(
-                "the query is nested too deeply; at most {} levels are allowed",
-                state.config.max_depth
-            );
-            return request_error(
-                StatusCode::BAD_REQUEST,
-                media,
-                &message,
-                Some("QUERY_LIMIT_EXCEEDED"),
-            );
-        }
-        Err(e) => {
-            return request_error(
-                StatusCode::BAD_REQUEST,
-                media,
-                &e.to_string(),
-                Some("GRAPHQL_PARSE_FAILED"),
-            );
-        }
+    // Parse once (or take the document parsed before), check its shape, then let the
+    // schema validate and run it.
+    let parsed = match state.documents.get(&document.sha256) {
+        Some(doc) => doc,
+        None => match parse_and_check(&document.text, &state) {
+            Ok(doc) => {
+                let doc = Arc::new(doc);
+                state
+                    .documents
+                    .put(document.sha256.clone(), document.text.len(), doc.clone());
+                doc
+            }
+            Err((message, code)) => {
+                return request_error(StatusCode::BAD_REQUEST, media, &message, Some(code));
+            }
+        },
     };
-    if let Err(e) = limits::check(&parsed, &state.document_limits()) {
-        return request_error(
-            StatusCode::BAD_REQUEST,
-            media,
-            &e.to_string(),
-            Some("QUERY_LIMIT_EXCEEDED"),
-        );
-    }
     let op = operation_type(&parsed, params.operation_name.as_deref());
     if is_get
         && matches!(
@@ -241,9 +226,8 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
     if let Some(name) = &params.operation_name {
         gql = gql.operation_name(name.clone());
     }
-    // Kept to put the response's fields back in query order (see `order`).
-    let shape = parsed.clone();
-    gql.set_parsed_query(parsed);
+    // The shared copy is kept to put the response's fields back in query order.
+    gql.set_parsed_query(ExecutableDocument::clone(&parsed));
     let request_state = Arc::new(RequestState::new(
         state.db.clone(),
         now,
@@ -311,7 +295,7 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
         );
     }
 
-    super::order::reorder(&mut response.data, &shape, params.operation_name.as_deref());
+    super::order::reorder(&mut response.data, &parsed, params.operation_name.as_deref());
     let body = Bytes::from(serde_json::to_vec(&response).unwrap_or_default());
     let shareable =
         anonymous && is_query && response.errors.is_empty() && !request_state.is_personal();
@@ -348,6 +332,27 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
             .insert(X_CACHE, HeaderValue::from_static("MISS"));
     }
     resp
+}
+
+/// Parses `text` and checks it against the document limits; the error's message and code.
+fn parse_and_check(
+    text: &str,
+    state: &AppState,
+) -> Result<ExecutableDocument, (String, &'static str)> {
+    let parsed = match parse_query(text) {
+        Ok(doc) => doc,
+        Err(ParseError::RecursionLimitExceeded) => {
+            let message = format!(
+                "the query is nested too deeply; at most {} levels are allowed",
+                state.config.max_depth
+            );
+            return Err((message, "QUERY_LIMIT_EXCEEDED"));
+        }
+        Err(e) => return Err((e.to_string(), "GRAPHQL_PARSE_FAILED")),
+    };
+    limits::check(&parsed, &state.document_limits())
+        .map_err(|e| (e.to_string(), "QUERY_LIMIT_EXCEEDED"))?;
+    Ok(parsed)
 }
 
 /// An answer from the response cache.

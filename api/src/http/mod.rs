@@ -5,6 +5,7 @@
 mod apq;
 mod cache;
 mod cors;
+mod documents;
 mod encoding;
 mod graphql;
 mod health;
@@ -22,6 +23,9 @@ use crate::{
     graphql::{QuireSchema, SchemaLimits, limits::DocumentLimits},
 };
 
+/// How many parsed documents a server keeps (see [`documents`]).
+const PARSED_DOCUMENTS: usize = 256;
+
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
@@ -33,6 +37,7 @@ pub struct AppState {
     pub config: Arc<HttpConfig>,
     apq: Arc<apq::PersistedQueries>,
     cache: Arc<cache::ResponseCache>,
+    documents: Arc<documents::ParsedDocuments>,
 }
 
 impl AppState {
@@ -53,6 +58,7 @@ impl AppState {
             cache: Arc::new(cache::ResponseCache::new(
                 config.response_cache_mb.saturating_mul(1024 * 1024),
             )),
+            documents: Arc::new(documents::ParsedDocuments::new(PARSED_DOCUMENTS)),
             config: Arc::new(config),
         }
     }

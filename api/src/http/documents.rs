@@ -1,0 +1,89 @@
+//! Documents already parsed and found within the limits, by the SHA-256 of their text: a
+//! frontend sends the same few queries over and over, and parsing one (async-graphql's
+//! pest grammar) was about a tenth of an uncached request's CPU. Only documents that
+//! parsed and passed [`crate::graphql::limits::check`] are kept, so a refused document is
+//! refused again each time; the limits come from the configuration and do not change
+//! while the server runs.
+
+use std::{
+    num::NonZeroUsize,
+    sync::{Arc, Mutex},
+};
+
+use async_graphql::parser::types::ExecutableDocument;
+
+/// Documents longer than this are parsed every time (and never fill the store).
+const MAX_TEXT_BYTES: usize = 8 * 1024;
+
+/// The parsed documents this server keeps, least recently used dropped first.
+pub struct ParsedDocuments {
+    store: Option<Mutex<lru::LruCache<Arc<str>, Arc<ExecutableDocument>>>>,
+}
+
+impl ParsedDocuments {
+    /// A store of at most `capacity` documents; 0 keeps none.
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            store: NonZeroUsize::new(capacity).map(|c| Mutex::new(lru::LruCache::new(c))),
+        }
+    }
+
+    /// The document whose text has this SHA-256, if it is kept.
+    pub fn get(&self, sha256: &str) -> Option<Arc<ExecutableDocument>> {
+        let store = self.store.as_ref()?;
+        let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
+        store.get(sha256).cloned()
+    }
+
+    /// Keeps `doc`, parsed from a text of `text_len` bytes with this SHA-256.
+    pub fn put(&self, sha256: Arc<str>, text_len: usize, doc: Arc<ExecutableDocument>) {
+        let Some(store) = &self.store else {
+            return;
+        };
+        if text_len > MAX_TEXT_BYTES {
+            return;
+        }
+        let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
+        store.put(sha256, doc);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use async_graphql::parser::parse_query;
+
+    use super::*;
+
+    fn doc(text: &str) -> Arc<ExecutableDocument> {
+        Arc::new(parse_query(text).unwrap())
+    }
+
+    #[test]
+    fn a_kept_document_is_found_by_its_hash_and_the_least_recent_goes_first() {
+        let docs = ParsedDocuments::new(2);
+        docs.put("a".into(), 10, doc("{ a }"));
+        docs.put("b".into(), 10, doc("{ b }"));
+        // Using `a` makes `b` the least recently used, so `c` replaces `b`.
+        assert!(docs.get("a").is_some());
+        docs.put("c".into(), 10, doc("{ c }"));
+        assert!(docs.get("b").is_none());
+        let a = docs.get("a").unwrap();
+        assert_eq!(a.operations.iter().count(), 1);
+        assert!(docs.get("c").is_some());
+    }
+
+    #[test]
+    fn long_documents_and_a_zero_capacity_keep_nothing() {
+        let docs = ParsedDocuments::new(4);
+        docs.put("long".into(), MAX_TEXT_BYTES + 1, doc("{ a }"));
+        assert!(docs.get("long").is_none());
+        docs.put("short".into(), MAX_TEXT_BYTES, doc("{ a }"));
+        assert!(docs.get("short").is_some());
+
+        let none = ParsedDocuments::new(0);
+        none.put("a".into(), 10, doc("{ a }"));
+        assert!(none.get("a").is_none());
+    }
+}
