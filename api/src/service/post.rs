@@ -435,46 +435,102 @@ pub struct SeriesPlace {
 }
 
 /// The [`SeriesPlace`] of each of `post_ids` that is publicly visible and in a series,
-/// in the order of [`public_ids_by_series`]. The database numbers each series with
-/// window functions and returns only the rows asked for, so a post page costs the same
-/// with a series of 10 posts or of 1,000.
+/// in the order of [`public_ids_by_series`]. Each neighbour is one step along
+/// `idx_posts_series_order` from the post (a keyset lookup, the same for a series of 10
+/// posts or of 1,000); the position counts the visible posts up to the post in that
+/// index, without reading them. Posts of a series always have a `series_position`
+/// (every write that sets a series numbers it).
 pub async fn series_places<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
     post_ids: &[i64],
 ) -> AppResult<Vec<(i64, SeriesPlace)>> {
-    let order: Vec<&str> = SERIES_ORDER.iter().map(|c| c.as_str()).collect();
-    let window = format!(
-        "OVER (PARTITION BY {} ORDER BY {})",
-        post::Column::SeriesId.as_str(),
-        order.join(", ")
-    );
-    let their_series = post::Entity::find()
+    use post::Column::{Id, PublishedAt, SeriesId, SeriesPosition};
+    use sea_orm::sea_query::{Alias, QueryStatementBuilder};
+
+    let p = Alias::new("p");
+    let outer = |c: post::Column| Expr::col((p.clone(), c));
+    let inner = |c: post::Column| Expr::col((post::Entity, c));
+    // The posts before `p` in series order ([`SERIES_ORDER`]), or up to it with `p` too.
+    let before = |or_same: bool| {
+        let last = if or_same {
+            inner(Id).lte(outer(Id))
+        } else {
+            inner(Id).lt(outer(Id))
+        };
+        Condition::any()
+            .add(inner(SeriesPosition).lt(outer(SeriesPosition)))
+            .add(
+                Condition::all()
+                    .add(inner(SeriesPosition).eq(outer(SeriesPosition)))
+                    .add(
+                        Condition::any()
+                            .add(inner(PublishedAt).lt(outer(PublishedAt)))
+                            .add(
+                                Condition::all()
+                                    .add(inner(PublishedAt).eq(outer(PublishedAt)))
+                                    .add(last),
+                            ),
+                    ),
+            )
+    };
+    let after = Condition::any()
+        .add(inner(SeriesPosition).gt(outer(SeriesPosition)))
+        .add(
+            Condition::all()
+                .add(inner(SeriesPosition).eq(outer(SeriesPosition)))
+                .add(
+                    Condition::any()
+                        .add(inner(PublishedAt).gt(outer(PublishedAt)))
+                        .add(
+                            Condition::all()
+                                .add(inner(PublishedAt).eq(outer(PublishedAt)))
+                                .add(inner(Id).gt(outer(Id))),
+                        ),
+                ),
+        );
+    let in_series_of_p = |side: Condition| {
+        Condition::all()
+            .add(inner(SeriesId).eq(outer(SeriesId)))
+            .add(publicly_visible(now))
+            .add(side)
+    };
+    let neighbour = |side: Condition, dir: Order| {
+        let mut q = Query::select();
+        q.expr(inner(Id))
+            .from(post::Entity)
+            .cond_where(in_series_of_p(side));
+        for c in SERIES_ORDER {
+            q.order_by((post::Entity, c), dir.clone());
+        }
+        Expr::SubQuery(None, Box::new(q.limit(1).to_owned().into_sub_query_statement()))
+    };
+    let position = Query::select()
+        .expr(inner(Id).count())
+        .from(post::Entity)
+        .cond_where(in_series_of_p(before(true)))
+        .to_owned();
+    let asked = post::Entity::find()
         .select_only()
-        .column(post::Column::SeriesId)
-        .filter(post::Column::Id.is_in(post_ids.iter().copied()))
-        .filter(post::Column::SeriesId.is_not_null())
-        .into_query();
-    let numbered = post::Entity::find()
-        .select_only()
-        .column(post::Column::Id)
-        .column_as(Expr::cust(format!("ROW_NUMBER() {window}")), "position")
-        .column_as(Expr::cust(format!("LAG(id) {window}")), "previous")
-        .column_as(Expr::cust(format!("LEAD(id) {window}")), "next")
+        .column(Id)
+        .filter(Id.is_in(post_ids.iter().copied()))
+        .filter(SeriesId.is_not_null())
         .filter(publicly_visible(now))
-        .filter(post::Column::SeriesId.in_subquery(their_series))
         .into_query();
-    let nav = sea_orm::sea_query::Alias::new("nav");
-    let id = sea_orm::sea_query::Alias::new("id");
     let query = Query::select()
-        .columns([
-            id.clone(),
-            sea_orm::sea_query::Alias::new("position"),
-            sea_orm::sea_query::Alias::new("previous"),
-            sea_orm::sea_query::Alias::new("next"),
-        ])
-        .from_subquery(numbered, nav)
-        .and_where(Expr::col(id).is_in(post_ids.iter().copied()))
+        .expr_as(outer(Id), Alias::new("id"))
+        .expr_as(
+            Expr::SubQuery(None, Box::new(position.into_sub_query_statement())),
+            Alias::new("position"),
+        )
+        .expr_as(neighbour(before(false), Order::Desc), Alias::new("previous"))
+        .expr_as(neighbour(after, Order::Asc), Alias::new("next"))
+        .from_as(post::Entity, p.clone())
+        .and_where(outer(Id).in_subquery(asked))
+        .order_by((p.clone(), SeriesId), Order::Asc)
+        .order_by((p.clone(), SeriesPosition), Order::Asc)
+        .order_by((p.clone(), PublishedAt), Order::Asc)
+        .order_by((p, Id), Order::Asc)
         .to_owned();
     let backend = db.get_database_backend();
     let rows = db.query_all_raw(backend.build(&query)).await?;
