@@ -215,3 +215,53 @@ both_backends!(slow_queries_time_out_but_writes_complete, |app| {
     };
     app.http_config(config)
 });
+
+/// Documents are parsed once and kept (see `http::documents`): a refused document is
+/// refused again when sent again, and a kept document still takes each request's own
+/// variables and operation name.
+async fn documents_sent_again_are_judged_and_run_the_same(app: TestApp) {
+    app.post("첫째 글", "2022-01-01", "").await;
+    app.post("둘째 글", "2022-02-01", "").await;
+    for _ in 0..2 {
+        let (status, body) = strict(&app, json!({ "query": nested(25) }).to_string()).await;
+        assert_eq!(status, 400);
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"],
+            "QUERY_LIMIT_EXCEEDED"
+        );
+        let (status, body) = strict(&app, json!({ "query": "{ posts { " }).to_string()).await;
+        assert_eq!(status, 400);
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"],
+            "GRAPHQL_PARSE_FAILED"
+        );
+    }
+    let doc = "query Newest($n: Int!) { posts(first: $n) { nodes { title } } } \
+               query Count { posts { totalCount } }";
+    let titles = |v: &Value| -> Vec<String> {
+        v["posts"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    for (n, expected) in [(1, vec!["둘째 글"]), (2, vec!["둘째 글", "첫째 글"])] {
+        let (status, body) = strict(
+            &app,
+            json!({ "query": doc, "operationName": "Newest", "variables": { "n": n } })
+                .to_string(),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(titles(&body["data"]), expected);
+    }
+    let (status, body) = strict(
+        &app,
+        json!({ "query": doc, "operationName": "Count" }).to_string(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"], json!({ "posts": { "totalCount": 2 } }));
+}
+both_backends!(documents_sent_again_are_judged_and_run_the_same);

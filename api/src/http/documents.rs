@@ -10,7 +10,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
 
 /// Documents longer than this are parsed every time (and never fill the store).
 const MAX_TEXT_BYTES: usize = 8 * 1024;
@@ -48,6 +48,31 @@ impl ParsedDocuments {
     }
 }
 
+/// The document to execute: the operation `operation_name` selects (with every
+/// fragment), or the whole document when there is no such operation, for async-graphql
+/// to report. async-graphql computes the complexity of every operation of a document
+/// with the variables sent for the one selected, so `query A($n: Int!) { posts(first:
+/// $n) {…} } query B {…}` could not run `B` ("Variable n is not defined").
+pub fn for_execution(doc: &ExecutableDocument, operation_name: Option<&str>) -> ExecutableDocument {
+    // Without a name, a document of several operations is an error async-graphql
+    // reports, and one of a single operation has nothing to leave out.
+    let selected = operation_name.and_then(|wanted| {
+        doc.operations
+            .iter()
+            .find(|(name, _)| name.is_some_and(|n| n.as_str() == wanted))
+    });
+    let operations = match (selected, &doc.operations) {
+        (Some((Some(name), op)), DocumentOperations::Multiple(_)) => {
+            DocumentOperations::Multiple([(name.clone(), op.clone())].into_iter().collect())
+        }
+        _ => doc.operations.clone(),
+    };
+    ExecutableDocument {
+        operations,
+        fragments: doc.fragments.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -72,6 +97,21 @@ mod tests {
         let a = docs.get("a").unwrap();
         assert_eq!(a.operations.iter().count(), 1);
         assert!(docs.get("c").is_some());
+    }
+
+    #[test]
+    fn only_the_selected_operation_is_executed() {
+        let doc = parse_query("query A($n: Int!) { a(n: $n) } query B { b } fragment F on Q { c }")
+            .unwrap();
+        let b = for_execution(&doc, Some("B"));
+        let names: Vec<_> = b.operations.iter().map(|(n, _)| n.map(|n| n.to_string())).collect();
+        assert_eq!(names, vec![Some("B".to_owned())]);
+        assert_eq!(b.fragments.len(), 1);
+        // An unknown name, or none with several operations, leaves async-graphql to say so.
+        assert_eq!(for_execution(&doc, Some("C")).operations.iter().count(), 2);
+        assert_eq!(for_execution(&doc, None).operations.iter().count(), 2);
+        let single = parse_query("{ a }").unwrap();
+        assert_eq!(for_execution(&single, Some("A")).operations.iter().count(), 1);
     }
 
     #[test]

@@ -227,7 +227,10 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
         gql = gql.operation_name(name.clone());
     }
     // The shared copy is kept to put the response's fields back in query order.
-    gql.set_parsed_query(ExecutableDocument::clone(&parsed));
+    gql.set_parsed_query(super::documents::for_execution(
+        &parsed,
+        params.operation_name.as_deref(),
+    ));
     let request_state = Arc::new(RequestState::new(
         state.db.clone(),
         now,
