@@ -451,44 +451,30 @@ pub async fn series_places<C: ConnectionTrait>(
     let p = Alias::new("p");
     let outer = |c: post::Column| Expr::col((p.clone(), c));
     let inner = |c: post::Column| Expr::col((post::Entity, c));
-    // The posts before `p` in series order ([`SERIES_ORDER`]), or up to it with `p` too.
-    let before = |or_same: bool| {
-        let last = if or_same {
-            inner(Id).lte(outer(Id))
-        } else {
-            inner(Id).lt(outer(Id))
+    // The posts after `p` in series order ([`SERIES_ORDER`]), or before it (`backwards`),
+    // with `p` itself too when `or_same`.
+    let beyond = |backwards: bool, or_same: bool| {
+        let cmp = |c: post::Column| {
+            if backwards {
+                inner(c).lt(outer(c))
+            } else {
+                inner(c).gt(outer(c))
+            }
         };
-        Condition::any()
-            .add(inner(SeriesPosition).lt(outer(SeriesPosition)))
-            .add(
-                Condition::all()
-                    .add(inner(SeriesPosition).eq(outer(SeriesPosition)))
-                    .add(
-                        Condition::any()
-                            .add(inner(PublishedAt).lt(outer(PublishedAt)))
-                            .add(
-                                Condition::all()
-                                    .add(inner(PublishedAt).eq(outer(PublishedAt)))
-                                    .add(last),
-                            ),
-                    ),
-            )
+        let last = match (backwards, or_same) {
+            (true, true) => inner(Id).lte(outer(Id)),
+            (false, true) => inner(Id).gte(outer(Id)),
+            _ => cmp(Id),
+        };
+        let tie = |c: post::Column| inner(c).eq(outer(c));
+        Condition::any().add(cmp(SeriesPosition)).add(
+            Condition::all().add(tie(SeriesPosition)).add(
+                Condition::any()
+                    .add(cmp(PublishedAt))
+                    .add(Condition::all().add(tie(PublishedAt)).add(last)),
+            ),
+        )
     };
-    let after = Condition::any()
-        .add(inner(SeriesPosition).gt(outer(SeriesPosition)))
-        .add(
-            Condition::all()
-                .add(inner(SeriesPosition).eq(outer(SeriesPosition)))
-                .add(
-                    Condition::any()
-                        .add(inner(PublishedAt).gt(outer(PublishedAt)))
-                        .add(
-                            Condition::all()
-                                .add(inner(PublishedAt).eq(outer(PublishedAt)))
-                                .add(inner(Id).gt(outer(Id))),
-                        ),
-                ),
-        );
     let in_series_of_p = |side: Condition| {
         Condition::all()
             .add(inner(SeriesId).eq(outer(SeriesId)))
@@ -508,7 +494,7 @@ pub async fn series_places<C: ConnectionTrait>(
     let position = Query::select()
         .expr(inner(Id).count())
         .from(post::Entity)
-        .cond_where(in_series_of_p(before(true)))
+        .cond_where(in_series_of_p(beyond(true, true)))
         .to_owned();
     let asked = post::Entity::find()
         .select_only()
@@ -523,8 +509,8 @@ pub async fn series_places<C: ConnectionTrait>(
             Expr::SubQuery(None, Box::new(position.into_sub_query_statement())),
             Alias::new("position"),
         )
-        .expr_as(neighbour(before(false), Order::Desc), Alias::new("previous"))
-        .expr_as(neighbour(after, Order::Asc), Alias::new("next"))
+        .expr_as(neighbour(beyond(true, false), Order::Desc), Alias::new("previous"))
+        .expr_as(neighbour(beyond(false, false), Order::Asc), Alias::new("next"))
         .from_as(post::Entity, p.clone())
         .and_where(outer(Id).in_subquery(asked))
         .order_by((p.clone(), SeriesId), Order::Asc)
