@@ -249,8 +249,7 @@ async fn documents_sent_again_are_judged_and_run_the_same(app: TestApp) {
     for (n, expected) in [(1, vec!["둘째 글"]), (2, vec!["둘째 글", "첫째 글"])] {
         let (status, body) = strict(
             &app,
-            json!({ "query": doc, "operationName": "Newest", "variables": { "n": n } })
-                .to_string(),
+            json!({ "query": doc, "operationName": "Newest", "variables": { "n": n } }).to_string(),
         )
         .await;
         assert_eq!(status, 200, "{body}");

@@ -336,3 +336,66 @@ async fn series_neighbours_have_their_bodies_when_asked(app: TestApp) {
     );
 }
 both_backends!(series_neighbours_have_their_bodies_when_asked);
+
+/// Neighbours and positions follow the series order (position, then date, then ID), not
+/// the dates alone, and skip what the public cannot see: a post scheduled for later and
+/// a post in the trash. Two posts sharing a position are ordered by date.
+async fn series_order_is_position_then_date_and_hides_what_is_not_public(app: TestApp) {
+    use quire_tests::sea_orm::{ActiveModelTrait, Set};
+    let series = "series: 순서 연재";
+    let later = (chrono::Utc::now() + chrono::Duration::days(3))
+        .format("%Y-%m-%d %H:%M:%S +0000")
+        .to_string();
+    let a = app
+        .post("순서 가", "2023-06-01 10:00:00 +0900", series)
+        .await;
+    let b = app
+        .post("순서 나", "2023-06-02 10:00:00 +0900", series)
+        .await;
+    let c = app.post("순서 다", &later, series).await;
+    let d = app
+        .post("순서 라", "2023-06-04 10:00:00 +0900", series)
+        .await;
+    let e = app
+        .post("순서 마", "2023-06-05 10:00:00 +0900", series)
+        .await;
+    // The newest first, then 가 and 나 sharing a place, then the hidden ones.
+    for (post, position, trashed) in [
+        (e, 1, false),
+        (a, 2, false),
+        (b, 2, false),
+        (c, 3, false),
+        (d, 4, true),
+    ] {
+        let mut m: quire_tests::entity::post::ActiveModel = post.into();
+        m.series_position = Set(Some(position));
+        if trashed {
+            m.deleted_at = Set(Some(chrono::Utc::now()));
+        }
+        m.update(&app.db).await.unwrap();
+    }
+    let r = app
+        .graphql(
+            r#"{ series(slug: "순서-연재") { posts { title seriesPosition
+                   previousInSeries { title } nextInSeries { title } } }
+                 post(slug: "순서-가") { seriesPosition previousInSeries { title }
+                   nextInSeries { title seriesPosition nextInSeries { title } } } }"#,
+            json!({}),
+        )
+        .await;
+    let data = r.data();
+    assert_eq!(
+        data["series"]["posts"],
+        json!([
+            { "title": "순서 마", "seriesPosition": 1, "previousInSeries": null, "nextInSeries": { "title": "순서 가" } },
+            { "title": "순서 가", "seriesPosition": 2, "previousInSeries": { "title": "순서 마" }, "nextInSeries": { "title": "순서 나" } },
+            { "title": "순서 나", "seriesPosition": 3, "previousInSeries": { "title": "순서 가" }, "nextInSeries": null },
+        ])
+    );
+    assert_eq!(
+        data["post"],
+        json!({ "seriesPosition": 2, "previousInSeries": { "title": "순서 마" },
+                "nextInSeries": { "title": "순서 나", "seriesPosition": 3, "nextInSeries": null } })
+    );
+}
+both_backends!(series_order_is_position_then_date_and_hides_what_is_not_public);

@@ -104,14 +104,21 @@ mod tests {
         let doc = parse_query("query A($n: Int!) { a(n: $n) } query B { b } fragment F on Q { c }")
             .unwrap();
         let b = for_execution(&doc, Some("B"));
-        let names: Vec<_> = b.operations.iter().map(|(n, _)| n.map(|n| n.to_string())).collect();
+        let names: Vec<_> = b
+            .operations
+            .iter()
+            .map(|(n, _)| n.map(|n| n.to_string()))
+            .collect();
         assert_eq!(names, vec![Some("B".to_owned())]);
         assert_eq!(b.fragments.len(), 1);
         // An unknown name, or none with several operations, leaves async-graphql to say so.
         assert_eq!(for_execution(&doc, Some("C")).operations.iter().count(), 2);
         assert_eq!(for_execution(&doc, None).operations.iter().count(), 2);
         let single = parse_query("{ a }").unwrap();
-        assert_eq!(for_execution(&single, Some("A")).operations.iter().count(), 1);
+        assert_eq!(
+            for_execution(&single, Some("A")).operations.iter().count(),
+            1
+        );
     }
 
     #[test]

@@ -298,7 +298,11 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
         );
     }
 
-    super::order::reorder(&mut response.data, &parsed, params.operation_name.as_deref());
+    super::order::reorder(
+        &mut response.data,
+        &parsed,
+        params.operation_name.as_deref(),
+    );
     let body = Bytes::from(serde_json::to_vec(&response).unwrap_or_default());
     let shareable =
         anonymous && is_query && response.errors.is_empty() && !request_state.is_personal();

@@ -489,7 +489,10 @@ pub async fn series_places<C: ConnectionTrait>(
         for c in SERIES_ORDER {
             q.order_by((post::Entity, c), dir.clone());
         }
-        Expr::SubQuery(None, Box::new(q.limit(1).to_owned().into_sub_query_statement()))
+        Expr::SubQuery(
+            None,
+            Box::new(q.limit(1).to_owned().into_sub_query_statement()),
+        )
     };
     let position = Query::select()
         .expr(inner(Id).count())
@@ -509,8 +512,14 @@ pub async fn series_places<C: ConnectionTrait>(
             Expr::SubQuery(None, Box::new(position.into_sub_query_statement())),
             Alias::new("position"),
         )
-        .expr_as(neighbour(beyond(true, false), Order::Desc), Alias::new("previous"))
-        .expr_as(neighbour(beyond(false, false), Order::Asc), Alias::new("next"))
+        .expr_as(
+            neighbour(beyond(true, false), Order::Desc),
+            Alias::new("previous"),
+        )
+        .expr_as(
+            neighbour(beyond(false, false), Order::Asc),
+            Alias::new("next"),
+        )
         .from_as(post::Entity, p.clone())
         .and_where(outer(Id).in_subquery(asked))
         .order_by((p.clone(), SeriesId), Order::Asc)
