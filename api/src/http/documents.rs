@@ -56,11 +56,7 @@ impl ParsedDocuments {
 pub fn for_execution(doc: &ExecutableDocument, operation_name: Option<&str>) -> ExecutableDocument {
     // Without a name, a document of several operations is an error async-graphql
     // reports, and one of a single operation has nothing to leave out.
-    let selected = operation_name.and_then(|wanted| {
-        doc.operations
-            .iter()
-            .find(|(name, _)| name.is_some_and(|n| n.as_str() == wanted))
-    });
+    let selected = operation_name.and_then(|_| super::order::selected(doc, operation_name));
     let operations = match (selected, &doc.operations) {
         (Some((Some(name), op)), DocumentOperations::Multiple(_)) => {
             DocumentOperations::Multiple([(name.clone(), op.clone())].into_iter().collect())

@@ -15,14 +15,21 @@ pub fn operation<'a>(
     doc: &'a ExecutableDocument,
     operation_name: Option<&str>,
 ) -> Option<&'a Positioned<OperationDefinition>> {
-    doc.operations.iter().find_map(|(name, op)| {
-        let selected = match (operation_name, name) {
+    selected(doc, operation_name).map(|(_, op)| op)
+}
+
+/// [`operation`] with the name it has in `doc`, if any.
+pub fn selected<'a>(
+    doc: &'a ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Option<(Option<&'a Name>, &'a Positioned<OperationDefinition>)> {
+    doc.operations
+        .iter()
+        .find(|(name, _)| match (operation_name, name) {
             (Some(wanted), Some(n)) => n.as_str() == wanted,
             (None, _) => true,
             (Some(_), None) => false,
-        };
-        selected.then_some(op)
-    })
+        })
 }
 
 /// Reorders `data`, the result of the operation `operation_name` of `doc`.

@@ -506,7 +506,7 @@ pub async fn series_places<C: ConnectionTrait>(
         .filter(SeriesId.is_not_null())
         .filter(publicly_visible(now))
         .into_query();
-    let query = Query::select()
+    let mut query = Query::select()
         .expr_as(outer(Id), Alias::new("id"))
         .expr_as(
             Expr::SubQuery(None, Box::new(position.into_sub_query_statement())),
@@ -523,10 +523,10 @@ pub async fn series_places<C: ConnectionTrait>(
         .from_as(post::Entity, p.clone())
         .and_where(outer(Id).in_subquery(asked))
         .order_by((p.clone(), SeriesId), Order::Asc)
-        .order_by((p.clone(), SeriesPosition), Order::Asc)
-        .order_by((p.clone(), PublishedAt), Order::Asc)
-        .order_by((p, Id), Order::Asc)
         .to_owned();
+    for c in SERIES_ORDER {
+        query.order_by((p.clone(), c), Order::Asc);
+    }
     let backend = db.get_database_backend();
     let rows = db.query_all_raw(backend.build(&query)).await?;
     rows.iter()
