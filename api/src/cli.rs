@@ -113,7 +113,8 @@ pub enum ApiKeyCommand {
     List,
     /// Revoke a key by its key ID.
     Revoke {
-        #[arg(long)]
+        /// Keys made before IDs were hex may start with `-`; they are accepted as values.
+        #[arg(long, allow_hyphen_values = true)]
         key_id: String,
     },
 }

@@ -297,13 +297,22 @@ fn users_and_api_keys_from_the_shell() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let line = stdout(&o).trim().to_owned();
     let (kid, secret) = line.split_once(':').unwrap();
-    assert!(!kid.is_empty() && secret.len() >= 40);
+    assert!(
+        kid.len() == 20 && kid.bytes().all(|b| b.is_ascii_hexdigit()),
+        "key IDs are hex, so they never start with '-': {kid}"
+    );
+    assert!(secret.len() >= 40);
     let o = run(&dir, &["apikey", "list"]);
     assert!(stdout(&o).contains(&format!("{kid}\tEDITOR\tactive\t배포")));
     assert!(!stdout(&o).contains(secret), "secrets are never listed");
     let o = run(&dir, &["apikey", "revoke", "--key-id", kid]);
     assert!(o.status.success());
     assert!(stdout(&run(&dir, &["apikey", "list"])).contains(&format!("{kid}\tEDITOR\trevoked")));
+    // A key ID starting with '-' (older keys were base64url) is taken as the value.
+    let o = run(&dir, &["apikey", "revoke", "--key-id", "-x3Fq"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("API key -x3Fq"), "{err}");
     std::fs::remove_dir_all(dir).unwrap();
 }
 

@@ -7,7 +7,10 @@ use sea_orm::{
 };
 
 use crate::{
-    auth::{Secret, secret::random_token},
+    auth::{
+        Secret,
+        secret::{random_hex, random_token},
+    },
     error::{AppError, AppResult},
 };
 
@@ -29,7 +32,8 @@ pub async fn create<C: ConnectionTrait>(
         return Err(AppError::bad_input("name", "must not be empty"));
     }
     let key = api_key::ActiveModel {
-        key_id: Set(random_token(12)),
+        // Hex, so a key ID never starts with `-` and passes as `--key-id <ID>`.
+        key_id: Set(random_hex(10)),
         name: Set(name.to_owned()),
         role: Set(role),
         salt: Set(random_token(16)),
