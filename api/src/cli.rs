@@ -85,6 +85,24 @@ pub enum UserCommand {
         #[arg(long, value_enum)]
         role: RoleArg,
     },
+    /// Set an account's password without the current one (a forgotten password, or the
+    /// first one of an imported author). Read from stdin with --password-stdin, or
+    /// generated and printed once. The account's sessions are logged out.
+    SetPassword {
+        #[arg(long)]
+        email: String,
+        /// Read the password from the first line of stdin.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Change the email an account logs in with.
+    SetEmail {
+        #[arg(long)]
+        email: String,
+        /// The new address.
+        #[arg(long)]
+        to: String,
+    },
     /// Disable an account; its tokens stop working at once.
     Disable {
         #[arg(long)]

@@ -266,6 +266,73 @@ fn users_and_api_keys_from_the_shell() {
         ],
     );
     assert_eq!(stdout(&o).trim(), "writer@example.com is now EDITOR");
+    // An admin's reset: a new generated password, and a new login email.
+    let o = run(
+        &dir,
+        &["user", "set-password", "--email", "WRITER@example.com"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = stdout(&o);
+    assert!(
+        out.contains("writer@example.com has a new password; its sessions are logged out"),
+        "{out}"
+    );
+    let reset = out
+        .lines()
+        .find_map(|l| l.strip_prefix("password (shown once): "))
+        .unwrap();
+    assert!(reset.len() >= 16 && reset != password);
+    let o = run(
+        &dir,
+        &["user", "set-password", "--email", "nobody@example.com"],
+    );
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("nobody@example.com: user not found"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = run(
+        &dir,
+        &[
+            "user",
+            "set-email",
+            "--email",
+            "writer@example.com",
+            "--to",
+            "admin@example.com",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("already exists"));
+    let o = run(
+        &dir,
+        &[
+            "user",
+            "set-email",
+            "--email",
+            "writer@example.com",
+            "--to",
+            "Pen@Example.com",
+        ],
+    );
+    assert_eq!(
+        stdout(&o).trim(),
+        "writer@example.com now logs in as pen@example.com"
+    );
+    let o = run(
+        &dir,
+        &[
+            "user",
+            "set-email",
+            "--email",
+            "pen@example.com",
+            "--to",
+            "writer@example.com",
+        ],
+    );
+    assert!(o.status.success());
+
     let o = run(&dir, &["user", "disable", "--email", "writer@example.com"]);
     assert!(o.status.success());
     let o = run(&dir, &["user", "list"]);

@@ -258,6 +258,145 @@ async fn admins_manage_users_and_keys(app: TestApp) {
 }
 both_backends!(admins_manage_users_and_keys);
 
+async fn admins_give_imported_authors_a_login(app: TestApp) {
+    let (_, admin) = app.actor(Role::Admin).await;
+    // An import creates an author with a placeholder email and no password.
+    let (imported, created) =
+        quire_tests::quire::service::author::find_or_create_imported(&app.db, "가져온 작가")
+            .await
+            .unwrap()
+            .unwrap();
+    assert!(created);
+    assert_eq!(imported.email, "가져온-작가@import.invalid");
+    assert!(imported.password_hash.is_none());
+    let id = quire_tests::quire::graphql::node::encode(
+        quire_tests::quire::graphql::node::Kind::Author,
+        imported.id,
+    )
+    .to_string();
+    assert_eq!(
+        login(&app, &imported.email, "아무 비밀번호나 넣어 봄")
+            .await
+            .error_code(),
+        "UNAUTHENTICATED"
+    );
+
+    let update = "mutation($i: UpdateUserInput!) { updateUser(input: $i) { user { email role } } }";
+    let r = app
+        .graphql_as(
+            &admin,
+            update,
+            json!({ "i": { "id": id, "email": " Writer@Example.com " } }),
+        )
+        .await;
+    assert_eq!(
+        r.data()["updateUser"]["user"],
+        json!({ "email": "writer@example.com", "role": "AUTHOR" })
+    );
+    // Another account's email (in any case) and a non-address are refused, and change nothing.
+    app.user("taken@example.com", "다른 사람", Role::Author)
+        .await;
+    let r = app
+        .graphql_as(
+            &admin,
+            update,
+            json!({ "i": { "id": id, "email": "TAKEN@example.com" } }),
+        )
+        .await;
+    assert_eq!(r.error_code(), "CONFLICT");
+    let r = app
+        .graphql_as(
+            &admin,
+            update,
+            json!({ "i": { "id": id, "email": "no-at-sign" } }),
+        )
+        .await;
+    assert_eq!(r.error_code(), "BAD_USER_INPUT");
+    assert_eq!(r.body["errors"][0]["extensions"]["field"], "email");
+
+    let reset = "mutation($i: ResetUserPasswordInput!) { resetUserPassword(input: $i) { user { email } generatedPassword } }";
+    let r = app
+        .graphql_as(
+            &admin,
+            reset,
+            json!({ "i": { "id": id, "newPassword": "짧은 암호" } }),
+        )
+        .await;
+    assert_eq!(r.error_code(), "BAD_USER_INPUT");
+    assert_eq!(r.body["errors"][0]["extensions"]["field"], "newPassword");
+    assert_eq!(
+        login(&app, "writer@example.com", "짧은 암호")
+            .await
+            .error_code(),
+        "UNAUTHENTICATED"
+    );
+
+    // No password given: one is generated, shown once, and logs in.
+    let r = app
+        .graphql_as(&admin, reset, json!({ "i": { "id": id } }))
+        .await;
+    let d = r.data()["resetUserPassword"].clone();
+    assert_eq!(d["user"]["email"], "writer@example.com");
+    let generated = d["generatedPassword"].as_str().unwrap().to_owned();
+    assert!(generated.chars().count() >= 16, "{generated}");
+    let r = login(&app, "writer@example.com", &generated).await;
+    assert_eq!(r.data()["login"]["user"]["role"], "AUTHOR");
+    let refresh = r.data()["login"]["refreshToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // A chosen password replaces it and logs the user's sessions out.
+    let r = app
+        .graphql_as(
+            &admin,
+            reset,
+            json!({ "i": { "id": id, "newPassword": "새로 정한 비밀번호" } }),
+        )
+        .await;
+    assert_eq!(
+        r.data()["resetUserPassword"]["generatedPassword"],
+        Value::Null
+    );
+    assert_eq!(
+        app.graphql(REFRESH, json!({ "i": { "refreshToken": refresh } }))
+            .await
+            .error_code(),
+        "UNAUTHENTICATED"
+    );
+    assert_eq!(
+        login(&app, "writer@example.com", &generated)
+            .await
+            .error_code(),
+        "UNAUTHENTICATED"
+    );
+    assert_eq!(
+        login(&app, "writer@example.com", "새로 정한 비밀번호")
+            .await
+            .data()["login"]["user"]["email"],
+        "writer@example.com"
+    );
+
+    // A deleted account gets no password.
+    let r = app
+        .graphql_as(
+            &admin,
+            "mutation($i: DeleteUserInput!) { deleteUser(input: $i) { deletedUserId } }",
+            json!({ "i": { "id": id } }),
+        )
+        .await;
+    assert_eq!(r.data()["deleteUser"]["deletedUserId"], id.as_str());
+    let r = app
+        .graphql_as(
+            &admin,
+            reset,
+            json!({ "i": { "id": id, "newPassword": "되살리려는 비밀번호" } }),
+        )
+        .await;
+    assert_eq!(r.error_code(), "NOT_FOUND");
+}
+both_backends!(admins_give_imported_authors_a_login);
+
 async fn the_account_limit_holds_across_clients(app: TestApp) {
     use quire_tests::quire::{error::AppError, service::account::login};
     app.user("jung@example.com", "정", Role::Author).await;

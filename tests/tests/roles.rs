@@ -196,6 +196,7 @@ async fn snapshot(app: &TestApp) -> String {
             (
                 u.id,
                 u.role,
+                u.email,
                 u.disabled_at.is_some(),
                 u.display_name,
                 u.bio,
@@ -251,7 +252,10 @@ fn input(name: &str, f: &Fixture) -> Value {
         "createUser" => {
             json!({ "email": format!("new-{}@example.com", f.key_id.to_lowercase()), "name": "새 사람", "role": "AUTHOR" })
         }
-        "updateUser" => json!({ "id": f.victim, "role": "EDITOR" }),
+        "updateUser" => {
+            json!({ "id": f.victim, "role": "EDITOR", "email": format!("moved-{}@example.com", f.key_id) })
+        }
+        "resetUserPassword" => json!({ "id": f.victim, "newPassword": "새 비밀번호 하나" }),
         "deleteUser" => json!({ "id": f.victim }),
         "createApiKey" => json!({ "name": "새 키", "role": "AUTHOR" }),
         "revokeApiKey" => json!({ "keyId": f.key_id }),
@@ -286,8 +290,8 @@ fn expected(name: &str, who: Who) -> Want {
                 Ok
             }
         }
-        "purgePost" | "createUser" | "updateUser" | "deleteUser" | "createApiKey"
-        | "revokeApiKey" => {
+        "purgePost" | "createUser" | "updateUser" | "resetUserPassword" | "deleteUser"
+        | "createApiKey" | "revokeApiKey" => {
             if rank == 3 {
                 Ok
             } else {
@@ -326,6 +330,7 @@ const MUTATIONS: &[&str] = &[
     "deleteTag",
     "createUser",
     "updateUser",
+    "resetUserPassword",
     "createApiKey",
     "revokeApiKey",
     "updateViewer",

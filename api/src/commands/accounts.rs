@@ -23,13 +23,7 @@ pub async fn user(db: &DatabaseConnection, cmd: UserCommand) -> anyhow::Result<(
             role,
             password_stdin,
         } => {
-            let (password, generated) = if password_stdin {
-                let mut line = String::new();
-                std::io::stdin().lock().read_line(&mut line)?;
-                (line.trim_end_matches(['\r', '\n']).to_owned(), false)
-            } else {
-                (account::generate_password(), true)
-            };
+            let (password, generated) = password_from(password_stdin)?;
             let u = account::create_user(
                 db,
                 account::NewAccount {
@@ -81,6 +75,38 @@ pub async fn user(db: &DatabaseConnection, cmd: UserCommand) -> anyhow::Result<(
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{} is now {}", u.email, role_name(u.role));
         }
+        UserCommand::SetPassword {
+            email,
+            password_stdin,
+        } => {
+            let (password, generated) = password_from(password_stdin)?;
+            let u = account::find_user_by_email(db, &email)
+                .await
+                .map_err(|e| anyhow::anyhow!("{email}: {e}"))?;
+            let u = account::set_password(db, u.id, &password)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "{} has a new password; its sessions are logged out",
+                u.email
+            );
+            if generated {
+                println!("password (shown once): {password}");
+            }
+        }
+        UserCommand::SetEmail { email, to } => {
+            let u = account::find_user_by_email(db, &email)
+                .await
+                .map_err(|e| anyhow::anyhow!("{email}: {e}"))?;
+            let change = account::UserChange {
+                email: Some(&to),
+                ..Default::default()
+            };
+            let u = account::update_user(db, u.id, change)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{email} now logs in as {}", u.email);
+        }
         UserCommand::Disable { email } => {
             let u = account::find_user_by_email(db, &email)
                 .await
@@ -101,6 +127,17 @@ pub async fn user(db: &DatabaseConnection, cmd: UserCommand) -> anyhow::Result<(
         }
     }
     Ok(())
+}
+
+/// The password to set: the first line of stdin, or a generated one (true: print it).
+fn password_from(stdin: bool) -> anyhow::Result<(String, bool)> {
+    if stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok((line.trim_end_matches(['\r', '\n']).to_owned(), false))
+    } else {
+        Ok((account::generate_password(), true))
+    }
 }
 
 pub async fn apikey(

@@ -105,7 +105,7 @@ impl Report {
             if self.dry_run {
                 "Authors that would be created (role AUTHOR, no password):"
             } else {
-                "Authors created (role AUTHOR, no password, so they cannot log in):"
+                "Authors created (role AUTHOR, email SLUG@import.invalid, no password; to let one log in: quire user set-email, then set-password):"
             },
             |r| match r {
                 FileResult::Done {
@@ -208,7 +208,7 @@ mod tests {
             "1 imported, 0 updated, 1 unchanged, 2 failed (4 files)\n\
              No date in the file, dated by its modification time:\n  a.md  (2024-05-01 10:00:00 +0900)\n\
              Transcoded to UTF-8:\n  b.txt  (from CP949/EUC-KR)\n\
-             Authors created (role AUTHOR, no password, so they cannot log in):\n  \
+             Authors created (role AUTHOR, email SLUG@import.invalid, no password; to let one log in: quire user set-email, then set-password):\n  \
              a.md  (author `김 하늘`, slug `김-하늘`)\n\
              Failed:\n  c.md:3: invalid YAML front matter: x\n  d.bin: binary\n"
         );

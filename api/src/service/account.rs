@@ -86,16 +86,7 @@ async fn insert_user<C: ConnectionTrait>(db: &C, new: NewAccount<'_>) -> AppResu
     if name.is_empty() {
         return Err(AppError::bad_input("name", "must not be empty"));
     }
-    if user::Entity::find()
-        .filter(user::Column::Email.eq(&email))
-        .count(db)
-        .await?
-        > 0
-    {
-        return Err(AppError::Conflict(format!(
-            "a user with email {email} already exists"
-        )));
-    }
+    ensure_email_free(db, &email, None).await?;
     let hash = password::hash(new.password)?;
     let now = super::now();
     Ok(user::ActiveModel {
@@ -144,29 +135,52 @@ pub async fn set_role(
     id: i64,
     role: user::Role,
 ) -> AppResult<user::Model> {
-    update_user(db, id, Some(role), None).await
+    update_user(
+        db,
+        id,
+        UserChange {
+            role: Some(role),
+            ..Default::default()
+        },
+    )
+    .await
 }
 
-/// Changes a user's role and/or disables (re-enables) the account, in one transaction.
-/// Refuses to leave the server without an active admin; a disabled user's refresh
-/// tokens are revoked and access tokens stop working at once.
+/// What an admin may change about an account.
+#[derive(Debug, Default)]
+pub struct UserChange<'a> {
+    pub role: Option<user::Role>,
+    /// Disable (true) or re-enable (false).
+    pub disabled: Option<bool>,
+    /// The address the account logs in with (imported authors get a placeholder).
+    pub email: Option<&'a str>,
+}
+
+/// Changes a user's role, login email and/or disables (re-enables) the account, in one
+/// transaction. Refuses to leave the server without an active admin and to give two
+/// accounts one email; a disabled user's refresh tokens are revoked and access tokens
+/// stop working at once.
 pub async fn update_user(
     db: &DatabaseConnection,
     id: i64,
-    role: Option<user::Role>,
-    disabled: Option<bool>,
+    change: UserChange<'_>,
 ) -> AppResult<user::Model> {
+    let email = change.email.map(normalize_email).transpose()?;
     let txn = crate::db::begin_write(db).await?;
     let u = find_user(&txn, id).await?;
-    let demoted = role.is_some_and(|r| r != user::Role::Admin);
-    if u.role == user::Role::Admin && (demoted || disabled == Some(true)) {
+    let demoted = change.role.is_some_and(|r| r != user::Role::Admin);
+    if u.role == user::Role::Admin && (demoted || change.disabled == Some(true)) {
         ensure_another_admin(&txn, u.id).await?;
     }
     let mut a: user::ActiveModel = u.into();
-    if let Some(r) = role {
+    if let Some(r) = change.role {
         a.role = Set(r);
     }
-    if let Some(d) = disabled {
+    if let Some(email) = email {
+        ensure_email_free(&txn, &email, Some(id)).await?;
+        a.email = Set(email);
+    }
+    if let Some(d) = change.disabled {
         a.disabled_at = Set(d.then(super::now));
         if d {
             revoke_all_refresh_tokens(&txn, id).await?;
@@ -176,6 +190,24 @@ pub async fn update_user(
     let u = a.update(&txn).await?;
     txn.commit().await?;
     Ok(u)
+}
+
+/// Refuses an email another account (deleted ones included) already has.
+async fn ensure_email_free<C: ConnectionTrait>(
+    db: &C,
+    email: &str,
+    except: Option<i64>,
+) -> AppResult<()> {
+    let mut taken = user::Entity::find().filter(user::Column::Email.eq(email));
+    if let Some(id) = except {
+        taken = taken.filter(user::Column::Id.ne(id));
+    }
+    if taken.count(db).await? > 0 {
+        return Err(AppError::Conflict(format!(
+            "a user with email {email} already exists"
+        )));
+    }
+    Ok(())
 }
 
 async fn ensure_another_admin<C: ConnectionTrait>(db: &C, except: i64) -> AppResult<()> {
@@ -215,7 +247,15 @@ pub async fn set_disabled(
     id: i64,
     disabled: bool,
 ) -> AppResult<user::Model> {
-    update_user(db, id, None, Some(disabled)).await
+    update_user(
+        db,
+        id,
+        UserChange {
+            disabled: Some(disabled),
+            ..Default::default()
+        },
+    )
+    .await
 }
 
 /// Profile fields a user may change about themselves.
@@ -257,16 +297,34 @@ pub async fn change_password(
     current: &str,
     new: &str,
 ) -> AppResult<user::Model> {
+    store_password(db, id, new, Some(current)).await
+}
+
+/// Sets a user's password without the current one (an admin's reset, or the first
+/// password of an imported author); the user's sessions are logged out.
+pub async fn set_password(db: &DatabaseConnection, id: i64, new: &str) -> AppResult<user::Model> {
+    store_password(db, id, new, None).await
+}
+
+/// Hashes and stores `new`, after checking `current` when given, and revokes every
+/// refresh token of the user, in one transaction.
+async fn store_password(
+    db: &DatabaseConnection,
+    id: i64,
+    new: &str,
+    current: Option<&str>,
+) -> AppResult<user::Model> {
     let hash = password::hash(new).map_err(|e| match e {
         AppError::BadInput { message, .. } => AppError::bad_input("newPassword", message),
         other => other,
     })?;
     let txn = crate::db::begin_write(db).await?;
     let u = find_user(&txn, id).await?;
-    if !u
-        .password_hash
-        .as_deref()
-        .is_some_and(|h| password::verify(current, h))
+    if let Some(current) = current
+        && !u
+            .password_hash
+            .as_deref()
+            .is_some_and(|h| password::verify(current, h))
     {
         return Err(AppError::bad_input("currentPassword", "is not correct"));
     }

@@ -88,6 +88,23 @@ pub struct UpdateUserInput {
     pub role: Option<Role>,
     /// Disable (true) or re-enable (false) the account.
     pub disabled: Option<bool>,
+    /// The email the account logs in with; imported authors start with a placeholder.
+    pub email: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct ResetUserPasswordInput {
+    /// The user's (Author/User) ID.
+    pub id: ID,
+    /// At least 8 characters. When omitted, one is generated and returned once.
+    pub new_password: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct ResetUserPasswordPayload {
+    pub user: UserNode,
+    /// The generated password, when none was given; shown only now.
+    pub generated_password: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -246,8 +263,44 @@ impl AccountMutation {
             "change users",
         )?;
         let id = node::decode_as(&input.id, node::Kind::Author, "id")?;
-        let u = account::update_user(&s.db, id, input.role.map(Into::into), input.disabled).await?;
+        let change = account::UserChange {
+            role: input.role.map(Into::into),
+            disabled: input.disabled,
+            email: input.email.as_deref(),
+        };
+        let u = account::update_user(&s.db, id, change).await?;
         Ok(UpdateUserPayload { user: u.into() })
+    }
+
+    /// Sets a user's password without the current one (a forgotten password, or the
+    /// first password of an imported author); the user's sessions are logged out.
+    /// Admins only.
+    async fn reset_user_password(
+        &self,
+        ctx: &Context<'_>,
+        input: ResetUserPasswordInput,
+    ) -> ApiResult<ResetUserPasswordPayload> {
+        let s = state(ctx)?;
+        policy::require_role(
+            s.require_principal().await?,
+            user::Role::Admin,
+            "reset passwords",
+        )?;
+        let id = node::decode_as(&input.id, node::Kind::Author, "id")?;
+        let generated = input
+            .new_password
+            .is_none()
+            .then(account::generate_password);
+        let password = input
+            .new_password
+            .as_deref()
+            .or(generated.as_deref())
+            .unwrap_or_default();
+        let u = account::set_password(&s.db, id, password).await?;
+        Ok(ResetUserPasswordPayload {
+            user: u.into(),
+            generated_password: generated,
+        })
     }
 
     /// Deletes an account; its posts stay. Admins only.
