@@ -4,13 +4,12 @@
 //! remembered text is used, or `PERSISTED_QUERY_NOT_FOUND` asks the client to send the
 //! text once. Every server keeps its own bounded store (the protocol recovers from a miss).
 
-use std::{
-    num::NonZeroUsize,
-    sync::{Arc, Mutex},
-};
+use std::sync::Arc;
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+
+use super::by_hash::ByHash;
 
 /// The query text of a request and its SHA-256 (hex), the document's identity.
 #[derive(Debug, Clone)]
@@ -28,14 +27,14 @@ pub struct ApqError {
 
 /// The persisted queries this server knows, least recently used dropped first.
 pub struct PersistedQueries {
-    store: Option<Mutex<lru::LruCache<Arc<str>, Arc<str>>>>,
+    store: ByHash<Arc<str>>,
 }
 
 impl PersistedQueries {
     /// A store of at most `capacity` documents; 0 turns persisted queries off.
     pub fn new(capacity: usize) -> Self {
         Self {
-            store: NonZeroUsize::new(capacity).map(|c| Mutex::new(lru::LruCache::new(c))),
+            store: ByHash::new(capacity),
         }
     }
 
@@ -59,12 +58,12 @@ impl PersistedQueries {
                 text,
             });
         };
-        let Some(store) = &self.store else {
+        if !self.store.is_enabled() {
             return Err(ApqError {
                 code: "PERSISTED_QUERY_NOT_SUPPORTED",
                 message: "PersistedQueryNotSupported".into(),
             });
-        };
+        }
         if persisted.get("version").and_then(Value::as_i64) != Some(1) {
             return Err(ApqError {
                 code: "BAD_REQUEST",
@@ -92,25 +91,20 @@ impl PersistedQueries {
                     text: text.into(),
                     sha256: hash.into(),
                 };
-                if let Ok(mut store) = store.lock() {
-                    store.put(doc.sha256.clone(), doc.text.clone());
-                }
+                self.store.put(doc.sha256.clone(), doc.text.clone());
                 Ok(doc)
             }
-            None => {
-                let text = store
-                    .lock()
-                    .ok()
-                    .and_then(|mut s| s.get(hash.as_str()).cloned());
-                text.map(|text| Document {
+            None => self
+                .store
+                .get(&hash)
+                .map(|text| Document {
                     text,
                     sha256: hash.into(),
                 })
                 .ok_or_else(|| ApqError {
                     code: "PERSISTED_QUERY_NOT_FOUND",
                     message: "PersistedQueryNotFound".into(),
-                })
-            }
+                }),
         }
     }
 }

@@ -5,46 +5,34 @@
 //! refused again each time; the limits come from the configuration and do not change
 //! while the server runs.
 
-use std::{
-    num::NonZeroUsize,
-    sync::{Arc, Mutex},
-};
+use std::sync::Arc;
 
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
+
+use super::by_hash::ByHash;
 
 /// Documents longer than this are parsed every time (and never fill the store).
 const MAX_TEXT_BYTES: usize = 8 * 1024;
 
 /// The parsed documents this server keeps, least recently used dropped first.
-pub struct ParsedDocuments {
-    store: Option<Mutex<lru::LruCache<Arc<str>, Arc<ExecutableDocument>>>>,
-}
+pub struct ParsedDocuments(ByHash<Arc<ExecutableDocument>>);
 
 impl ParsedDocuments {
     /// A store of at most `capacity` documents; 0 keeps none.
     pub fn new(capacity: usize) -> Self {
-        Self {
-            store: NonZeroUsize::new(capacity).map(|c| Mutex::new(lru::LruCache::new(c))),
-        }
+        Self(ByHash::new(capacity))
     }
 
     /// The document whose text has this SHA-256, if it is kept.
     pub fn get(&self, sha256: &str) -> Option<Arc<ExecutableDocument>> {
-        let store = self.store.as_ref()?;
-        let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
-        store.get(sha256).cloned()
+        self.0.get(sha256)
     }
 
     /// Keeps `doc`, parsed from a text of `text_len` bytes with this SHA-256.
     pub fn put(&self, sha256: Arc<str>, text_len: usize, doc: Arc<ExecutableDocument>) {
-        let Some(store) = &self.store else {
-            return;
-        };
-        if text_len > MAX_TEXT_BYTES {
-            return;
+        if text_len <= MAX_TEXT_BYTES {
+            self.0.put(sha256, doc);
         }
-        let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
-        store.put(sha256, doc);
     }
 }
 

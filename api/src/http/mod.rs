@@ -3,6 +3,7 @@
 //! compression), CORS, GraphiQL and the health check.
 
 mod apq;
+mod by_hash;
 mod cache;
 mod cors;
 mod documents;
