@@ -5,6 +5,9 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
 
+/// A PostgreSQL connection idle for this long is pinged before it is used again.
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(10);
+
 /// Opens a pool. SQLite gets WAL, foreign keys and a busy timeout on every connection,
 /// and no ping before each use (a file has no connection to lose; the ping was a round
 /// trip to the SQLite worker thread per transaction).
@@ -24,7 +27,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                     .create_if_missing(true)
             });
     } else {
-        opts.max_connections(16);
+        // sqlx pings a connection before each use as well as after it: a round trip per
+        // statement that a busy server does not need (the ping after use already drops a
+        // broken connection). A connection idle long enough for the server to have gone
+        // away meanwhile is still pinged first.
+        opts.max_connections(16)
+            .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR);
     }
     Database::connect(opts).await
 }
