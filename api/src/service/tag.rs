@@ -7,6 +7,7 @@ use entity::{post_tag, tag};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
     QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder},
 };
 
 use crate::{error::AppResult, slug::slugify};
@@ -25,6 +26,42 @@ pub async fn find_by_slug<C: ConnectionTrait>(db: &C, slug: &str) -> AppResult<O
         .filter(tag::Column::Slug.eq(slug))
         .one(db)
         .await?)
+}
+
+/// A tag with its count of publicly visible posts (see [`by_slug_with_count`]).
+#[derive(FromQueryResult)]
+struct TagWithCount {
+    post_count: i64,
+    #[sea_orm(nested)]
+    tag: tag::Model,
+}
+
+/// The tag with this slug and its count of publicly visible posts, in one statement (a
+/// tag page asks for both, one after the other, before anything else).
+pub async fn by_slug_with_count<C: ConnectionTrait>(
+    db: &C,
+    slug: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Option<(tag::Model, i64)>> {
+    let count = Query::select()
+        .expr(post_tag::Column::PostId.count())
+        .from(post_tag::Entity)
+        .cond_where(publicly_listed(now))
+        .and_where(
+            Expr::col((post_tag::Entity, post_tag::Column::TagId))
+                .equals((tag::Entity, tag::Column::Id)),
+        )
+        .to_owned();
+    let row = tag::Entity::find()
+        .filter(tag::Column::Slug.eq(slug))
+        .column_as(
+            Expr::SubQuery(None, Box::new(count.into_sub_query_statement())),
+            "post_count",
+        )
+        .into_model::<TagWithCount>()
+        .one(db)
+        .await?;
+    Ok(row.map(|r| (r.tag, r.post_count)))
 }
 
 pub async fn find_by_ids<C: ConnectionTrait>(db: &C, ids: &[i64]) -> AppResult<Vec<tag::Model>> {
