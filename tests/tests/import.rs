@@ -376,7 +376,7 @@ async fn an_unknown_author_is_created_without_a_password(app: TestApp) {
     assert_eq!(outcomes(&report), (5, 0, 0, 0), "{}", report.render());
     let text = report.render();
     assert!(
-        text.contains("Authors created (role AUTHOR, no password")
+        text.contains("Authors created (role AUTHOR, email SLUG@import.invalid, no password; to let one log in: quire user set-email, then set-password)")
             && text.contains("a.md  (author `김 하늘`, slug `김-하늘`)"),
         "{text}"
     );
