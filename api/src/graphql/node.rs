@@ -88,7 +88,7 @@ async fn load_node(ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
             service::post_read::PostRef::Id(n),
         )
         .await?
-        .map(|p| Node::Post(PostNode::new(p, s.now))),
+        .map(|f| Node::Post(PostNode::new(f.post, s.now))),
         Kind::Series => s
             .series
             .load_one(n)

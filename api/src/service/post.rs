@@ -661,19 +661,45 @@ pub async fn find_by_slug<C: ConnectionTrait>(
         .await?)
 }
 
-/// The post with `slug`, or the post that had it before a rename.
+/// A post with its author and its series (when it has one), read in one statement: a
+/// post page shows all three, and each would otherwise be a statement of its own.
+pub struct WithParents {
+    pub post: post::Model,
+    pub author: Option<user::Model>,
+    pub series: Option<series::Model>,
+}
+
+/// The post `q` finds, with its parents (LEFT JOINs on the author and the series).
+pub async fn one_with_parents<C: ConnectionTrait>(
+    db: &C,
+    q: Select<post::Entity>,
+) -> AppResult<Option<WithParents>> {
+    let row = q
+        .find_also_related(user::Entity)
+        .find_also_related(series::Entity)
+        .one(db)
+        .await?;
+    Ok(row.map(|(post, author, series)| WithParents {
+        post,
+        author,
+        series,
+    }))
+}
+
+/// The post with `slug`, or the post that had it before a rename, with its parents.
 pub async fn find_by_slug_or_alias<C: ConnectionTrait>(
     db: &C,
     slug: &str,
-) -> AppResult<Option<post::Model>> {
-    if let Some(p) = find_by_slug(db, slug).await? {
+) -> AppResult<Option<WithParents>> {
+    let by_slug = post::Entity::find().filter(post::Column::Slug.eq(slug));
+    if let Some(p) = one_with_parents(db, by_slug).await? {
         return Ok(Some(p));
     }
     let alias = entity::slug_alias::Entity::find_by_id(slug.to_owned())
         .one(db)
         .await?;
     match alias {
-        Some(a) => Ok(post::Entity::find_by_id(a.post_id).one(db).await?),
+        Some(a) => one_with_parents(db, post::Entity::find_by_id(a.post_id)).await,
         None => Ok(None),
     }
 }

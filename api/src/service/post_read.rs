@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use entity::post;
 
-use super::post::{find_by_slug_or_alias, is_public};
+use super::post::{WithParents, find_by_slug_or_alias, is_public, one_with_parents};
 use crate::{
     auth::{Principal, Secret, policy, token},
     error::AppResult,
@@ -17,31 +17,34 @@ pub enum PostRef<'a> {
     Slug(&'a str),
 }
 
-/// The post, if it exists and the caller may read it (unreadable looks like missing).
+/// The post, with its author and series, if it exists and the caller may read it
+/// (unreadable looks like missing).
 pub async fn find_readable<C: sea_orm::ConnectionTrait>(
     db: &C,
     who: Option<&Principal>,
     now: DateTime<Utc>,
     by: PostRef<'_>,
-) -> AppResult<Option<post::Model>> {
+) -> AppResult<Option<WithParents>> {
     use sea_orm::EntityTrait;
     let found = match by {
-        PostRef::Id(id) => post::Entity::find_by_id(id).one(db).await?,
+        PostRef::Id(id) => one_with_parents(db, post::Entity::find_by_id(id)).await?,
         PostRef::Slug(s) => find_by_slug_or_alias(db, s).await?,
     };
-    Ok(found.filter(|p| is_public(p, now) || who.is_some_and(|w| policy::can_read_draft(w, p))))
+    Ok(found.filter(|f| {
+        is_public(&f.post, now) || who.is_some_and(|w| policy::can_read_draft(w, &f.post))
+    }))
 }
 
-/// The post a preview token opens (any status, not the trash).
+/// The post a preview token opens (any status, not the trash), with its author and
+/// series.
 pub async fn find_by_preview<C: sea_orm::ConnectionTrait>(
     db: &C,
     secret: &Secret,
     preview: &str,
-) -> AppResult<Option<post::Model>> {
+) -> AppResult<Option<WithParents>> {
     use sea_orm::EntityTrait;
     let id = token::verify_preview(preview, secret, Utc::now().timestamp())?;
-    Ok(post::Entity::find_by_id(id)
-        .one(db)
+    Ok(one_with_parents(db, post::Entity::find_by_id(id))
         .await?
-        .filter(|p| p.deleted_at.is_none()))
+        .filter(|f| f.post.deleted_at.is_none()))
 }

@@ -107,10 +107,19 @@ impl PostQuery {
                 .into());
             }
         };
-        if let Some(p) = &found {
-            super::prefetch::prefetch(s, std::slice::from_ref(p), &[ctx.look_ahead()]).await?;
+        let Some(found) = found else {
+            return Ok(None);
+        };
+        // The author and series came with the post; the rest is read now.
+        if let Some(a) = found.author {
+            s.authors.feed_one(a.id, a).await;
         }
-        Ok(found.map(|p| PostNode::new(p, s.now)))
+        if let Some(series) = found.series {
+            s.series.feed_one(series.id, series).await;
+        }
+        let p = found.post;
+        super::prefetch::prefetch(s, std::slice::from_ref(&p), &[ctx.look_ahead()]).await?;
+        Ok(Some(PostNode::new(p, s.now)))
     }
 
     /// Published posts, newest first unless `orderBy` says otherwise. Page with
