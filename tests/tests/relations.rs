@@ -399,3 +399,108 @@ async fn series_order_is_position_then_date_and_hides_what_is_not_public(app: Te
     );
 }
 both_backends!(series_order_is_position_then_date_and_hides_what_is_not_public);
+
+/// Authors and series read together with their posts (joined, not loaded apart) belong
+/// to the right posts: pages of posts by several authors, with and without bodies, a tag
+/// page, and post pages with and without a series and under a former slug.
+async fn authors_and_series_read_with_posts_belong_to_them(app: TestApp) {
+    let authors = ["가 작가", "나 작가", "다 작가"];
+    for (i, name) in authors.iter().enumerate() {
+        app.user(
+            &format!("writer{i}@example.com"),
+            name,
+            quire_tests::entity::user::Role::Author,
+        )
+        .await;
+    }
+    let mut posts = Vec::new();
+    for i in 0..6 {
+        let series = if i % 2 == 0 {
+            "\nseries: 짝수 연재"
+        } else {
+            ""
+        };
+        let p = app
+            .post(
+                &format!("여럿 {i}"),
+                &format!("2024-02-0{} 10:00:00 +0900", i + 1),
+                &format!("author: {}\ntags: [여럿]{series}", authors[i % 3]),
+            )
+            .await;
+        posts.push(p);
+    }
+    let expected: Vec<_> = (0..6)
+        .rev()
+        .map(|i| json!({ "title": format!("여럿 {i}"), "author": { "name": authors[i % 3] } }))
+        .collect();
+    for query in [
+        "{ posts { nodes { title author { name } } } }",
+        "{ posts { nodes { title html author { name } } } }",
+        r#"{ tag(slug: "여럿") { posts { nodes { title author { name } } } } }"#,
+    ] {
+        let r = app.graphql(query, json!({})).await;
+        let d = r.data();
+        let nodes = if query.contains("tag(") {
+            &d["tag"]["posts"]["nodes"]
+        } else {
+            &d["posts"]["nodes"]
+        };
+        let got: Vec<_> = nodes
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| json!({ "title": n["title"], "author": n["author"] }))
+            .collect();
+        assert_eq!(got, expected, "{query}");
+    }
+    // Backwards, from a cursor: the same pairs, in the same order.
+    let r = app
+        .graphql(
+            "{ posts(last: 2) { nodes { title author { name } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        r.data()["posts"]["nodes"],
+        json!([expected[4], expected[5]])
+    );
+
+    // Renamed: the old slug finds the post, with its author and no series.
+    let (_, editor) = app.actor(quire_tests::entity::user::Role::Editor).await;
+    let id = quire_tests::quire::graphql::node::encode(
+        quire_tests::quire::graphql::node::Kind::Post,
+        posts[1].id,
+    )
+    .to_string();
+    let r = app
+        .graphql_as(
+            &editor,
+            "mutation($i: UpdatePostInput!) { updatePost(input: $i) { post { slug } } }",
+            json!({ "i": { "id": id, "expectedVersion": posts[1].version, "slug": "새-이름" } }),
+        )
+        .await;
+    assert_eq!(r.data()["updatePost"]["post"]["slug"], "새-이름");
+    for (slug, title, author, series) in [
+        (
+            "여럿-0",
+            "여럿 0",
+            "가 작가",
+            json!({ "title": "짝수 연재" }),
+        ),
+        ("여럿-1", "여럿 1", "나 작가", json!(null)),
+        ("새-이름", "여럿 1", "나 작가", json!(null)),
+    ] {
+        let r = app
+            .graphql(
+                "query($s: String!) { post(slug: $s) { title author { name } series { title } } }",
+                json!({ "s": slug }),
+            )
+            .await;
+        assert_eq!(
+            r.data()["post"],
+            json!({ "title": title, "author": { "name": author }, "series": series }),
+            "{slug}"
+        );
+    }
+}
+both_backends!(authors_and_series_read_with_posts_belong_to_them);

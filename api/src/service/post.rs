@@ -213,6 +213,25 @@ fn without_bodies(q: Select<post::Entity>, backend: DbBackend) -> Select<post::E
         .column_as(Expr::cust(empty_object), "front_matter")
 }
 
+/// A page of posts and, when asked for, their authors (read in the same statement).
+pub struct Listing {
+    pub page: Slice<post::Model>,
+    pub authors: Vec<user::Model>,
+}
+
+/// The rows `q` finds, with each post's author when `with_authors` (a LEFT JOIN).
+async fn rows_of<C: ConnectionTrait>(
+    db: &C,
+    q: Select<post::Entity>,
+    with_authors: bool,
+) -> AppResult<Vec<(post::Model, Option<user::Model>)>> {
+    Ok(if with_authors {
+        q.find_also_related(user::Entity).all(db).await?
+    } else {
+        q.all(db).await?.into_iter().map(|p| (p, None)).collect()
+    })
+}
+
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     scope: Scope,
@@ -220,7 +239,8 @@ pub async fn list<C: ConnectionTrait>(
     order: PostOrder,
     window: Window,
     bodies: Bodies,
-) -> AppResult<Slice<post::Model>> {
+    with_authors: bool,
+) -> AppResult<Listing> {
     let key_col = order.sort.column();
     let mut base = match tag_page_ids(scope, filter, order, &window) {
         Some(ids) => post::Entity::find()
@@ -247,7 +267,11 @@ pub async fn list<C: ConnectionTrait>(
                     order.descending,
                 ));
             }
-            (q.limit(limit + 1).all(db).await?, limit, false)
+            (
+                rows_of(db, q.limit(limit + 1), with_authors).await?,
+                limit,
+                false,
+            )
         }
         Window::Backward { before, limit } => {
             let mut q = ordered(base, !order.descending);
@@ -259,14 +283,35 @@ pub async fn list<C: ConnectionTrait>(
                     !order.descending,
                 ));
             }
-            (q.limit(limit + 1).all(db).await?, limit, true)
+            (
+                rows_of(db, q.limit(limit + 1), with_authors).await?,
+                limit,
+                true,
+            )
         }
         Window::Offset { offset, limit } => {
             let q = ordered(base, order.descending).offset(offset);
-            (q.limit(limit + 1).all(db).await?, limit, false)
+            (
+                rows_of(db, q.limit(limit + 1), with_authors).await?,
+                limit,
+                false,
+            )
         }
     };
-    Ok(keyset::into_slice(rows, limit, reverse))
+    let slice = keyset::into_slice(rows, limit, reverse);
+    let mut authors = Vec::new();
+    let mut posts = Vec::with_capacity(slice.items.len());
+    for (p, a) in slice.items {
+        posts.push(p);
+        authors.extend(a);
+    }
+    Ok(Listing {
+        page: Slice {
+            items: posts,
+            has_more: slice.has_more,
+        },
+        authors,
+    })
 }
 
 /// The links of a public listing by tags alone (no other narrowing), read instead of the
