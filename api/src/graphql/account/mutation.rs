@@ -74,11 +74,28 @@ pub struct CreateUserInput {
     pub password: Option<String>,
 }
 
-#[derive(SimpleObject)]
-pub struct CreateUserPayload {
-    pub user: UserNode,
-    /// The generated password, when none was given; shown only now.
-    pub generated_password: Option<String>,
+macro_rules! user_and_password_payload {
+    ($($name:ident),*) => {$(
+        /// The account, and the password generated for it when none was given.
+        #[derive(SimpleObject)]
+        pub struct $name {
+            pub user: UserNode,
+            /// The generated password, when none was given; shown only now.
+            pub generated_password: Option<String>,
+        }
+    )*};
+}
+user_and_password_payload!(CreateUserPayload, ResetUserPasswordPayload);
+
+/// The password given, or a generated one (also returned, to be shown once).
+fn given_or_generated(given: Option<String>) -> (String, Option<String>) {
+    match given {
+        Some(p) => (p, None),
+        None => {
+            let p = account::generate_password();
+            (p.clone(), Some(p))
+        }
+    }
 }
 
 #[derive(InputObject)]
@@ -98,13 +115,6 @@ pub struct ResetUserPasswordInput {
     pub id: ID,
     /// At least 8 characters. When omitted, one is generated and returned once.
     pub new_password: Option<String>,
-}
-
-#[derive(SimpleObject)]
-pub struct ResetUserPasswordPayload {
-    pub user: UserNode,
-    /// The generated password, when none was given; shown only now.
-    pub generated_password: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -228,19 +238,14 @@ impl AccountMutation {
             user::Role::Admin,
             "create users",
         )?;
-        let generated = input.password.is_none().then(account::generate_password);
-        let password = input
-            .password
-            .as_deref()
-            .or(generated.as_deref())
-            .unwrap_or_default();
+        let (password, generated) = given_or_generated(input.password);
         let u = account::create_user(
             &s.db,
             account::NewAccount {
                 email: &input.email,
                 name: &input.name,
                 role: input.role.into(),
-                password,
+                password: &password,
             },
         )
         .await?;
@@ -287,16 +292,8 @@ impl AccountMutation {
             "reset passwords",
         )?;
         let id = node::decode_as(&input.id, node::Kind::Author, "id")?;
-        let generated = input
-            .new_password
-            .is_none()
-            .then(account::generate_password);
-        let password = input
-            .new_password
-            .as_deref()
-            .or(generated.as_deref())
-            .unwrap_or_default();
-        let u = account::set_password(&s.db, id, password).await?;
+        let (password, generated) = given_or_generated(input.new_password);
+        let u = account::set_password(&s.db, id, &password).await?;
         Ok(ResetUserPasswordPayload {
             user: u.into(),
             generated_password: generated,
