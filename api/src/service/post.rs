@@ -256,7 +256,7 @@ pub async fn list<C: ConnectionTrait>(
         q.order_by(key_col, dir.clone())
             .order_by(post::Column::Id, dir)
     };
-    let (rows, limit, reverse) = match window {
+    let (q, limit, reverse) = match window {
         Window::Forward { after, limit } => {
             let mut q = ordered(base, order.descending);
             if let Some(c) = after {
@@ -267,11 +267,7 @@ pub async fn list<C: ConnectionTrait>(
                     order.descending,
                 ));
             }
-            (
-                rows_of(db, q.limit(limit + 1), with_authors).await?,
-                limit,
-                false,
-            )
+            (q, limit, false)
         }
         Window::Backward { before, limit } => {
             let mut q = ordered(base, !order.descending);
@@ -283,21 +279,13 @@ pub async fn list<C: ConnectionTrait>(
                     !order.descending,
                 ));
             }
-            (
-                rows_of(db, q.limit(limit + 1), with_authors).await?,
-                limit,
-                true,
-            )
+            (q, limit, true)
         }
         Window::Offset { offset, limit } => {
-            let q = ordered(base, order.descending).offset(offset);
-            (
-                rows_of(db, q.limit(limit + 1), with_authors).await?,
-                limit,
-                false,
-            )
+            (ordered(base, order.descending).offset(offset), limit, false)
         }
     };
+    let rows = rows_of(db, q.limit(limit + 1), with_authors).await?;
     let slice = keyset::into_slice(rows, limit, reverse);
     let mut authors = Vec::new();
     let mut posts = Vec::with_capacity(slice.items.len());
