@@ -13,7 +13,7 @@
 use std::{collections::BTreeSet, sync::Arc};
 
 use async_graphql::Lookahead;
-use entity::post;
+use entity::{post, series, user};
 use sea_orm::DbErr;
 
 use super::Sibling;
@@ -33,6 +33,22 @@ fn wants(selections: &[Lookahead<'_>], path: &[&str]) -> bool {
         }
         l.exists()
     })
+}
+
+/// Feeds the per-request caches with the authors and series read together with posts
+/// (see [`crate::service::post::WithParents`] and [`crate::service::post::Listing`]), so
+/// that [`prefetch`] and the resolvers find them without a statement of their own.
+pub async fn feed_parents(
+    s: &RequestState,
+    authors: impl IntoIterator<Item = user::Model>,
+    series: impl IntoIterator<Item = series::Model>,
+) {
+    s.authors
+        .feed_many(authors.into_iter().map(|a| (a.id, a)))
+        .await;
+    s.series
+        .feed_many(series.into_iter().map(|m| (m.id, m)))
+        .await;
 }
 
 /// Fills the caches for `author`, `tags` (and their `postCount`), `series` and the

@@ -66,9 +66,7 @@ pub async fn post_page_scoped(
         with_authors,
     )
     .await?;
-    s.authors
-        .feed_many(listing.authors.into_iter().map(|a| (a.id, a)))
-        .await;
+    super::prefetch::feed_parents(s, listing.authors, None).await;
     let slice = listing.page;
     super::prefetch::prefetch(s, &slice.items, &nodes).await?;
     let now = s.now;
@@ -126,12 +124,7 @@ impl PostQuery {
             return Ok(None);
         };
         // The author and series came with the post; the rest is read now.
-        if let Some(a) = found.author {
-            s.authors.feed_one(a.id, a).await;
-        }
-        if let Some(series) = found.series {
-            s.series.feed_one(series.id, series).await;
-        }
+        super::prefetch::feed_parents(s, found.author, found.series).await;
         let p = found.post;
         super::prefetch::prefetch(s, std::slice::from_ref(&p), &[ctx.look_ahead()]).await?;
         Ok(Some(PostNode::new(p, s.now)))
