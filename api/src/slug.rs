@@ -1,11 +1,33 @@
 //! Slugs for posts, tags, series and heading anchors: Hangul and other letters kept
-//! (NFC), lowercased, punctuation dropped, whitespace runs turned into `-`.
+//! (NFC), lowercased, punctuation dropped, whitespace runs turned into `-`. A name made
+//! only of emoji or symbols is spelled out (`🚀` → `rocket`), or else named by a short
+//! hash of itself, so every name that is not blank has an address.
 
+use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
-/// `2021년 회고` → `2021년-회고`; `Hello, World!` → `hello-world`.
-/// Returns an empty string when nothing sluggable is left.
+/// `2021년 회고` → `2021년-회고`; `Hello, World!` → `hello-world`; `🚀` → `rocket`;
+/// `!!!` → `e84c538e` (the first 32 bits of the SHA-256 of its NFC form, in hex).
+/// Returns an empty string only for blank text.
 pub fn slugify(text: &str) -> String {
+    let letters = letters_and_digits(text);
+    if !letters.is_empty() || text.trim().is_empty() {
+        return letters;
+    }
+    // Nothing but symbols: their names, when they have ones that are letters.
+    let spelled = letters_and_digits(&deunicode::deunicode(text));
+    if !spelled.is_empty() {
+        return spelled;
+    }
+    let nfc: String = text.trim().nfc().collect();
+    Sha256::digest(nfc.as_bytes())[..4]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The letters and digits of `text`, lowercased, in runs joined by `-`.
+fn letters_and_digits(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_dash = false;
     for c in text.nfc() {
@@ -65,11 +87,27 @@ mod tests {
             ("Hello,   World!", "hello-world"),
             ("  --trim--  ", "trim"),
             ("C# & .NET", "c-net"),
-            ("!!!", ""),
+            ("🚀", "rocket"),
+            ("🚀🚀", "rocket-rocket"),
+            ("🚀 출시", "출시"),
+            ("   ", ""),
             ("日本語 タイトル", "日本語-タイトル"),
         ];
         for (input, want) in cases {
             assert_eq!(slugify(input), want, "slugify({input:?})");
+        }
+    }
+
+    #[test]
+    fn symbols_alone_get_a_stable_hash() {
+        let bangs = slugify("!!!");
+        // Pinned: a slug already given out must not change with a new version.
+        assert_eq!(bangs, "e84c538e");
+        assert!(bangs.chars().all(|c| c.is_ascii_hexdigit()), "{bangs}");
+        assert_eq!(slugify(" !!! "), bangs);
+        assert_ne!(slugify("???"), bangs);
+        for s in [bangs, slugify("🚀"), slugify("🚀🚀")] {
+            assert_eq!(validate(&s), Ok(()), "{s}");
         }
     }
 

@@ -47,7 +47,8 @@ pub const MAX_IMPORTED_NAME_CHARS: usize = 100;
 /// The author a front-matter `author:` value names: the user with that slug or display
 /// name, else a new AUTHOR with that display name, a slug made from it and no password,
 /// so the account cannot log in until an admin gives it one. The flag is true when the
-/// user was created. `None` when the name makes no slug (only punctuation, say).
+/// user was created. `None` when the name has no letter or digit (`???`, say): such a
+/// value is a placeholder, not a person, though it would make a slug.
 pub async fn find_or_create_imported<C: ConnectionTrait>(
     db: &C,
     name: &str,
@@ -57,7 +58,7 @@ pub async fn find_or_create_imported<C: ConnectionTrait>(
     }
     let name = name.trim();
     let slug = slugify(name);
-    if crate::slug::validate(&slug).is_err() {
+    if !name.chars().any(char::is_alphanumeric) || crate::slug::validate(&slug).is_err() {
         return Ok(None);
     }
     if name.chars().count() > MAX_IMPORTED_NAME_CHARS {
