@@ -6,7 +6,7 @@ use quire_tests::{
     entity::{api_key, post, post_tag, series, tag, user, user::Role},
     quire::{
         auth::Principal,
-        service::{self, post_input::PostChanges},
+        service::{self, post::input::PostChanges},
     },
     sea_orm::{EntityTrait, QueryOrder},
 };
@@ -57,7 +57,7 @@ async fn fixture(
 ) -> Fixture {
     let who = Principal::User(owner.clone());
     let boss = Principal::User(admin.clone());
-    let p = service::post_write::create(
+    let p = service::post::write::create(
         &app.db,
         &who,
         PostChanges {
@@ -69,13 +69,16 @@ async fn fixture(
     .await
     .unwrap();
     let p = if trashed {
-        service::post_write::trash(&app.db, &who, p.id, None)
+        service::post::lifecycle::trash(&app.db, &who, p.id, None)
             .await
             .unwrap()
     } else {
         p
     };
-    let revision = service::post_write::revisions(&app.db, p.id).await.unwrap()[0].id;
+    let revision = service::post::revision::revisions(&app.db, &who, &p)
+        .await
+        .unwrap()[0]
+        .id;
     let s = service::taxonomy::create_series(
         &app.db,
         &boss,
@@ -88,7 +91,7 @@ async fn fixture(
     .unwrap();
     let mut series_posts = Vec::new();
     for i in 0..2 {
-        let sp = service::post_write::create(
+        let sp = service::post::write::create(
             &app.db,
             &boss,
             PostChanges {

@@ -81,11 +81,11 @@ async fn load_node(ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
     let s = state(ctx)?;
     let (kind, n) = decode(&id, "id")?;
     Ok(match kind {
-        Kind::Post => service::post_read::find_readable(
+        Kind::Post => service::post::read::find_readable(
             &s.db,
             s.principal().await?,
             s.now,
-            service::post_read::PostRef::Id(n),
+            service::post::read::PostRef::Id(n),
         )
         .await?
         .map(|f| Node::Post(PostNode::new(f.post, s.now))),

@@ -365,7 +365,7 @@ pub async fn import_for_api(
     files: &[(String, String)],
     status: ImportStatus,
 ) -> AppResult<Vec<(String, AppResult<(Outcome, post::Model)>)>> {
-    use super::post_input::{MAX_MARKDOWN_BYTES, MAX_TAGS, MAX_TITLE_CHARS};
+    use super::post::input::{MAX_MARKDOWN_BYTES, MAX_TAGS, MAX_TITLE_CHARS};
     crate::auth::policy::require_role(who, entity::user::Role::Editor, "import posts")?;
     if files.len() > MAX_FILES_PER_REQUEST {
         return Err(AppError::bad_input(

@@ -5,21 +5,13 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use entity::{post_tag, tag};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect, Set,
     sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder},
 };
 
+use super::post::visibility::{listed_sql, publicly_listed};
 use crate::{error::AppResult, slug::slugify};
-
-/// [`super::post::publicly_visible`] for a post, read from its link to a tag: triggers
-/// copy the post's visibility (`listed`) and date into every link, so a tag's public
-/// posts and their count come from one index without reading the posts.
-pub fn publicly_listed(now: DateTime<Utc>) -> Condition {
-    Condition::all()
-        .add(post_tag::Column::Listed.eq(true))
-        .add(post_tag::Column::PublishedAt.lte(now))
-}
 
 pub async fn find_by_slug<C: ConnectionTrait>(db: &C, slug: &str) -> AppResult<Option<tag::Model>> {
     Ok(tag::Entity::find()
@@ -220,8 +212,9 @@ pub fn link_new_post(
         format!(
             "INSERT INTO post_tags (post_id, tag_id, position, listed, published_at) \
              SELECT p.id, CAST(j.value AS INTEGER), CAST(j.key AS INTEGER), \
-             p.deleted_at IS NULL AND p.status IN ('PUBLISHED', 'SCHEDULED'), p.published_at \
-             FROM json_each(?) AS j JOIN posts AS p ON p.id = {post_id}"
+             {}, p.published_at \
+             FROM json_each(?) AS j JOIN posts AS p ON p.id = {post_id}",
+            listed_sql("p")
         ),
         values,
     )

@@ -9,7 +9,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 
-use super::post_write::load as load_post;
+use super::post::write::load as load_post;
 use crate::{
     auth::{Principal, policy},
     error::{AppError, AppResult},

@@ -285,13 +285,7 @@ impl PostNode {
     async fn revisions(&self, ctx: &Context<'_>) -> ApiResult<Vec<revision::RevisionNode>> {
         let s = state(ctx)?;
         let who = s.require_principal().await?;
-        if !crate::auth::policy::can_read_draft(who, &self.model) {
-            return Err(AppError::Forbidden(
-                "only editors and the post's author see revisions".into(),
-            )
-            .into());
-        }
-        Ok(service::post_write::revisions(&s.db, self.model.id)
+        Ok(service::post::revision::revisions(&s.db, who, &self.model)
             .await?
             .into_iter()
             .map(revision::RevisionNode)

@@ -6,14 +6,14 @@ use chrono::{DateTime, FixedOffset, Utc};
 
 use super::PostNode;
 use crate::{
-    auth::{Principal, policy},
-    error::{ApiResult, AppError},
+    auth::Principal,
+    error::ApiResult,
     graphql::{
         account::mutation::maybe,
         context::{RequestState, state},
         node,
     },
-    service::{post_input::PostChanges, post_write},
+    service::post::{input::PostChanges, lifecycle, read, revision, write as post_write},
 };
 
 #[derive(InputObject)]
@@ -213,7 +213,7 @@ impl PostMutation {
         Ok(PublishPostPayload {
             post: node_of(
                 s,
-                post_write::publish(&s.db, who, id, input.expected_version, input.publish_at)
+                lifecycle::publish(&s.db, who, id, input.expected_version, input.publish_at)
                     .await?,
             ),
         })
@@ -229,7 +229,7 @@ impl PostMutation {
         Ok(UnpublishPostPayload {
             post: node_of(
                 s,
-                post_write::unpublish(&s.db, who, post_id(&input.id)?, input.expected_version)
+                lifecycle::unpublish(&s.db, who, post_id(&input.id)?, input.expected_version)
                     .await?,
             ),
         })
@@ -244,8 +244,7 @@ impl PostMutation {
         Ok(ArchivePostPayload {
             post: node_of(
                 s,
-                post_write::archive(&s.db, who, post_id(&input.id)?, input.expected_version)
-                    .await?,
+                lifecycle::archive(&s.db, who, post_id(&input.id)?, input.expected_version).await?,
             ),
         })
     }
@@ -260,7 +259,7 @@ impl PostMutation {
         Ok(DeletePostPayload {
             post: node_of(
                 s,
-                post_write::trash(&s.db, who, post_id(&input.id)?, input.expected_version).await?,
+                lifecycle::trash(&s.db, who, post_id(&input.id)?, input.expected_version).await?,
             ),
         })
     }
@@ -275,8 +274,7 @@ impl PostMutation {
         Ok(RestorePostPayload {
             post: node_of(
                 s,
-                post_write::restore(&s.db, who, post_id(&input.id)?, input.expected_version)
-                    .await?,
+                lifecycle::restore(&s.db, who, post_id(&input.id)?, input.expected_version).await?,
             ),
         })
     }
@@ -288,7 +286,7 @@ impl PostMutation {
         input: PurgePostInput,
     ) -> ApiResult<PurgePostPayload> {
         let (s, who) = caller(ctx).await?;
-        let p = post_write::purge(&s.db, who, post_id(&input.id)?).await?;
+        let p = lifecycle::purge(&s.db, who, post_id(&input.id)?).await?;
         Ok(PurgePostPayload {
             purged_post_id: node::encode(node::Kind::Post, p.id),
         })
@@ -303,7 +301,7 @@ impl PostMutation {
         let (s, who) = caller(ctx).await?;
         let id = node::decode_as(&input.id, node::Kind::Revision, "id")?;
         Ok(RestoreRevisionPayload {
-            post: node_of(s, post_write::restore_revision(&s.db, who, id).await?),
+            post: node_of(s, revision::restore_revision(&s.db, who, id).await?),
         })
     }
 
@@ -316,14 +314,7 @@ impl PostMutation {
     ) -> ApiResult<CreatePreviewTokenPayload> {
         let (s, who) = caller(ctx).await?;
         let id = node::decode_as(&input.post_id, node::Kind::Post, "postId")?;
-        let p = post_write::load(&s.db, id).await?;
-        if !policy::can_read_draft(who, &p) {
-            return Err(
-                AppError::Forbidden("authors may preview only their own posts".into()).into(),
-            );
-        }
-        let (token, exp) =
-            crate::auth::token::issue_preview(&s.secret, p.id, Utc::now().timestamp())?;
+        let (token, exp) = read::preview_token(&s.db, &s.secret, who, id).await?;
         Ok(CreatePreviewTokenPayload {
             token,
             expires_at: DateTime::from_timestamp(exp, 0).unwrap_or_default(),

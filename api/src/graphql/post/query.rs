@@ -98,7 +98,7 @@ impl PostQuery {
         )]
         preview_token: Option<String>,
     ) -> ApiResult<Option<PostNode>> {
-        use service::post_read::{PostRef, find_by_preview, find_readable};
+        use service::post::read::{PostRef, find_by_preview, find_readable};
         let s = state(ctx)?;
         let found = match (id, slug, preview_token) {
             (Some(id), None, None) => {

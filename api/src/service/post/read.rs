@@ -4,10 +4,13 @@
 use chrono::{DateTime, Utc};
 use entity::post;
 
-use super::post::{WithParents, find_by_slug_or_alias, is_public, one_with_parents};
+use super::{
+    lookup::{WithParents, find_by_slug_or_alias, one_with_parents},
+    visibility::is_public,
+};
 use crate::{
     auth::{Principal, Secret, policy, token},
-    error::AppResult,
+    error::{AppError, AppResult},
 };
 
 /// How a post is asked for.
@@ -47,4 +50,21 @@ pub async fn find_by_preview<C: sea_orm::ConnectionTrait>(
     Ok(one_with_parents(db, post::Entity::find_by_id(id))
         .await?
         .filter(|f| f.post.deleted_at.is_none()))
+}
+
+/// A token that opens post `id` to anyone holding it, for an hour, and when it expires
+/// (Unix seconds): for editors and the post's authors only.
+pub async fn preview_token<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    secret: &Secret,
+    who: &Principal,
+    id: i64,
+) -> AppResult<(String, i64)> {
+    let p = super::write::load(db, id).await?;
+    if !policy::can_read_draft(who, &p) {
+        return Err(AppError::Forbidden(
+            "authors may preview only their own posts".into(),
+        ));
+    }
+    token::issue_preview(secret, p.id, Utc::now().timestamp())
 }

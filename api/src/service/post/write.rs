@@ -1,13 +1,14 @@
 //! Writing posts: create and update (with optimistic concurrency and slug aliases),
 //! each in one transaction that also stores a revision when the content changed.
 
-use entity::{post, revision, slug_alias};
+use entity::{post, slug_alias};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
     EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set, sea_query::Expr,
 };
 
-use super::{author, post as posts, post_input::PostChanges, series, tag};
+use super::{input::PostChanges, lifecycle, revision::record_revision};
+use crate::service::{author, post as posts, search, series, tag};
 use crate::{
     auth::{Principal, policy, rank},
     error::{AppError, AppResult},
@@ -76,26 +77,6 @@ async fn ensure_slug_free<C: ConnectionTrait>(
             "the slug {wanted:?} is already used by another post"
         )));
     }
-    Ok(())
-}
-
-async fn record_revision<C: ConnectionTrait>(
-    db: &C,
-    p: &post::Model,
-    who: &Principal,
-) -> AppResult<()> {
-    revision::ActiveModel {
-        post_id: Set(p.id),
-        version: Set(p.version),
-        title: Set(p.title.clone()),
-        markdown: Set(p.markdown.clone()),
-        editor_id: Set(Some(who.user_id())),
-        editor_key: Set(who.key_id().map(str::to_owned)),
-        created_at: Set(super::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
     Ok(())
 }
 
@@ -197,7 +178,7 @@ pub async fn create(
             posts::unique_slug(&txn, &base, None).await?
         }
     };
-    let now = super::now();
+    let now = crate::service::now();
     let mut a = post::ActiveModel {
         slug: Set(slug),
         status: Set(post::Status::Draft),
@@ -223,7 +204,7 @@ pub async fn create(
     let saved = a.insert(&txn).await?;
     tag::set_post_tags(&txn, saved.id, &tag_ids).await?;
     record_revision(&txn, &saved, who).await?;
-    super::search::index_post(&txn, &saved).await?;
+    search::index_post(&txn, &saved).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -238,7 +219,11 @@ pub async fn load<C: ConnectionTrait>(db: &C, id: i64) -> AppResult<post::Model>
 
 /// Bumps the version only if it is still `expected`: of two concurrent writers with the
 /// same expected version exactly one succeeds, the other gets CONFLICT.
-async fn claim_version<C: ConnectionTrait>(db: &C, id: i64, expected: i32) -> AppResult<()> {
+pub(super) async fn claim_version<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    expected: i32,
+) -> AppResult<()> {
     let res = post::Entity::update_many()
         .col_expr(post::Column::Version, Expr::value(expected + 1))
         .filter(post::Column::Id.eq(id))
@@ -263,11 +248,7 @@ pub async fn update(
     let txn = crate::db::begin_write(db).await?;
     let current = load(&txn, id).await?;
     policy::can_edit_post(who, &current)?;
-    if current.deleted_at.is_some() {
-        return Err(AppError::Conflict(
-            "the post is in the trash; restore it first".into(),
-        ));
-    }
+    lifecycle::not_trashed(&current)?;
     claim_version(&txn, id, expected_version).await?;
     let mut a: post::ActiveModel = current.clone().into();
     a.version = Set(expected_version + 1);
@@ -281,13 +262,13 @@ pub async fn update(
         slug_alias::ActiveModel {
             slug: Set(current.slug.clone()),
             post_id: Set(id),
-            created_at: Set(super::now()),
+            created_at: Set(crate::service::now()),
         }
         .insert(&txn)
         .await?;
         a.slug = Set(new_slug.clone());
     }
-    a.updated_at = Set(super::now());
+    a.updated_at = Set(crate::service::now());
     let saved = a.update(&txn).await?;
     if let Some(names) = &c.tags {
         let ids = resolve_tags(&txn, who, names).await?;
@@ -296,179 +277,7 @@ pub async fn update(
     if c.touches_content() {
         record_revision(&txn, &saved, who).await?;
     }
-    super::search::index_post(&txn, &saved).await?;
+    search::index_post(&txn, &saved).await?;
     txn.commit().await?;
     Ok(saved)
-}
-
-/// Changes the status fields of a post through `change`, bumping its version.
-pub async fn transition(
-    db: &DatabaseConnection,
-    who: &Principal,
-    id: i64,
-    expected_version: Option<i32>,
-    change: impl FnOnce(&post::Model, &mut post::ActiveModel) -> AppResult<()>,
-) -> AppResult<post::Model> {
-    let txn = crate::db::begin_write(db).await?;
-    let current = load(&txn, id).await?;
-    policy::can_edit_post(who, &current)?;
-    let expected = expected_version.unwrap_or(current.version);
-    claim_version(&txn, id, expected).await?;
-    let mut a: post::ActiveModel = current.clone().into();
-    change(&current, &mut a)?;
-    a.version = Set(expected + 1);
-    a.updated_at = Set(super::now());
-    posts::set_content(&mut a, &current.markdown, current.custom_excerpt.as_deref());
-    let saved = a.update(&txn).await?;
-    txn.commit().await?;
-    Ok(saved)
-}
-
-/// Deletes a post for good, with its tags links, revisions and aliases. Admins only.
-pub async fn purge(db: &DatabaseConnection, who: &Principal, id: i64) -> AppResult<post::Model> {
-    policy::require_role(who, entity::user::Role::Admin, "purge posts")?;
-    let txn = crate::db::begin_write(db).await?;
-    let current = load(&txn, id).await?;
-    super::search::remove_post(&txn, id).await?;
-    post::Entity::delete_by_id(id).exec(&txn).await?;
-    txn.commit().await?;
-    Ok(current)
-}
-
-/// Puts the title and Markdown of a revision back, as a new version with its own revision.
-pub async fn restore_revision(
-    db: &DatabaseConnection,
-    who: &Principal,
-    revision_id: i64,
-) -> AppResult<post::Model> {
-    let rev = revision::Entity::find_by_id(revision_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("revision".into()))?;
-    let current = load(db, rev.post_id).await?;
-    let changes = PostChanges {
-        title: Some(rev.title),
-        markdown: Some(rev.markdown),
-        ..Default::default()
-    };
-    update(db, who, current.id, current.version, changes).await
-}
-
-pub async fn revisions<C: ConnectionTrait>(
-    db: &C,
-    post_id: i64,
-) -> AppResult<Vec<revision::Model>> {
-    use sea_orm::QueryOrder;
-    Ok(revision::Entity::find()
-        .filter(revision::Column::PostId.eq(post_id))
-        .order_by_desc(revision::Column::Version)
-        .all(db)
-        .await?)
-}
-
-fn not_trashed(p: &post::Model) -> AppResult<()> {
-    if p.deleted_at.is_some() {
-        return Err(AppError::Conflict(
-            "the post is in the trash; restore it first".into(),
-        ));
-    }
-    Ok(())
-}
-
-/// Publishes now, or schedules for `at` when it lies in the future. Without `at`, a post
-/// that was published before keeps its date.
-pub async fn publish(
-    db: &DatabaseConnection,
-    who: &Principal,
-    id: i64,
-    expected: Option<i32>,
-    at: Option<chrono::DateTime<chrono::FixedOffset>>,
-) -> AppResult<post::Model> {
-    let now = super::now();
-    transition(db, who, id, expected, |p, a| {
-        not_trashed(p)?;
-        let (when, offset) = match at {
-            Some(d) => (d.with_timezone(&chrono::Utc), d.offset().local_minus_utc()),
-            None => match (p.published_at, p.status) {
-                (Some(prev), s) if prev <= now && s != post::Status::Scheduled => {
-                    (prev, p.published_at_offset.unwrap_or(0))
-                }
-                _ => (
-                    chrono::DurationRound::duration_trunc(now, chrono::TimeDelta::seconds(1))
-                        .unwrap_or(now),
-                    0,
-                ),
-            },
-        };
-        a.status = Set(if when > now {
-            post::Status::Scheduled
-        } else {
-            post::Status::Published
-        });
-        a.published_at = Set(Some(when));
-        a.published_at_offset = Set(Some(offset));
-        Ok(())
-    })
-    .await
-}
-
-/// Back to draft; the publication date is kept for a later re-publish.
-pub async fn unpublish(
-    db: &DatabaseConnection,
-    who: &Principal,
-    id: i64,
-    expected: Option<i32>,
-) -> AppResult<post::Model> {
-    transition(db, who, id, expected, |p, a| {
-        not_trashed(p)?;
-        a.status = Set(post::Status::Draft);
-        Ok(())
-    })
-    .await
-}
-
-pub async fn archive(
-    db: &DatabaseConnection,
-    who: &Principal,
-    id: i64,
-    expected: Option<i32>,
-) -> AppResult<post::Model> {
-    transition(db, who, id, expected, |p, a| {
-        not_trashed(p)?;
-        a.status = Set(post::Status::Archived);
-        Ok(())
-    })
-    .await
-}
-
-/// Moves a post to the trash (soft delete).
-pub async fn trash(
-    db: &DatabaseConnection,
-    who: &Principal,
-    id: i64,
-    expected: Option<i32>,
-) -> AppResult<post::Model> {
-    let now = super::now();
-    transition(db, who, id, expected, |p, a| {
-        not_trashed(p)?;
-        a.deleted_at = Set(Some(now));
-        Ok(())
-    })
-    .await
-}
-
-pub async fn restore(
-    db: &DatabaseConnection,
-    who: &Principal,
-    id: i64,
-    expected: Option<i32>,
-) -> AppResult<post::Model> {
-    transition(db, who, id, expected, |p, a| {
-        if p.deleted_at.is_none() {
-            return Err(AppError::Conflict("the post is not in the trash".into()));
-        }
-        a.deleted_at = Set(None);
-        Ok(())
-    })
-    .await
 }

@@ -1,0 +1,245 @@
+//! Listings of posts: the narrowing a caller asks for, the order, and one page of it
+//! by keyset (after/before a cursor) or by number, with each post's author read in the
+//! same statement when the page shows it. Listings by tags alone take their ids from
+//! the tag links ([`super::tag_page`]).
+
+use chrono::{DateTime, Utc};
+use entity::{post, post_tag, series, tag, user};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Select,
+    sea_query::{Expr, ExprTrait, Query},
+};
+
+use super::{
+    bodies::{Bodies, without_bodies},
+    tag_page,
+    visibility::Scope,
+};
+use crate::{
+    error::AppResult,
+    service::keyset::{self, Slice, SortKey, Window},
+};
+
+/// Narrowing of a post listing; every part must hold.
+#[derive(Debug, Clone, Default)]
+pub struct PostFilter {
+    /// Posts carrying any of these tags (by slug).
+    pub tags: Vec<String>,
+    pub series: Option<String>,
+    pub author: Option<String>,
+    pub author_id: Option<i64>,
+    pub published_after: Option<DateTime<Utc>>,
+    pub published_before: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostSort {
+    PublishedAt,
+    UpdatedAt,
+    Title,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PostOrder {
+    pub sort: PostSort,
+    pub descending: bool,
+}
+
+impl Default for PostOrder {
+    fn default() -> Self {
+        Self {
+            sort: PostSort::PublishedAt,
+            descending: true,
+        }
+    }
+}
+
+impl PostSort {
+    fn column(self) -> post::Column {
+        match self {
+            Self::PublishedAt => post::Column::PublishedAt,
+            Self::UpdatedAt => post::Column::UpdatedAt,
+            Self::Title => post::Column::Title,
+        }
+    }
+
+    /// The cursor key of `p` under this sort.
+    pub fn key_of(self, p: &post::Model) -> SortKey {
+        match self {
+            Self::PublishedAt => SortKey::Time(p.published_at.unwrap_or(p.created_at)),
+            Self::UpdatedAt => SortKey::Time(p.updated_at),
+            Self::Title => SortKey::Text(p.title.clone()),
+        }
+    }
+}
+
+fn filter_condition(scope: Scope, f: &PostFilter) -> Condition {
+    scope.condition().add(narrowing(f))
+}
+
+/// What `f` asks for, without any visibility rule (search adds its own scope).
+pub fn narrowing(f: &PostFilter) -> Condition {
+    let mut c = Condition::all();
+    if !f.tags.is_empty() {
+        c = c.add(
+            post::Column::Id.in_subquery(
+                Query::select()
+                    .column(post_tag::Column::PostId)
+                    .from(post_tag::Entity)
+                    .inner_join(
+                        tag::Entity,
+                        sea_orm::sea_query::Expr::col((tag::Entity, tag::Column::Id))
+                            .equals((post_tag::Entity, post_tag::Column::TagId)),
+                    )
+                    .and_where(tag::Column::Slug.is_in(f.tags.clone()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(s) = &f.series {
+        c = c.add(
+            post::Column::SeriesId.in_subquery(
+                series::Entity::find()
+                    .select_only()
+                    .column(series::Column::Id)
+                    .filter(series::Column::Slug.eq(s.as_str()))
+                    .into_query(),
+            ),
+        );
+    }
+    if let Some(a) = &f.author {
+        c = c.add(
+            post::Column::AuthorId.in_subquery(
+                user::Entity::find()
+                    .select_only()
+                    .column(user::Column::Id)
+                    .filter(user::Column::Slug.eq(a.as_str()))
+                    .into_query(),
+            ),
+        );
+    }
+    if let Some(id) = f.author_id {
+        c = c.add(post::Column::AuthorId.eq(id));
+    }
+    if let Some(t) = f.published_after {
+        c = c.add(post::Column::PublishedAt.gt(t));
+    }
+    if let Some(t) = f.published_before {
+        c = c.add(post::Column::PublishedAt.lt(t));
+    }
+    c
+}
+
+/// A page of posts and, when asked for, their authors (read in the same statement).
+pub struct Listing {
+    pub page: Slice<post::Model>,
+    pub authors: Vec<user::Model>,
+}
+
+/// The rows `q` finds, with each post's author when `with_authors` (a LEFT JOIN).
+async fn rows_of<C: ConnectionTrait>(
+    db: &C,
+    q: Select<post::Entity>,
+    with_authors: bool,
+) -> AppResult<Vec<(post::Model, Option<user::Model>)>> {
+    Ok(if with_authors {
+        q.find_also_related(user::Entity).all(db).await?
+    } else {
+        q.all(db).await?.into_iter().map(|p| (p, None)).collect()
+    })
+}
+
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    scope: Scope,
+    filter: &PostFilter,
+    order: PostOrder,
+    window: Window,
+    bodies: Bodies,
+    with_authors: bool,
+) -> AppResult<Listing> {
+    let key_col = order.sort.column();
+    let mut base = match tag_page::page_ids(scope, filter, order, &window) {
+        Some(ids) => post::Entity::find()
+            .filter(scope.condition())
+            .filter(post::Column::Id.in_subquery(ids)),
+        None => post::Entity::find().filter(filter_condition(scope, filter)),
+    };
+    if bodies == Bodies::Skip {
+        base = without_bodies(base, db.get_database_backend());
+    }
+    let ordered = |q: sea_orm::Select<post::Entity>, descending: bool| {
+        let dir = if descending { Order::Desc } else { Order::Asc };
+        q.order_by(key_col, dir.clone())
+            .order_by(post::Column::Id, dir)
+    };
+    let (q, limit, reverse) = match window {
+        Window::Forward { after, limit } => {
+            let mut q = ordered(base, order.descending);
+            if let Some(c) = after {
+                q = q.filter(keyset::beyond(
+                    key_col,
+                    post::Column::Id,
+                    c,
+                    order.descending,
+                ));
+            }
+            (q, limit, false)
+        }
+        Window::Backward { before, limit } => {
+            let mut q = ordered(base, !order.descending);
+            if let Some(c) = before {
+                q = q.filter(keyset::beyond(
+                    key_col,
+                    post::Column::Id,
+                    c,
+                    !order.descending,
+                ));
+            }
+            (q, limit, true)
+        }
+        Window::Offset { offset, limit } => {
+            (ordered(base, order.descending).offset(offset), limit, false)
+        }
+    };
+    let rows = rows_of(db, q.limit(limit + 1), with_authors).await?;
+    let slice = keyset::into_slice(rows, limit, reverse);
+    let mut authors = Vec::new();
+    let mut posts = Vec::with_capacity(slice.items.len());
+    for (p, a) in slice.items {
+        posts.push(p);
+        authors.extend(a);
+    }
+    Ok(Listing {
+        page: Slice {
+            items: posts,
+            has_more: slice.has_more,
+        },
+        authors,
+    })
+}
+
+/// How many posts a listing with `filter` holds.
+pub async fn count<C: ConnectionTrait>(
+    db: &C,
+    scope: Scope,
+    filter: &PostFilter,
+) -> AppResult<u64> {
+    if let Some((mut q, _)) = tag_page::links(scope, filter) {
+        q.expr_as(
+            Expr::col(post_tag::Column::PostId).count_distinct(),
+            sea_orm::sea_query::Alias::new("n"),
+        );
+        let backend = db.get_database_backend();
+        let n = match db.query_one_raw(backend.build(&q)).await? {
+            Some(row) => row.try_get::<i64>("", "n")?,
+            None => 0,
+        };
+        return Ok(u64::try_from(n).unwrap_or(0));
+    }
+    Ok(post::Entity::find()
+        .filter(filter_condition(scope, filter))
+        .count(db)
+        .await?)
+}
