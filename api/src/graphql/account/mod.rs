@@ -10,7 +10,7 @@ use entity::{api_key, user};
 use super::{
     context::state,
     node,
-    pagination::PageArgs,
+    pagination::ConnectionArgs,
     post::{
         PostOrder,
         query::{PostConnection, post_page_scoped},
@@ -133,13 +133,7 @@ impl UserNode {
             author_id: Some(self.model.id),
             ..Default::default()
         };
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-            ..Default::default()
-        };
+        let args = ConnectionArgs::new(first, after, last, before);
         let order = order_by.as_ref().map_or(
             service::post::PostOrder {
                 sort: service::post::PostSort::UpdatedAt,
