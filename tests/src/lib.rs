@@ -305,9 +305,9 @@ impl TestApp {
 
     /// Creates an account with a known password.
     pub async fn user(&self, email: &str, name: &str, role: Role) -> entity::user::Model {
-        quire::service::account::create_user(
+        quire::service::account::users::create_user(
             &self.db,
-            quire::service::account::NewAccount {
+            quire::service::account::users::NewAccount {
                 email,
                 name,
                 role,

@@ -116,7 +116,7 @@ async fn the_database_decides_roles_and_access(app: TestApp) {
     let r = app.graphql_as(&token, CREATE_TAG, json!({})).await;
     assert_eq!(r.data()["createTag"]["tag"]["slug"], "권한-시험");
     // Demoted: the token still says EDITOR, the database says AUTHOR.
-    quire_tests::quire::service::account::set_role(&app.db, editor.id, Role::Author)
+    quire_tests::quire::service::account::users::set_role(&app.db, editor.id, Role::Author)
         .await
         .unwrap();
     let r = app.graphql_as(&token, CREATE_TAG, json!({})).await;
@@ -398,7 +398,7 @@ async fn admins_give_imported_authors_a_login(app: TestApp) {
 both_backends!(admins_give_imported_authors_a_login);
 
 async fn the_account_limit_holds_across_clients(app: TestApp) {
-    use quire_tests::quire::{error::AppError, service::account::login};
+    use quire_tests::quire::{error::AppError, service::account::sessions::login};
     app.user("jung@example.com", "정", Role::Author).await;
     let secret = app.secret().await;
     for i in 0..5 {

@@ -106,7 +106,7 @@ async fn every_forged_token_is_refused(app: TestApp) {
 
     // A disabled user's still-unexpired token.
     let (victim, victim_token) = app.actor(Role::Editor).await;
-    quire_tests::quire::service::account::set_disabled(&app.db, victim.id, true)
+    quire_tests::quire::service::account::users::set_disabled(&app.db, victim.id, true)
         .await
         .unwrap();
 
@@ -136,7 +136,7 @@ async fn every_forged_token_is_refused(app: TestApp) {
 
     // A deleted user's still-unexpired token.
     let (gone, gone_token) = app.actor(Role::Author).await;
-    quire_tests::quire::service::account::delete_user(&app.db, gone.id)
+    quire_tests::quire::service::account::users::delete_user(&app.db, gone.id)
         .await
         .unwrap();
 

@@ -1,6 +1,14 @@
 //! The role matrix. ADMIN: everything. EDITOR: all content of everyone. AUTHOR: creates
 //! posts, edits and publishes only their own, may attach existing tags and series to
 //! them but not create, change or delete tags and series. Anonymous: reads only.
+//!
+//! **Where the rules are checked: in the services, only.** A service function that acts
+//! for a caller takes the caller (`who: &Principal`) and calls these rules before it
+//! does anything else; a resolver reads its context, calls the service and maps the
+//! result, and never calls this module. So a rule cannot be forgotten by a second
+//! resolver over the same service, and it is tested where the work is done. Functions
+//! without a `who` act with the database's own authority: the shell commands and
+//! imports call them, and the API reaches them only through checked ones.
 
 use entity::{post, user::Role};
 
@@ -48,5 +56,16 @@ pub fn can_see_user_posts(p: &Principal, user_id: i64) -> AppResult<()> {
         Err(AppError::Forbidden(
             "you may list only your own drafts".into(),
         ))
+    }
+}
+
+/// The caller's own account, for changes to one's profile or password: API keys have
+/// none.
+pub fn own_account(p: &Principal) -> AppResult<i64> {
+    match p {
+        Principal::User(u) => Ok(u.id),
+        Principal::ApiKey { .. } => Err(AppError::Forbidden(
+            "API keys have no profile or password".into(),
+        )),
     }
 }

@@ -8,11 +8,14 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use crate::{
     auth::Secret,
     cli::{ApiKeyCommand, UserCommand},
-    service::{account, apikey, settings},
+    service::{
+        account::{passwords, sessions, users},
+        apikey, settings,
+    },
 };
 
 fn role_name(r: user::Role) -> &'static str {
-    account::role_name(r)
+    sessions::role_name(r)
 }
 
 pub async fn user(db: &DatabaseConnection, cmd: UserCommand) -> anyhow::Result<()> {
@@ -24,9 +27,9 @@ pub async fn user(db: &DatabaseConnection, cmd: UserCommand) -> anyhow::Result<(
             password_stdin,
         } => {
             let (password, generated) = password_from(password_stdin)?;
-            let u = account::create_user(
+            let u = users::create_user(
                 db,
-                account::NewAccount {
+                users::NewAccount {
                     email: &email,
                     name: &name,
                     role: role.into(),
@@ -47,7 +50,7 @@ pub async fn user(db: &DatabaseConnection, cmd: UserCommand) -> anyhow::Result<(
             }
         }
         UserCommand::List => {
-            for u in account::list_users(db)
+            for u in users::list_users(db)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?
             {
@@ -67,10 +70,10 @@ pub async fn user(db: &DatabaseConnection, cmd: UserCommand) -> anyhow::Result<(
             }
         }
         UserCommand::SetRole { email, role } => {
-            let u = account::find_user_by_email(db, &email)
+            let u = users::find_user_by_email(db, &email)
                 .await
                 .map_err(|e| anyhow::anyhow!("{email}: {e}"))?;
-            let u = account::set_role(db, u.id, role.into())
+            let u = users::set_role(db, u.id, role.into())
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{} is now {}", u.email, role_name(u.role));
@@ -80,10 +83,10 @@ pub async fn user(db: &DatabaseConnection, cmd: UserCommand) -> anyhow::Result<(
             password_stdin,
         } => {
             let (password, generated) = password_from(password_stdin)?;
-            let u = account::find_user_by_email(db, &email)
+            let u = users::find_user_by_email(db, &email)
                 .await
                 .map_err(|e| anyhow::anyhow!("{email}: {e}"))?;
-            let u = account::set_password(db, u.id, &password)
+            let u = passwords::set_password(db, u.id, &password)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!(
@@ -95,32 +98,32 @@ pub async fn user(db: &DatabaseConnection, cmd: UserCommand) -> anyhow::Result<(
             }
         }
         UserCommand::SetEmail { email, to } => {
-            let u = account::find_user_by_email(db, &email)
+            let u = users::find_user_by_email(db, &email)
                 .await
                 .map_err(|e| anyhow::anyhow!("{email}: {e}"))?;
-            let change = account::UserChange {
+            let change = users::UserChange {
                 email: Some(&to),
                 ..Default::default()
             };
-            let u = account::update_user(db, u.id, change)
+            let u = users::update_user(db, u.id, change)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{email} now logs in as {}", u.email);
         }
         UserCommand::Disable { email } => {
-            let u = account::find_user_by_email(db, &email)
+            let u = users::find_user_by_email(db, &email)
                 .await
                 .map_err(|e| anyhow::anyhow!("{email}: {e}"))?;
-            account::set_disabled(db, u.id, true)
+            users::set_disabled(db, u.id, true)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{email} is disabled; its sessions and tokens no longer work");
         }
         UserCommand::Enable { email } => {
-            let u = account::find_user_by_email(db, &email)
+            let u = users::find_user_by_email(db, &email)
                 .await
                 .map_err(|e| anyhow::anyhow!("{email}: {e}"))?;
-            account::set_disabled(db, u.id, false)
+            users::set_disabled(db, u.id, false)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{email} is enabled");
@@ -136,7 +139,7 @@ fn password_from(stdin: bool) -> anyhow::Result<(String, bool)> {
         std::io::stdin().lock().read_line(&mut line)?;
         Ok((line.trim_end_matches(['\r', '\n']).to_owned(), false))
     } else {
-        Ok((account::generate_password(), true))
+        Ok((passwords::generate_password(), true))
     }
 }
 
@@ -151,7 +154,7 @@ pub async fn apikey(
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let creator = match admin {
-                Some(email) => account::find_user_by_email(db, &email).await.map_err(|e| anyhow::anyhow!("{email}: {e}"))?,
+                Some(email) => users::find_user_by_email(db, &email).await.map_err(|e| anyhow::anyhow!("{email}: {e}"))?,
                 None => user::Entity::find()
                     .filter(user::Column::Role.eq(user::Role::Admin))
                     .filter(user::Column::DisabledAt.is_null())

@@ -9,24 +9,27 @@ use async_graphql::{
 };
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
+use tokio::sync::OnceCell;
 
 use super::{
     author::loader::AuthorLoader,
-    series::loader::{
-        PostLoader, SeriesEntriesLoader, SeriesLoader, SeriesPlaceLoader, SeriesPostsLoader,
-    },
+    post::loader::PostLoader,
+    series::loader::{SeriesEntriesLoader, SeriesLoader, SeriesPlaceLoader, SeriesPostsLoader},
     tag::loader::{PostTagsLoader, TagPostCountLoader},
 };
-use tokio::sync::OnceCell;
-
 use crate::{
     auth::{Principal, Secret},
     error::{ApiResult, AppError, AppResult},
-    service,
+    service::{self, post::Bodies},
 };
 
 /// A per-request, caching DataLoader: one request's cache never serves another.
 pub type CachedLoader<T> = DataLoader<T, HashMapCache>;
+
+/// A new per-request DataLoader over `loader`, with an empty cache.
+fn cached<T: Loader<i64>>(loader: T) -> CachedLoader<T> {
+    DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
+}
 
 pub struct RequestState {
     pub db: DatabaseConnection,
@@ -82,51 +85,15 @@ impl RequestState {
             client,
             principal: OnceCell::new(),
             personal: std::sync::atomic::AtomicBool::new(false),
-            authors: DataLoader::with_cache(
-                AuthorLoader::new(db.clone()),
-                tokio::spawn,
-                HashMapCache::default(),
-            ),
-            post_tags: DataLoader::with_cache(
-                PostTagsLoader::new(db.clone()),
-                tokio::spawn,
-                HashMapCache::default(),
-            ),
-            tag_counts: DataLoader::with_cache(
-                TagPostCountLoader::new(db.clone(), now),
-                tokio::spawn,
-                HashMapCache::default(),
-            ),
-            series: DataLoader::with_cache(
-                SeriesLoader::new(db.clone()),
-                tokio::spawn,
-                HashMapCache::default(),
-            ),
-            series_posts: DataLoader::with_cache(
-                SeriesPostsLoader::new(db.clone(), now),
-                tokio::spawn,
-                HashMapCache::default(),
-            ),
-            series_entries: DataLoader::with_cache(
-                SeriesEntriesLoader::new(db.clone(), now),
-                tokio::spawn,
-                HashMapCache::default(),
-            ),
-            series_places: DataLoader::with_cache(
-                SeriesPlaceLoader::new(db.clone(), now),
-                tokio::spawn,
-                HashMapCache::default(),
-            ),
-            posts: DataLoader::with_cache(
-                PostLoader::new(db.clone(), crate::service::post::Bodies::Read),
-                tokio::spawn,
-                HashMapCache::default(),
-            ),
-            posts_without_bodies: DataLoader::with_cache(
-                PostLoader::new(db.clone(), crate::service::post::Bodies::Skip),
-                tokio::spawn,
-                HashMapCache::default(),
-            ),
+            authors: cached(AuthorLoader::new(db.clone())),
+            post_tags: cached(PostTagsLoader::new(db.clone())),
+            tag_counts: cached(TagPostCountLoader::new(db.clone(), now)),
+            series: cached(SeriesLoader::new(db.clone())),
+            series_posts: cached(SeriesPostsLoader::new(db.clone(), now)),
+            series_entries: cached(SeriesEntriesLoader::new(db.clone(), now)),
+            series_places: cached(SeriesPlaceLoader::new(db.clone(), now)),
+            posts: cached(PostLoader::new(db.clone(), Bodies::Read)),
+            posts_without_bodies: cached(PostLoader::new(db.clone(), Bodies::Skip)),
             db,
             now,
         }

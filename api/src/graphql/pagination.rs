@@ -36,15 +36,18 @@ pub fn list_cost(child_complexity: usize) -> usize {
     1 + UNPAGED_LIST_ITEMS * child_complexity
 }
 
-/// Paging arguments as a client sent them.
+/// The paging arguments of a connection field as a client sent them, gathered from the
+/// resolver's arguments (which stay separate arguments, each with its description, in
+/// the SDL): `first`/`after` and `last`/`before` on every connection, `page`/`pageSize`
+/// on `posts` as well. [`ConnectionArgs::window`] checks them.
 #[derive(Debug, Clone, Default)]
-pub struct PageArgs {
-    pub first: Option<i32>,
-    pub after: Option<String>,
-    pub last: Option<i32>,
-    pub before: Option<String>,
-    pub page: Option<i32>,
-    pub page_size: Option<i32>,
+pub struct ConnectionArgs {
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+    page: Option<i32>,
+    page_size: Option<i32>,
 }
 
 /// Checks a page size argument (0 to [`MAX_PAGE_SIZE`]).
@@ -58,7 +61,33 @@ pub fn size(value: i32, field: &str) -> AppResult<u64> {
     Ok(u64::try_from(value).unwrap_or(0))
 }
 
-impl PageArgs {
+impl ConnectionArgs {
+    /// Keyset paging: forwards with `first`/`after`, backwards with `last`/`before`.
+    pub fn new(
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Self {
+        Self {
+            first,
+            after,
+            last,
+            before,
+            page: None,
+            page_size: None,
+        }
+    }
+
+    /// Numbered pages as well (`page`, 1-based, of `page_size` items).
+    pub fn with_pages(self, page: Option<i32>, page_size: Option<i32>) -> Self {
+        Self {
+            page,
+            page_size,
+            ..self
+        }
+    }
+
     /// Checks the combination and turns it into a window over `sort`.
     pub fn window(&self, sort: &str) -> AppResult<Window> {
         let keyset = self.first.is_some()
@@ -254,30 +283,30 @@ mod tests {
 
     #[test]
     fn windows_validate_their_arguments() {
-        let w = |a: PageArgs| a.window("P");
+        let w = |a: ConnectionArgs| a.window("P");
         assert!(matches!(
-            w(PageArgs::default()).unwrap(),
+            w(ConnectionArgs::default()).unwrap(),
             Window::Forward {
                 after: None,
                 limit: 20
             }
         ));
         assert!(
-            w(PageArgs {
+            w(ConnectionArgs {
                 first: Some(101),
                 ..Default::default()
             })
             .is_err()
         );
         assert!(
-            w(PageArgs {
+            w(ConnectionArgs {
                 first: Some(-1),
                 ..Default::default()
             })
             .is_err()
         );
         assert!(
-            w(PageArgs {
+            w(ConnectionArgs {
                 first: Some(1),
                 last: Some(1),
                 ..Default::default()
@@ -285,14 +314,14 @@ mod tests {
             .is_err()
         );
         assert!(
-            w(PageArgs {
+            w(ConnectionArgs {
                 page: Some(0),
                 ..Default::default()
             })
             .is_err()
         );
         assert!(
-            w(PageArgs {
+            w(ConnectionArgs {
                 page: Some(2),
                 first: Some(3),
                 ..Default::default()
@@ -300,7 +329,7 @@ mod tests {
             .is_err()
         );
         assert!(matches!(
-            w(PageArgs {
+            w(ConnectionArgs {
                 page: Some(3),
                 page_size: Some(10),
                 ..Default::default()
@@ -312,7 +341,7 @@ mod tests {
             }
         ));
         assert!(matches!(
-            w(PageArgs {
+            w(ConnectionArgs {
                 last: Some(5),
                 ..Default::default()
             })

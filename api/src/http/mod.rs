@@ -5,13 +5,18 @@
 mod apq;
 mod by_hash;
 mod cache;
+mod caller;
 mod cors;
 mod documents;
 mod encoding;
+mod execute;
 mod graphql;
 mod health;
+mod lookup;
+mod negotiate;
 mod order;
 mod request;
+mod respond;
 
 use std::{sync::Arc, time::Duration};
 

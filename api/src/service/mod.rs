@@ -1,5 +1,12 @@
 //! Services: the rules of quire and all of its SQL, one module per aggregate. Nothing
 //! here knows GraphQL or HTTP; everything returns [`crate::error::AppResult`].
+//!
+//! Who may do what is checked here and nowhere else: a function that acts for a caller
+//! takes `who: &Principal` and calls [`crate::auth::policy`] first, so resolvers only
+//! read their context, call a service and map its result. Functions without a `who`
+//! (creating a user from the shell, an import run by the operator) act with the
+//! database's own authority and are not called by resolvers except through a checked
+//! one (e.g. [`account::admin`] over [`account::users`]).
 
 pub mod account;
 pub mod apikey;

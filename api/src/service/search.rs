@@ -15,7 +15,7 @@ mod index;
 mod rank;
 
 use chrono::{DateTime, Utc};
-use entity::post;
+use entity::{post, user};
 use sea_orm::{Condition, ConnectionTrait};
 
 pub use index::{
@@ -24,6 +24,7 @@ pub use index::{
 
 use super::post::{PostFilter, narrowing, publicly_visible};
 use crate::{
+    auth::{Principal, policy},
     error::AppResult,
     search::{SearchQuery, snippet::snippet},
 };
@@ -36,6 +37,14 @@ pub enum SearchScope {
     /// Every post not in the trash, drafts included: for editors and admins
     /// (`search(includeDrafts: true)`).
     Editor,
+}
+
+impl SearchScope {
+    /// [`SearchScope::Editor`], if `who` may search drafts (editors and admins).
+    pub fn with_drafts(who: &Principal) -> AppResult<Self> {
+        policy::require_role(who, user::Role::Editor, "search drafts")?;
+        Ok(Self::Editor)
+    }
 }
 
 impl SearchScope {

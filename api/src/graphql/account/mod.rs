@@ -10,7 +10,7 @@ use entity::{api_key, user};
 use super::{
     context::state,
     node,
-    pagination::PageArgs,
+    pagination::ConnectionArgs,
     post::{
         PostOrder,
         query::{PostConnection, post_page_scoped},
@@ -127,19 +127,13 @@ impl UserNode {
         order_by: Option<PostOrder>,
     ) -> ApiResult<PostConnection> {
         let s = state(ctx)?;
-        let who = s.require_principal().await?;
-        crate::auth::policy::can_see_user_posts(who, self.model.id)?;
+        let scope =
+            service::account::own_posts::scope(s.require_principal().await?, self.model.id)?;
         let filter = service::post::PostFilter {
             author_id: Some(self.model.id),
             ..Default::default()
         };
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-            ..Default::default()
-        };
+        let args = ConnectionArgs::new(first, after, last, before);
         let order = order_by.as_ref().map_or(
             service::post::PostOrder {
                 sort: service::post::PostSort::UpdatedAt,
@@ -147,7 +141,7 @@ impl UserNode {
             },
             |o| PostOrder::to_service(Some(o)),
         );
-        post_page_scoped(ctx, args, filter, order, service::post::Scope::Everything).await
+        post_page_scoped(ctx, args, filter, order, scope).await
     }
 }
 
@@ -193,8 +187,8 @@ pub struct AuthPayload {
     pub user: UserNode,
 }
 
-impl From<service::account::Tokens> for AuthPayload {
-    fn from(t: service::account::Tokens) -> Self {
+impl From<service::account::sessions::Tokens> for AuthPayload {
+    fn from(t: service::account::sessions::Tokens) -> Self {
         Self {
             access_token: t.access_token,
             expires_at: DateTime::from_timestamp(t.expires_at, 0).unwrap_or_default(),

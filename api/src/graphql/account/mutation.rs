@@ -1,14 +1,12 @@
 //! Logging in and out, the viewer's own profile, and user and API-key admin.
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
-use entity::user;
 
 use super::{ApiKeyNode, AuthPayload, Role, UserNode};
 use crate::{
-    auth::{Principal, policy},
-    error::{ApiResult, AppError},
+    error::ApiResult,
     graphql::{context::state, node},
-    service::{self, account},
+    service::account::{admin, passwords, profile, sessions, users},
 };
 
 #[derive(InputObject)]
@@ -92,7 +90,7 @@ fn given_or_generated(given: Option<String>) -> (String, Option<String>) {
     match given {
         Some(p) => (p, None),
         None => {
-            let p = account::generate_password();
+            let p = passwords::generate_password();
             (p.clone(), Some(p))
         }
     }
@@ -151,15 +149,6 @@ pub struct RevokeApiKeyPayload {
     pub api_key: ApiKeyNode,
 }
 
-fn own_user(p: &Principal) -> ApiResult<i64> {
-    match p {
-        Principal::User(u) => Ok(u.id),
-        Principal::ApiKey { .. } => {
-            Err(AppError::Forbidden("API keys have no profile or password".into()).into())
-        }
-    }
-}
-
 #[derive(Default)]
 pub struct AccountMutation;
 
@@ -170,7 +159,7 @@ impl AccountMutation {
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> ApiResult<AuthPayload> {
         let s = state(ctx)?;
         Ok(
-            account::login(&s.db, &s.secret, &input.email, &input.password, &s.client)
+            sessions::login(&s.db, &s.secret, &input.email, &input.password, &s.client)
                 .await?
                 .into(),
         )
@@ -183,7 +172,7 @@ impl AccountMutation {
         input: RefreshTokenInput,
     ) -> ApiResult<AuthPayload> {
         let s = state(ctx)?;
-        Ok(account::refresh(&s.db, &s.secret, &input.refresh_token)
+        Ok(sessions::refresh(&s.db, &s.secret, &input.refresh_token)
             .await?
             .into())
     }
@@ -192,7 +181,7 @@ impl AccountMutation {
     async fn logout(&self, ctx: &Context<'_>, input: LogoutInput) -> ApiResult<LogoutPayload> {
         let s = state(ctx)?;
         Ok(LogoutPayload {
-            revoked: account::logout(&s.db, &input.refresh_token).await?,
+            revoked: sessions::logout(&s.db, &input.refresh_token).await?,
         })
     }
 
@@ -203,15 +192,13 @@ impl AccountMutation {
         input: UpdateViewerInput,
     ) -> ApiResult<UpdateViewerPayload> {
         let s = state(ctx)?;
-        let id = own_user(s.require_principal().await?)?;
-        let change = account::ProfileChange {
+        let change = profile::ProfileChange {
             name: input.name,
             bio: maybe(input.bio),
             avatar_url: maybe(input.avatar_url),
         };
-        Ok(UpdateViewerPayload {
-            user: account::update_profile(&s.db, id, change).await?.into(),
-        })
+        let u = profile::update_own(&s.db, s.require_principal().await?, change).await?;
+        Ok(UpdateViewerPayload { user: u.into() })
     }
 
     async fn change_password(
@@ -220,9 +207,9 @@ impl AccountMutation {
         input: ChangePasswordInput,
     ) -> ApiResult<ChangePasswordPayload> {
         let s = state(ctx)?;
-        let id = own_user(s.require_principal().await?)?;
-        let u = account::change_password(&s.db, id, &input.current_password, &input.new_password)
-            .await?;
+        let who = s.require_principal().await?;
+        let u =
+            passwords::change_own(&s.db, who, &input.current_password, &input.new_password).await?;
         Ok(ChangePasswordPayload { user: u.into() })
     }
 
@@ -233,15 +220,12 @@ impl AccountMutation {
         input: CreateUserInput,
     ) -> ApiResult<CreateUserPayload> {
         let s = state(ctx)?;
-        policy::require_role(
-            s.require_principal().await?,
-            user::Role::Admin,
-            "create users",
-        )?;
+        let who = s.require_principal().await?;
         let (password, generated) = given_or_generated(input.password);
-        let u = account::create_user(
+        let u = admin::create_user(
             &s.db,
-            account::NewAccount {
+            who,
+            users::NewAccount {
                 email: &input.email,
                 name: &input.name,
                 role: input.role.into(),
@@ -262,18 +246,14 @@ impl AccountMutation {
         input: UpdateUserInput,
     ) -> ApiResult<UpdateUserPayload> {
         let s = state(ctx)?;
-        policy::require_role(
-            s.require_principal().await?,
-            user::Role::Admin,
-            "change users",
-        )?;
+        let who = s.require_principal().await?;
         let id = node::decode_as(&input.id, node::Kind::Author, "id")?;
-        let change = account::UserChange {
+        let change = users::UserChange {
             role: input.role.map(Into::into),
             disabled: input.disabled,
             email: input.email.as_deref(),
         };
-        let u = account::update_user(&s.db, id, change).await?;
+        let u = admin::update_user(&s.db, who, id, change).await?;
         Ok(UpdateUserPayload { user: u.into() })
     }
 
@@ -286,14 +266,10 @@ impl AccountMutation {
         input: ResetUserPasswordInput,
     ) -> ApiResult<ResetUserPasswordPayload> {
         let s = state(ctx)?;
-        policy::require_role(
-            s.require_principal().await?,
-            user::Role::Admin,
-            "reset passwords",
-        )?;
+        let who = s.require_principal().await?;
         let id = node::decode_as(&input.id, node::Kind::Author, "id")?;
         let (password, generated) = given_or_generated(input.new_password);
-        let u = account::set_password(&s.db, id, &password).await?;
+        let u = admin::reset_password(&s.db, who, id, &password).await?;
         Ok(ResetUserPasswordPayload {
             user: u.into(),
             generated_password: generated,
@@ -307,13 +283,9 @@ impl AccountMutation {
         input: DeleteUserInput,
     ) -> ApiResult<DeleteUserPayload> {
         let s = state(ctx)?;
-        policy::require_role(
-            s.require_principal().await?,
-            user::Role::Admin,
-            "delete users",
-        )?;
+        let who = s.require_principal().await?;
         let id = node::decode_as(&input.id, node::Kind::Author, "id")?;
-        let u = account::delete_user(&s.db, id).await?;
+        let u = admin::delete_user(&s.db, who, id).await?;
         Ok(DeleteUserPayload {
             deleted_user_id: node::encode(node::Kind::Author, u.id),
         })
@@ -327,15 +299,8 @@ impl AccountMutation {
     ) -> ApiResult<CreateApiKeyPayload> {
         let s = state(ctx)?;
         let who = s.require_principal().await?;
-        policy::require_role(who, user::Role::Admin, "create API keys")?;
-        let (key, secret) = service::apikey::create(
-            &s.db,
-            &s.secret,
-            &input.name,
-            input.role.into(),
-            who.user_id(),
-        )
-        .await?;
+        let (key, secret) =
+            admin::create_api_key(&s.db, &s.secret, who, &input.name, input.role.into()).await?;
         let secret = format!("{}:{secret}", key.key_id);
         Ok(CreateApiKeyPayload {
             api_key: ApiKeyNode(key),
@@ -350,13 +315,9 @@ impl AccountMutation {
         input: RevokeApiKeyInput,
     ) -> ApiResult<RevokeApiKeyPayload> {
         let s = state(ctx)?;
-        policy::require_role(
-            s.require_principal().await?,
-            user::Role::Admin,
-            "revoke API keys",
-        )?;
+        let who = s.require_principal().await?;
         Ok(RevokeApiKeyPayload {
-            api_key: ApiKeyNode(service::apikey::revoke(&s.db, &input.key_id).await?),
+            api_key: ApiKeyNode(admin::revoke_api_key(&s.db, who, &input.key_id).await?),
         })
     }
 }

@@ -3,12 +3,7 @@
 use async_graphql::{Context, Object};
 
 use super::{ApiKeyNode, UserNode};
-use crate::{
-    auth::{Principal, policy},
-    error::ApiResult,
-    graphql::context::state,
-    service,
-};
+use crate::{auth::Principal, error::ApiResult, graphql::context::state, service::account::admin};
 
 #[derive(Default)]
 pub struct AccountQuery;
@@ -31,12 +26,7 @@ impl AccountQuery {
     #[graphql(complexity = "crate::graphql::pagination::list_cost(child_complexity)")]
     async fn users(&self, ctx: &Context<'_>) -> ApiResult<Vec<UserNode>> {
         let s = state(ctx)?;
-        policy::require_role(
-            s.require_principal().await?,
-            entity::user::Role::Admin,
-            "list users",
-        )?;
-        Ok(service::account::list_users(&s.db)
+        Ok(admin::list_users(&s.db, s.require_principal().await?)
             .await?
             .into_iter()
             .map(UserNode::from)
@@ -47,12 +37,7 @@ impl AccountQuery {
     #[graphql(complexity = "crate::graphql::pagination::list_cost(child_complexity)")]
     async fn api_keys(&self, ctx: &Context<'_>) -> ApiResult<Vec<ApiKeyNode>> {
         let s = state(ctx)?;
-        policy::require_role(
-            s.require_principal().await?,
-            entity::user::Role::Admin,
-            "list API keys",
-        )?;
-        Ok(service::apikey::list(&s.db)
+        Ok(admin::list_api_keys(&s.db, s.require_principal().await?)
             .await?
             .into_iter()
             .map(ApiKeyNode)

@@ -8,7 +8,7 @@ use entity::user;
 
 use super::{
     node,
-    pagination::PageArgs,
+    pagination::ConnectionArgs,
     post::{
         PostOrder,
         query::{PostConnection, post_page},
@@ -63,13 +63,7 @@ impl AuthorNode {
             author_id: Some(self.0.id),
             ..Default::default()
         };
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-            ..Default::default()
-        };
+        let args = ConnectionArgs::new(first, after, last, before);
         post_page(ctx, args, filter, PostOrder::to_service(order_by.as_ref())).await
     }
 }

@@ -1,5 +1,8 @@
 //! The `Post` type and its inputs.
 
+pub mod bodies;
+pub mod cursor;
+pub mod loader;
 pub mod mutation;
 pub mod prefetch;
 pub mod query;
@@ -75,11 +78,7 @@ impl PostNode {
             return Ok(None);
         };
         let s = state(ctx)?;
-        let wanted = ctx.look_ahead();
-        let loader = if service::post::BODY_FIELDS
-            .iter()
-            .any(|f| wanted.field(f).exists())
-        {
+        let loader = if bodies::asked(&ctx.look_ahead()) {
             &s.posts
         } else {
             &s.posts_without_bodies

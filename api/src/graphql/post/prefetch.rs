@@ -16,7 +16,7 @@ use async_graphql::Lookahead;
 use entity::{post, series, user};
 use sea_orm::DbErr;
 
-use super::Sibling;
+use super::{Sibling, bodies::asked};
 use crate::{
     error::ApiResult,
     graphql::{RequestState, context::fill},
@@ -105,9 +105,7 @@ pub async fn prefetch(
                 (next, Sibling::Next, "nextInSeries"),
             ] {
                 if let Some(id) = wanted.then(|| sibling.of(place)).flatten() {
-                    let bodies = crate::service::post::BODY_FIELDS
-                        .iter()
-                        .any(|f| wants(selections, &[field, f]));
+                    let bodies = selections.iter().any(|sel| asked(&sel.field(field)));
                     if bodies { &mut full } else { &mut light }.insert(id);
                 }
             }

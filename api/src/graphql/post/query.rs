@@ -11,7 +11,7 @@ use crate::{
     graphql::{
         context::state,
         node,
-        pagination::{self, PageArgs},
+        pagination::{self, ConnectionArgs},
     },
     service::{self, keyset::Cursor},
 };
@@ -24,7 +24,7 @@ pub struct PostQuery;
 /// Reads a page of the public listing; shared by `posts`, `Tag.posts` and `Author.posts`.
 pub async fn post_page(
     ctx: &Context<'_>,
-    args: PageArgs,
+    args: ConnectionArgs,
     filter: service::post::PostFilter,
     order: service::post::PostOrder,
 ) -> ApiResult<PostConnection> {
@@ -35,25 +35,17 @@ pub async fn post_page(
 /// Reads a page of a listing in `scope` (the caller has checked who may see it).
 pub async fn post_page_scoped(
     ctx: &Context<'_>,
-    args: PageArgs,
+    args: ConnectionArgs,
     filter: service::post::PostFilter,
     order: service::post::PostOrder,
     scope: service::post::Scope,
 ) -> ApiResult<PostConnection> {
     let s = state(ctx)?;
-    let sort = format!("{:?}", order.sort);
-    let window = args.window(&sort)?;
+    let sort = super::cursor::tag(order.sort);
+    let window = args.window(sort)?;
     let look = ctx.look_ahead();
     let nodes = [look.field("nodes"), look.field("edges").field("node")];
-    let bodies = if nodes.iter().any(|n| {
-        ["markdown", "html", "toc", "frontMatter"]
-            .iter()
-            .any(|f| n.field(f).exists())
-    }) {
-        service::post::Bodies::Read
-    } else {
-        service::post::Bodies::Skip
-    };
+    let bodies = super::bodies::needed(&nodes);
     // The authors come with the page when it shows them (one statement fewer).
     let with_authors = nodes.iter().any(|n| n.field("author").exists());
     let listing = service::post::list(
@@ -73,7 +65,7 @@ pub async fn post_page_scoped(
     Ok(pagination::connection(
         &window,
         slice,
-        &sort,
+        sort,
         |p| Cursor {
             key: order.sort.key_of(p),
             id: p.id,
@@ -151,14 +143,7 @@ impl PostQuery {
         order_by: Option<PostOrder>,
     ) -> ApiResult<PostConnection> {
         let order = PostOrder::to_service(order_by.as_ref());
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-            page,
-            page_size,
-        };
+        let args = ConnectionArgs::new(first, after, last, before).with_pages(page, page_size);
         post_page(ctx, args, filter.unwrap_or_default().into(), order).await
     }
 }

@@ -56,9 +56,7 @@ impl SearchQueryRoot {
     ) -> ApiResult<SearchConnection> {
         let s = state(ctx)?;
         let scope = if include_drafts {
-            let who = s.require_principal().await?;
-            crate::auth::policy::require_role(who, entity::user::Role::Editor, "search drafts")?;
-            SearchScope::Editor
+            SearchScope::with_drafts(s.require_principal().await?)?
         } else {
             SearchScope::Public { now: s.now }
         };

@@ -10,7 +10,7 @@ use crate::{
     error::ApiResult,
     graphql::{
         context::state,
-        pagination::{self, PageArgs},
+        pagination::{self, ConnectionArgs},
     },
     service::{self, keyset::Cursor},
 };
@@ -56,14 +56,7 @@ impl SeriesQuery {
         #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
     ) -> ApiResult<Connection<String, SeriesNode, SeriesCount, EmptyFields>> {
         let s = state(ctx)?;
-        let window = PageArgs {
-            first,
-            after,
-            last,
-            before,
-            ..Default::default()
-        }
-        .window(SORT)?;
+        let window = ConnectionArgs::new(first, after, last, before).window(SORT)?;
         let slice = service::series::list(&s.db, window.clone()).await?;
         Ok(pagination::connection(
             &window,

@@ -10,7 +10,7 @@ use entity::tag;
 use super::{
     context::state,
     node,
-    pagination::PageArgs,
+    pagination::ConnectionArgs,
     post::{
         PostOrder,
         query::{PostConnection, post_page},
@@ -69,13 +69,7 @@ impl TagNode {
             tags: vec![self.0.slug.clone()],
             ..Default::default()
         };
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-            ..Default::default()
-        };
+        let args = ConnectionArgs::new(first, after, last, before);
         post_page(ctx, args, filter, PostOrder::to_service(order_by.as_ref())).await
     }
 }

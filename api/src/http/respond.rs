@@ -1,0 +1,342 @@
+//! The last step of `/graphql`: writing the answer. Its status (which differs by media
+//! type for request errors), `Cache-Control` for browsers and CDNs, the ETag and
+//! `304 Not Modified` of public answers, `X-Cache`, and compression; and the answers of
+//! requests that were refused before or while running.
+
+use std::sync::Arc;
+
+use async_graphql::ServerError;
+use bytes::Bytes;
+use poem::{
+    Body, Request, Response,
+    http::{HeaderValue, StatusCode, header},
+};
+use serde_json::json;
+
+use super::{
+    AppState,
+    apq::ApqError,
+    cache::{CacheKey, CachedBody},
+    encoding::{self, Encoding},
+    execute::Executed,
+    lookup::Lookup,
+    negotiate::{GRAPHQL_RESPONSE_JSON, JSON},
+    request::RequestError,
+};
+use crate::service;
+
+const VARY: &str = "accept, accept-encoding";
+/// Tells whether the response cache answered (`HIT`) or the query ran (`MISS`).
+const X_CACHE: &str = "x-cache";
+
+/// How a response may be cached by browsers and CDNs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caching {
+    /// An anonymous GET answered without errors: public, with an ETag.
+    Public,
+    /// Anything a cache must not keep (authenticated, errors on GET, previews).
+    NoStore,
+    /// Authenticated: only the caller's own browser, and not even there.
+    Private,
+    /// A POST without a token: caches do not keep POST answers anyway.
+    Unstated,
+}
+
+impl Caching {
+    /// How an executed answer may be cached: `shareable` when it is the same for every
+    /// anonymous caller (a query without errors that opened nothing personal).
+    fn of_answer(anonymous: bool, shareable: bool, is_get: bool, personal: bool) -> Self {
+        match (anonymous, shareable, is_get) {
+            (false, _, _) => Self::Private,
+            (true, true, true) => Self::Public,
+            (true, false, true) => Self::NoStore,
+            (true, _, false) if personal => Self::NoStore,
+            (true, _, false) => Self::Unstated,
+        }
+    }
+}
+
+/// Why a request was not executed, or was stopped. Transport errors (`code` None: bad
+/// JSON, too large, wrong method or media type) keep `status` in both media types;
+/// GraphQL request errors (with a `code`) are 200 in `application/json`, as legacy
+/// clients expect, and `status` in `application/graphql-response+json`.
+#[derive(Debug)]
+pub struct Refusal {
+    pub status: StatusCode,
+    pub message: String,
+    pub code: Option<&'static str>,
+    /// The methods to name in `Allow` (a 405).
+    pub allow: Option<&'static str>,
+}
+
+impl Refusal {
+    /// A GraphQL request error, with its `extensions.code`.
+    pub fn graphql(status: StatusCode, message: String, code: &'static str) -> Self {
+        Self {
+            status,
+            message,
+            code: Some(code),
+            allow: None,
+        }
+    }
+}
+
+impl From<RequestError> for Refusal {
+    fn from(e: RequestError) -> Self {
+        Self {
+            status: e.status,
+            message: e.message,
+            code: None,
+            allow: None,
+        }
+    }
+}
+
+impl From<ApqError> for Refusal {
+    fn from(e: ApqError) -> Self {
+        Self::graphql(StatusCode::BAD_REQUEST, e.message, e.code)
+    }
+}
+
+/// The answer to a client that accepts neither JSON media type.
+pub fn not_acceptable() -> Response {
+    refused(
+        JSON,
+        Refusal {
+            status: StatusCode::NOT_ACCEPTABLE,
+            message: "accept application/json or application/graphql-response+json".into(),
+            code: None,
+            allow: None,
+        },
+    )
+}
+
+fn refused(media: &'static str, r: Refusal) -> Response {
+    let mut error = json!({ "message": r.message });
+    if let Some(code) = r.code {
+        error["extensions"] = json!({ "code": code });
+    }
+    let status = match (r.code, media) {
+        (Some(_), JSON) => StatusCode::OK,
+        _ => r.status,
+    };
+    let mut builder = Response::builder()
+        .status(status)
+        .content_type(media)
+        .header(header::CACHE_CONTROL, "no-store")
+        .header(header::VARY, VARY);
+    if let Some(allow) = r.allow {
+        builder = builder.header(header::ALLOW, allow);
+    }
+    builder.body(json!({ "errors": [error] }).to_string())
+}
+
+/// A response body: shared with the cache (its digest known), or made for this request.
+enum Payload {
+    Shared(Arc<CachedBody>),
+    Own(Bytes),
+}
+
+/// How one request is answered: in the media type and with the compression negotiated.
+pub struct Reply<'a> {
+    req: &'a Request,
+    state: &'a AppState,
+    media: &'static str,
+    accepted: Encoding,
+}
+
+impl<'a> Reply<'a> {
+    pub fn new(req: &'a Request, state: &'a AppState, media: &'static str) -> Self {
+        Self {
+            req,
+            state,
+            media,
+            accepted: encoding::negotiate(req.header(header::ACCEPT_ENCODING)),
+        }
+    }
+
+    /// The answer to a request refused before (or stopped while) running.
+    pub fn refused(&self, r: Refusal) -> Response {
+        refused(self.media, r)
+    }
+
+    /// An answer from the response cache.
+    pub fn hit(&self, hit: Arc<CachedBody>, caching: Caching) -> Response {
+        let mut resp = self.send(StatusCode::OK, Payload::Shared(hit), caching);
+        resp.headers_mut()
+            .insert(X_CACHE, HeaderValue::from_static("HIT"));
+        resp
+    }
+
+    /// The answer of an executed request, kept in the response cache (under `key`) when
+    /// it may be shared.
+    pub fn executed(&self, mut run: Executed, lookup: &Lookup, key: CacheKey) -> Response {
+        let response = &mut run.response;
+        let request_failed = response.data == async_graphql::Value::Null
+            && !response.errors.is_empty()
+            && response
+                .errors
+                .iter()
+                .all(|e: &ServerError| e.path.is_empty());
+        if request_failed {
+            label_request_errors(&mut response.errors);
+            let status = if self.media == GRAPHQL_RESPONSE_JSON {
+                StatusCode::BAD_REQUEST
+            } else {
+                StatusCode::OK
+            };
+            let body = json!({ "errors": response.errors }).to_string();
+            return self.send(status, Payload::Own(Bytes::from(body)), Caching::NoStore);
+        }
+        let body = Bytes::from(serde_json::to_vec(&response).unwrap_or_default());
+        let shareable =
+            lookup.anonymous && run.is_query && response.errors.is_empty() && !run.personal;
+        let caching = Caching::of_answer(lookup.anonymous, shareable, lookup.is_get, run.personal);
+        let payload = if shareable {
+            let shared = Arc::new(CachedBody::new(body));
+            lookup.keep(self.state, key, &shared);
+            Payload::Shared(shared)
+        } else {
+            Payload::Own(body)
+        };
+        let mut resp = self.send(StatusCode::OK, payload, caching);
+        if lookup.uses_cache && run.is_query {
+            resp.headers_mut()
+                .insert(X_CACHE, HeaderValue::from_static("MISS"));
+        }
+        resp
+    }
+
+    fn send(&self, status: StatusCode, payload: Payload, caching: Caching) -> Response {
+        let len = match &payload {
+            Payload::Shared(b) => b.body.len(),
+            Payload::Own(b) => b.len(),
+        };
+        let encoding = encoding::choose(self.accepted, len);
+        let mut builder = Response::builder()
+            .status(status)
+            .content_type(self.media)
+            .header(header::VARY, VARY);
+        if let Some(e) = encoding.header() {
+            builder = builder.header(header::CONTENT_ENCODING, e);
+        }
+        match caching {
+            Caching::Public => {
+                builder = builder.header(header::CACHE_CONTROL, self.public_cache_control());
+            }
+            Caching::NoStore => builder = builder.header(header::CACHE_CONTROL, "no-store"),
+            Caching::Private => {
+                builder = builder.header(header::CACHE_CONTROL, "private, no-store");
+            }
+            Caching::Unstated => {}
+        }
+        let shared = match payload {
+            Payload::Own(bytes) => {
+                let bytes = match encoding {
+                    Encoding::Identity => bytes,
+                    other => encoding::compress(other, &bytes),
+                };
+                return builder.body(bytes);
+            }
+            Payload::Shared(shared) => shared,
+        };
+        if caching == Caching::Public {
+            builder = builder.header(header::ETAG, encoding::etag(&shared.digest, encoding));
+            if self
+                .req
+                .header(header::IF_NONE_MATCH)
+                .is_some_and(|inm| encoding::none_match(inm, &shared.digest))
+            {
+                return builder.status(StatusCode::NOT_MODIFIED).body(Body::empty());
+            }
+        }
+        builder.body(shared.encoded(encoding))
+    }
+
+    /// `Cache-Control` of a public answer: its `max-age` ends when a scheduled post goes
+    /// live, so it does so on time even behind a CDN.
+    fn public_cache_control(&self) -> String {
+        let config = &self.state.config;
+        let mut max_age = config.cache_max_age;
+        if let Some(secs) = self.state.cache.seconds_until_change(service::now()) {
+            max_age = max_age.min(u32::try_from(secs).unwrap_or(u32::MAX));
+        }
+        format!(
+            "public, max-age={max_age}, stale-while-revalidate={}",
+            config.cache_stale_while_revalidate
+        )
+    }
+}
+
+/// Request errors found by the schema (validation, complexity) get a code, as ours do.
+fn label_request_errors(errors: &mut [ServerError]) {
+    for e in errors {
+        let has_code = e
+            .extensions
+            .as_ref()
+            .is_some_and(|x| x.get("code").is_some());
+        if has_code {
+            continue;
+        }
+        let code = if e.message.contains("too complex") {
+            "QUERY_LIMIT_EXCEEDED"
+        } else {
+            "GRAPHQL_VALIDATION_FAILED"
+        };
+        e.extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_anonymous_error_free_gets_are_public() {
+        use Caching::*;
+        // (anonymous, shareable, GET, personal) → caching
+        let cases = [
+            ((false, false, true, false), Private),
+            ((false, false, false, false), Private),
+            ((true, true, true, false), Public),
+            ((true, false, true, false), NoStore),
+            ((true, false, true, true), NoStore),
+            ((true, false, false, true), NoStore),
+            ((true, true, false, false), Unstated),
+            ((true, false, false, false), Unstated),
+        ];
+        for ((anonymous, shareable, get, personal), want) in cases {
+            let got = Caching::of_answer(anonymous, shareable, get, personal);
+            assert_eq!(got, want, "{anonymous} {shareable} {get} {personal}");
+        }
+    }
+
+    #[test]
+    fn schema_request_errors_are_labelled_and_ours_kept() {
+        let mut errors = vec![
+            ServerError::new("Query is too complex.", None),
+            ServerError::new("Unknown field \"nope\"", None),
+            ServerError::new("ours", None),
+        ];
+        errors[2]
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", "BAD_INPUT");
+        label_request_errors(&mut errors);
+        let codes: Vec<_> = errors
+            .iter()
+            .map(|e| e.extensions.as_ref().and_then(|x| x.get("code")).cloned())
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                "QUERY_LIMIT_EXCEEDED",
+                "GRAPHQL_VALIDATION_FAILED",
+                "BAD_INPUT"
+            ]
+            .map(|c| Some(async_graphql::Value::from(c)))
+        );
+    }
+}
