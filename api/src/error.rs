@@ -10,7 +10,7 @@ use std::sync::Arc;
 use async_graphql::ErrorExtensions;
 use sea_orm::DbErr;
 
-/// Stable error codes sent in `extensions.code`; documented in the README.
+/// Stable error codes sent in `extensions.code`; documented in `docs/api.md`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {
     Unauthenticated,

@@ -1,4 +1,4 @@
-//! `cargo run --release -p bench`: quire's delivery benchmark. See the README section
+//! `cargo run --release -p bench`: quire's delivery benchmark. See `docs/benchmarks.md`
 //! "Delivery benchmark" and `--help`.
 
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};

@@ -1,4 +1,4 @@
-//! The tables the benchmark prints (Markdown, ready for the README), and the issue's
+//! The tables the benchmark prints (Markdown, ready for `docs/benchmarks.md`), and the issue's
 //! targets next to the figures.
 
 use crate::{

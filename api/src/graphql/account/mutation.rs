@@ -135,7 +135,7 @@ pub struct CreateApiKeyInput {
 #[derive(SimpleObject)]
 pub struct CreateApiKeyPayload {
     pub api_key: ApiKeyNode,
-    /// `keyId:secret`, shown only now. Sign HS256 JWTs with the secret (see README).
+    /// `keyId:secret`, shown only now. Sign HS256 JWTs with the secret (see docs/writing.md).
     pub secret: String,
 }
 

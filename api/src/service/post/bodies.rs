@@ -17,10 +17,6 @@ pub enum Bodies {
     Skip,
 }
 
-/// The fields of the GraphQL `Post` type that read the body columns: a selection
-/// without any of them can take posts loaded with [`Bodies::Skip`].
-pub const BODY_FIELDS: [&str; 4] = ["markdown", "html", "toc", "frontMatter"];
-
 /// The body columns [`Bodies::Skip`] leaves out.
 const BODY_COLUMNS: [post::Column; 4] = [
     post::Column::Markdown,

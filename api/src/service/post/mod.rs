@@ -16,7 +16,7 @@ mod tag_page;
 pub mod visibility;
 pub mod write;
 
-pub use bodies::{BODY_FIELDS, Bodies, find_by_ids};
+pub use bodies::{Bodies, find_by_ids};
 pub use content::{set_content, set_rendered};
 pub use listing::{Listing, PostFilter, PostOrder, PostSort, count, list, narrowing};
 pub use lookup::{
