@@ -100,23 +100,30 @@ pub async fn unpublish(
     id: i64,
     expected: Option<i32>,
 ) -> AppResult<post::Model> {
-    transition(db, who, id, expected, |p, a| {
-        not_trashed(p)?;
-        a.status = Set(post::Status::Draft);
-        Ok(())
-    })
-    .await
+    set_status(db, who, id, expected, post::Status::Draft).await
 }
 
+/// Out of the public's sight, kept as it is.
 pub async fn archive(
     db: &DatabaseConnection,
     who: &Principal,
     id: i64,
     expected: Option<i32>,
 ) -> AppResult<post::Model> {
+    set_status(db, who, id, expected, post::Status::Archived).await
+}
+
+/// Gives a post that is not in the trash another status, its dates untouched.
+async fn set_status(
+    db: &DatabaseConnection,
+    who: &Principal,
+    id: i64,
+    expected: Option<i32>,
+    status: post::Status,
+) -> AppResult<post::Model> {
     transition(db, who, id, expected, |p, a| {
         not_trashed(p)?;
-        a.status = Set(post::Status::Archived);
+        a.status = Set(status);
         Ok(())
     })
     .await
