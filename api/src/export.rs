@@ -11,7 +11,10 @@ use yaml_rust2::{Yaml, YamlEmitter, yaml::Hash};
 
 use crate::{
     import::{excerpt_of, fields},
-    service::export::ExportedPost,
+    service::{
+        export::ExportedPost,
+        post::flags::{self, Flags, FlagsInFrontMatter},
+    },
 };
 
 /// One file to write, relative to the export folder.
@@ -104,6 +107,18 @@ pub fn to_jekyll(e: &ExportedPost) -> JekyllFile {
     for (key, now, from_file) in changed {
         if now != from_file.as_ref() {
             put(key, now.cloned().map_or(Value::Null, Value::String));
+        }
+    }
+    // Flags the preserved front matter would not give back, under Chirpy's keys.
+    let from_file = FlagsInFrontMatter::read(&preserved).over(Flags::default());
+    let now = flags::of(p);
+    for (key, now, from_file) in [
+        ("pin", now.pinned, from_file.pinned),
+        ("featured", now.featured, from_file.featured),
+        ("comments", now.comments_enabled, from_file.comments_enabled),
+    ] {
+        if now != from_file {
+            put(key, now.into());
         }
     }
     if !preserved.contains_key("author")

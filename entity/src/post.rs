@@ -44,6 +44,12 @@ pub struct Model {
     pub author_id: i64,
     pub series_id: Option<i64>,
     pub series_position: Option<i32>,
+    /// Shown before other posts where a listing asks for pinned posts first.
+    pub pinned: bool,
+    /// Marked by the writer as worth showing off (a frontend decides how).
+    pub featured: bool,
+    /// Whether the frontend should offer comments on this post.
+    pub comments_enabled: bool,
     pub cover_image: Option<String>,
     pub canonical_url: Option<String>,
     pub meta_description: Option<String>,

@@ -15,6 +15,8 @@ mod m20261124_030000_reorder_sqlite_post_columns;
 mod m20261124_040000_make_search_fts_contentless;
 mod m20261124_050000_add_post_tags_listing;
 mod m20261124_060000_drop_redundant_posts_series_index;
+mod m20261206_020000_add_post_flags;
+mod sqlite_rebuild;
 
 pub struct Migrator;
 
@@ -33,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_040000_make_search_fts_contentless::Migration),
             Box::new(m20261124_050000_add_post_tags_listing::Migration),
             Box::new(m20261124_060000_drop_redundant_posts_series_index::Migration),
+            Box::new(m20261206_020000_add_post_flags::Migration),
         ]
     }
 }

@@ -4,7 +4,7 @@
 use quire_tests::{
     TestApp, both_backends,
     entity::{post, post_tag, series, tag, user},
-    sea_orm::{self, ActiveModelTrait, DatabaseConnection, EntityTrait, Set},
+    sea_orm::{self, ActiveModelTrait, DatabaseConnection, EntityTrait, Set, TryIntoModel},
 };
 
 /// A series and a tag, as the posts of these tests need them.
@@ -193,7 +193,7 @@ async fn sqlite_posts_rebuild_keeps_rows_references_and_ids() {
     let (s, t) = series_and_tag(&conn).await;
     let mut posts = Vec::new();
     for i in 1..=4 {
-        let p = post::ActiveModel {
+        let mut p = post::ActiveModel {
             series_position: Set(Some(i32::try_from(i).unwrap())),
             ..full_post(
                 &format!("p{i}"),
@@ -201,11 +201,18 @@ async fn sqlite_posts_rebuild_keeps_rows_references_and_ids() {
                 s.id,
                 &"긴 본문 ".repeat(2_000 * i),
             )
-        }
-        .insert(&conn)
-        .await
-        .unwrap();
-        // Not `.insert()`: it reads the row back with columns later migrations add.
+        };
+        // Not `.insert()`, here and below: it reads the row back with columns later
+        // migrations add. The post as it must read after them: the flags' defaults.
+        p.id = Set(post::Entity::insert(p.clone())
+            .exec(&conn)
+            .await
+            .unwrap()
+            .last_insert_id);
+        p.pinned = Set(false);
+        p.featured = Set(false);
+        p.comments_enabled = Set(true);
+        let p = p.try_into_model().unwrap();
         post_tag::Entity::insert(post_tag::ActiveModel {
             post_id: Set(p.id),
             tag_id: Set(t.id),
@@ -249,8 +256,10 @@ async fn sqlite_posts_rebuild_keeps_rows_references_and_ids() {
         "SELECT name FROM pragma_table_info('posts') ORDER BY cid",
     )
     .await;
-    assert_eq!(columns.len(), 26, "{columns:?}");
+    assert_eq!(columns.len(), 29, "{columns:?}");
     assert_eq!(columns[..3], ["id", "slug", "title"]);
+    // Columns added since keep the bodies last (m20261206_020000).
+    assert_eq!(columns[11..14], ["pinned", "featured", "comments_enabled"]);
     assert_eq!(
         columns[columns.len() - 4..],
         ["toc", "front_matter", "markdown", "html"]
@@ -371,3 +380,80 @@ async fn tag_links_get_their_posts_visibility_on_upgrade(app: TestApp) {
     assert_eq!(counts.get(&t.id), Some(&1));
 }
 both_backends!(tag_links_get_their_posts_visibility_on_upgrade);
+
+/// m20261206_020000 gives existing posts the flags their imported front matter set
+/// (JSON booleans only), on both databases: undone, posts written without the columns,
+/// then done again.
+async fn post_flags_come_from_front_matter_on_upgrade(app: TestApp) {
+    use quire_tests::{
+        migration::{Migrator, MigratorTrait},
+        sea_orm::QueryOrder,
+    };
+
+    const FLAGS: &str = "m20261206_020000_add_post_flags";
+    let all = Migrator::migrations();
+    let at = all
+        .iter()
+        .position(|m| m.name() == FLAGS)
+        .expect("the flags migration is registered");
+    Migrator::down(&app.db, Some(u32::try_from(all.len() - at).unwrap()))
+        .await
+        .unwrap();
+    let (s, _) = series_and_tag(&app.db).await;
+    let cases = [
+        (
+            "pinned",
+            serde_json::json!({ "pin": true, "layout": "post" }),
+            (true, false, true),
+        ),
+        (
+            "featured",
+            serde_json::json!({ "featured": true, "comments": false }),
+            (false, true, false),
+        ),
+        (
+            "strings",
+            serde_json::json!({ "pin": "true", "comments": "false" }),
+            (false, false, true),
+        ),
+        (
+            "unpinned",
+            serde_json::json!({ "pin": false, "comments": true }),
+            (false, false, true),
+        ),
+        ("plain", serde_json::json!({}), (false, false, true)),
+    ];
+    for (slug, front_matter, _) in &cases {
+        post::Entity::insert(post::ActiveModel {
+            front_matter: Set(front_matter.clone()),
+            series_id: Set(None),
+            series_position: Set(None),
+            ..full_post(slug, app.author_id, s.id, "본문")
+        })
+        .exec(&app.db)
+        .await
+        .unwrap();
+    }
+
+    Migrator::up(&app.db, None).await.unwrap();
+    let stored: Vec<(String, (bool, bool, bool), serde_json::Value)> = post::Entity::find()
+        .order_by_asc(post::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| {
+            (
+                p.slug,
+                (p.pinned, p.featured, p.comments_enabled),
+                p.front_matter,
+            )
+        })
+        .collect();
+    let expected: Vec<_> = cases
+        .into_iter()
+        .map(|(slug, fm, flags)| (slug.to_owned(), flags, fm))
+        .collect();
+    assert_eq!(stored, expected);
+}
+both_backends!(post_flags_come_from_front_matter_on_upgrade);

@@ -165,7 +165,13 @@ pub fn encode_cursor(sort: &str, cursor: &Cursor) -> String {
         SortKey::Time(t) => format!("t{}", t.timestamp_micros()),
         SortKey::Text(s) => format!("s{s}"),
     };
-    URL_SAFE_NO_PAD.encode(format!("{sort}|{}|{key}", cursor.id))
+    // A listing with pinned posts first carries the row's flag before its key.
+    let lead = match cursor.pinned {
+        Some(true) => "1",
+        Some(false) => "0",
+        None => "",
+    };
+    URL_SAFE_NO_PAD.encode(format!("{sort}|{}|{lead}{key}", cursor.id))
 }
 
 pub fn decode_cursor(raw: &str, sort: &str, field: &str) -> AppResult<Cursor> {
@@ -182,6 +188,11 @@ pub fn decode_cursor(raw: &str, sort: &str, field: &str) -> AppResult<Cursor> {
         return Err(bad(&format!("it belongs to ordering {s}, not {sort}")));
     }
     let id = id.parse().map_err(|_| bad("not a cursor"))?;
+    let (pinned, key) = match key.split_at_checked(1) {
+        Some(("1", rest)) => (Some(true), rest),
+        Some(("0", rest)) => (Some(false), rest),
+        _ => (None, key),
+    };
     let key = match key.split_at_checked(1) {
         Some(("t", micros)) => SortKey::Time(
             micros
@@ -193,7 +204,7 @@ pub fn decode_cursor(raw: &str, sort: &str, field: &str) -> AppResult<Cursor> {
         Some(("s", text)) => SortKey::Text(text.to_owned()),
         _ => return Err(bad("not a cursor")),
     };
-    Ok(Cursor { key, id })
+    Ok(Cursor { key, id, pinned })
 }
 
 /// A cursor into a ranked list (search), whose order has no stable key to seek from:
@@ -245,6 +256,7 @@ mod tests {
         let c = Cursor {
             key: SortKey::Text("2021년 회고|x".into()),
             id: 7,
+            pinned: None,
         };
         let raw = encode_cursor("TITLE", &c);
         assert_eq!(decode_cursor(&raw, "TITLE", "after").unwrap(), c);
@@ -253,6 +265,7 @@ mod tests {
         let t = Cursor {
             key: SortKey::Time(DateTime::from_timestamp_micros(1_641_025_800_123_456).unwrap()),
             id: 1,
+            pinned: None,
         };
         assert_eq!(
             decode_cursor(&encode_cursor("P", &t), "P", "after").unwrap(),
@@ -271,7 +284,8 @@ mod tests {
                     "SEARCH",
                     &Cursor {
                         key: SortKey::Text("x".into()),
-                        id: 1
+                        id: 1,
+                        pinned: None,
                     }
                 ),
                 "SEARCH",

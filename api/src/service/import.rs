@@ -337,6 +337,10 @@ pub(super) fn fill(
     active.canonical_url = Set(doc.canonical_url.clone());
     active.meta_description = Set(doc.meta_description.clone());
     active.front_matter = Set(serde_json::Value::Object(doc.front_matter.clone()));
+    posts::flags::set(
+        active,
+        posts::flags::FlagsInFrontMatter::read(&doc.front_matter).over(Default::default()),
+    );
     active.source_path = Set(Some(doc.source_path.clone()));
     // A file marked `trashed` puts a post in the trash; no file takes one out of it.
     if from_db.trashed_before.is_none()

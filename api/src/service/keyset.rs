@@ -24,6 +24,8 @@ impl From<SortKey> for Value {
 pub struct Cursor {
     pub key: SortKey,
     pub id: i64,
+    /// The row's `pinned`, in a listing that shows pinned posts first (else `None`).
+    pub pinned: Option<bool>,
 }
 
 /// Which part of a listing to read.
@@ -60,6 +62,30 @@ pub fn beyond<C: ColumnTrait>(
     Condition::any()
         .add(strictly)
         .add(Condition::all().add(key_col.eq(key)).add(then_id))
+}
+
+/// [`beyond`] in a listing that leads with a boolean column (`pinned`), `true` first
+/// when walking forwards: rows on the far side of the cursor's lead value, or with the
+/// same lead and beyond the cursor on `(key, id)`.
+pub fn beyond_led<C: ColumnTrait>(
+    lead_col: C,
+    key_col: C,
+    id_col: C,
+    cursor: Cursor,
+    lead: bool,
+    forward: bool,
+    descending: bool,
+) -> Condition {
+    let past_lead = if forward {
+        lead_col.lt(lead)
+    } else {
+        lead_col.gt(lead)
+    };
+    Condition::any().add(past_lead).add(
+        Condition::all()
+            .add(lead_col.eq(lead))
+            .add(beyond(key_col, id_col, cursor, descending)),
+    )
 }
 
 /// Trims the extra row fetched to learn whether more exist.

@@ -138,6 +138,7 @@ impl UserNode {
             service::post::PostOrder {
                 sort: service::post::PostSort::UpdatedAt,
                 descending: true,
+                pinned_first: false,
             },
             |o| PostOrder::to_service(Some(o)),
         );

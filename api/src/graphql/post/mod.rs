@@ -269,9 +269,25 @@ impl PostNode {
         self.model.meta_description.as_deref()
     }
 
-    /// The front matter the post was imported with, every key kept.
+    /// Custom fields: the front matter the post was imported with (every key kept, in
+    /// order) or that a writer set.
     async fn front_matter(&self) -> Json<serde_json::Value> {
         Json(self.model.front_matter.clone())
+    }
+
+    /// Shown before other posts in listings ordered with `pinnedFirst` (Chirpy's `pin`).
+    async fn pinned(&self) -> bool {
+        self.model.pinned
+    }
+
+    /// Marked by the writer as worth showing off; the frontend decides how.
+    async fn featured(&self) -> bool {
+        self.model.featured
+    }
+
+    /// Whether the frontend should offer comments on this post (Chirpy's `comments`).
+    async fn comments_enabled(&self) -> bool {
+        self.model.comments_enabled
     }
 
     /// Bumped by every write; pass it back to detect concurrent edits.
@@ -305,6 +321,10 @@ pub struct PostFilter {
     pub published_after: Option<DateTime<FixedOffset>>,
     /// Published strictly before this instant.
     pub published_before: Option<DateTime<FixedOffset>>,
+    /// Only pinned posts (`true`) or only the others (`false`).
+    pub pinned: Option<bool>,
+    /// Only featured posts (`true`) or only the others (`false`).
+    pub featured: Option<bool>,
 }
 
 impl From<PostFilter> for service::post::PostFilter {
@@ -316,6 +336,8 @@ impl From<PostFilter> for service::post::PostFilter {
             author_id: None,
             published_after: f.published_after.map(|t| t.with_timezone(&Utc)),
             published_before: f.published_before.map(|t| t.with_timezone(&Utc)),
+            pinned: f.pinned,
+            featured: f.featured,
         }
     }
 }
@@ -340,6 +362,10 @@ pub struct PostOrder {
     pub field: PostOrderField,
     /// Defaults to DESC for dates and ASC for titles.
     pub direction: Option<OrderDirection>,
+    /// Pinned posts first (a blog's home page), each group in this order. Defaults to
+    /// false. Cursors of such a listing belong to it alone.
+    #[graphql(default)]
+    pub pinned_first: bool,
 }
 
 impl PostOrder {
@@ -357,7 +383,11 @@ impl PostOrder {
             Some(d) => d == OrderDirection::Desc,
             None => sort != PostSort::Title,
         };
-        service::post::PostOrder { sort, descending }
+        service::post::PostOrder {
+            sort,
+            descending,
+            pinned_first: o.pinned_first,
+        }
     }
 }
 

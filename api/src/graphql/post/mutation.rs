@@ -1,7 +1,7 @@
 //! Writing posts. Every mutation takes one `input` and returns a payload naming what
 //! changed; each runs in one transaction.
 
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Json, MaybeUndefined, Object, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
 
 use super::PostNode;
@@ -37,6 +37,16 @@ pub struct CreatePostInput {
     pub published_at: Option<DateTime<FixedOffset>>,
     /// Author slug; editors may write for someone else.
     pub author: Option<String>,
+    /// Custom fields: a JSON object of at most 64 KiB, kept in key order and exported
+    /// back into front matter. `pin`, `featured` and `comments` booleans in it set the
+    /// flags below unless those are given too; `math: true` renders TeX.
+    pub front_matter: Option<Json<serde_json::Value>>,
+    /// Shown before other posts in listings ordered with `pinnedFirst`. Default false.
+    pub pinned: Option<bool>,
+    /// Marked as worth showing off. Default false.
+    pub featured: Option<bool>,
+    /// Whether the frontend should offer comments. Default true.
+    pub comments_enabled: Option<bool>,
 }
 
 #[derive(InputObject)]
@@ -57,6 +67,11 @@ pub struct UpdatePostInput {
     pub meta_description: MaybeUndefined<String>,
     pub published_at: MaybeUndefined<DateTime<FixedOffset>>,
     pub author: Option<String>,
+    /// Replaces the custom fields (see `CreatePostInput.frontMatter`); `null` empties them.
+    pub front_matter: MaybeUndefined<Json<serde_json::Value>>,
+    pub pinned: Option<bool>,
+    pub featured: Option<bool>,
+    pub comments_enabled: Option<bool>,
 }
 
 #[derive(InputObject)]
@@ -167,6 +182,10 @@ impl PostMutation {
             meta_description: Some(input.meta_description),
             published_at: Some(input.published_at),
             author: input.author,
+            front_matter: input.front_matter.map(|j| j.0),
+            pinned: input.pinned,
+            featured: input.featured,
+            comments_enabled: input.comments_enabled,
         };
         Ok(CreatePostPayload {
             post: node_of(s, post_write::create(&s.db, who, changes).await?),
@@ -194,6 +213,14 @@ impl PostMutation {
             meta_description: maybe(input.meta_description),
             published_at: maybe(input.published_at),
             author: input.author,
+            front_matter: match input.front_matter {
+                MaybeUndefined::Value(j) => Some(j.0),
+                MaybeUndefined::Null => Some(serde_json::json!({})),
+                MaybeUndefined::Undefined => None,
+            },
+            pinned: input.pinned,
+            featured: input.featured,
+            comments_enabled: input.comments_enabled,
         };
         Ok(UpdatePostPayload {
             post: node_of(

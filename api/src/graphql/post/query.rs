@@ -13,7 +13,7 @@ use crate::{
         node,
         pagination::{self, ConnectionArgs},
     },
-    service::{self, keyset::Cursor},
+    service,
 };
 
 pub type PostConnection = Connection<String, PostNode, PostCount, EmptyFields>;
@@ -41,7 +41,7 @@ pub async fn post_page_scoped(
     scope: service::post::Scope,
 ) -> ApiResult<PostConnection> {
     let s = state(ctx)?;
-    let sort = super::cursor::tag(order.sort);
+    let sort = super::cursor::tag(order);
     let window = args.window(sort)?;
     let look = ctx.look_ahead();
     let nodes = [look.field("nodes"), look.field("edges").field("node")];
@@ -66,10 +66,7 @@ pub async fn post_page_scoped(
         &window,
         slice,
         sort,
-        |p| Cursor {
-            key: order.sort.key_of(p),
-            id: p.id,
-        },
+        |p| order.cursor_of(p),
         |p| PostNode::new(p, now),
         PostCount { filter, scope },
     ))

@@ -65,6 +65,7 @@ impl SeriesQuery {
             |m| Cursor {
                 key: service::series::key_of(m),
                 id: m.id,
+                pinned: None,
             },
             SeriesNode,
             SeriesCount,

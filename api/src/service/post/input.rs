@@ -10,6 +10,8 @@ use crate::{
 pub const MAX_TITLE_CHARS: usize = 300;
 pub const MAX_MARKDOWN_BYTES: usize = 1024 * 1024;
 pub const MAX_TAGS: usize = 50;
+/// Serialised size of the front matter a writer may send.
+pub const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
 
 /// Post fields; `None` leaves a field as it is (on create: empty), `Some(None)` clears it.
 #[derive(Debug, Clone, Default)]
@@ -29,6 +31,13 @@ pub struct PostChanges {
     pub published_at: Option<Option<DateTime<FixedOffset>>>,
     /// Author slug; only editors may set someone else.
     pub author: Option<String>,
+    /// Custom fields, kept in key order and exported back into front matter. Known
+    /// flags in it (`pin`, `featured`, `comments`) set the typed flags below unless those
+    /// are given too.
+    pub front_matter: Option<serde_json::Value>,
+    pub pinned: Option<bool>,
+    pub featured: Option<bool>,
+    pub comments_enabled: Option<bool>,
 }
 
 fn check_url(field: &str, url: &Option<String>) -> AppResult<()> {
@@ -87,6 +96,20 @@ impl PostChanges {
         }
         check_url("coverImage", self.cover_image.as_ref().unwrap_or(&None))?;
         check_url("canonicalUrl", self.canonical_url.as_ref().unwrap_or(&None))?;
+        if let Some(fm) = &self.front_matter {
+            if !fm.is_object() {
+                return Err(AppError::bad_input("frontMatter", "must be a JSON object"));
+            }
+            if serde_json::to_string(fm).map_or(usize::MAX, |s| s.len()) > MAX_FRONT_MATTER_BYTES {
+                return Err(AppError::bad_input(
+                    "frontMatter",
+                    format!(
+                        "must be at most {} KiB as JSON",
+                        MAX_FRONT_MATTER_BYTES / 1024
+                    ),
+                ));
+            }
+        }
         if let Some(Some(s)) = &self.subtitle
             && s.chars().count() > MAX_TITLE_CHARS
         {

@@ -17,8 +17,8 @@ use super::{
     visibility::Scope,
 };
 use crate::{
-    error::AppResult,
-    service::keyset::{self, Slice, SortKey, Window},
+    error::{AppError, AppResult},
+    service::keyset::{self, Cursor, Slice, SortKey, Window},
 };
 
 /// Narrowing of a post listing; every part must hold.
@@ -31,6 +31,24 @@ pub struct PostFilter {
     pub author_id: Option<i64>,
     pub published_after: Option<DateTime<Utc>>,
     pub published_before: Option<DateTime<Utc>>,
+    /// Only pinned (or only unpinned) posts.
+    pub pinned: Option<bool>,
+    /// Only featured (or only unfeatured) posts.
+    pub featured: Option<bool>,
+}
+
+impl PostFilter {
+    /// Whether the filter narrows by tags and nothing else (the tag page's fast path).
+    pub fn tags_only(&self) -> bool {
+        !self.tags.is_empty()
+            && self.series.is_none()
+            && self.author.is_none()
+            && self.author_id.is_none()
+            && self.published_after.is_none()
+            && self.published_before.is_none()
+            && self.pinned.is_none()
+            && self.featured.is_none()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +62,8 @@ pub enum PostSort {
 pub struct PostOrder {
     pub sort: PostSort,
     pub descending: bool,
+    /// Pinned posts before all others, each group in this order.
+    pub pinned_first: bool,
 }
 
 impl Default for PostOrder {
@@ -51,7 +71,50 @@ impl Default for PostOrder {
         Self {
             sort: PostSort::PublishedAt,
             descending: true,
+            pinned_first: false,
         }
+    }
+}
+
+impl PostOrder {
+    /// The position of `p` in a listing in this order.
+    pub fn cursor_of(self, p: &post::Model) -> Cursor {
+        Cursor {
+            key: self.sort.key_of(p),
+            id: p.id,
+            pinned: self.pinned_first.then_some(p.pinned),
+        }
+    }
+
+    /// Rows beyond `c` when walking `forward` (or backwards) through this order.
+    fn beyond(self, c: Cursor, forward: bool) -> AppResult<Condition> {
+        let descending = self.descending == forward;
+        let (key, id) = (self.sort.column(), post::Column::Id);
+        Ok(match (self.pinned_first, c.pinned) {
+            (false, None) => keyset::beyond(key, id, c, descending),
+            (true, Some(lead)) => {
+                keyset::beyond_led(post::Column::Pinned, key, id, c, lead, forward, descending)
+            }
+            _ => {
+                return Err(AppError::bad_input(
+                    if forward { "after" } else { "before" },
+                    "invalid cursor: it belongs to another ordering",
+                ));
+            }
+        })
+    }
+
+    /// `q` in this order, walking `forward` or backwards.
+    fn apply(self, q: Select<post::Entity>, forward: bool) -> Select<post::Entity> {
+        let dir = |descending: bool| if descending { Order::Desc } else { Order::Asc };
+        let q = if self.pinned_first {
+            q.order_by(post::Column::Pinned, dir(forward))
+        } else {
+            q
+        };
+        let descending = self.descending == forward;
+        q.order_by(self.sort.column(), dir(descending))
+            .order_by(post::Column::Id, dir(descending))
     }
 }
 
@@ -128,6 +191,12 @@ pub fn narrowing(f: &PostFilter) -> Condition {
     if let Some(t) = f.published_before {
         c = c.add(post::Column::PublishedAt.lt(t));
     }
+    if let Some(b) = f.pinned {
+        c = c.add(post::Column::Pinned.eq(b));
+    }
+    if let Some(b) = f.featured {
+        c = c.add(post::Column::Featured.eq(b));
+    }
     c
 }
 
@@ -159,7 +228,6 @@ pub async fn list<C: ConnectionTrait>(
     bodies: Bodies,
     with_authors: bool,
 ) -> AppResult<Listing> {
-    let key_col = order.sort.column();
     let mut base = match tag_page::page_ids(scope, filter, order, &window) {
         Some(ids) => post::Entity::find()
             .filter(scope.condition())
@@ -169,39 +237,22 @@ pub async fn list<C: ConnectionTrait>(
     if bodies == Bodies::Skip {
         base = without_bodies(base, db.get_database_backend());
     }
-    let ordered = |q: sea_orm::Select<post::Entity>, descending: bool| {
-        let dir = if descending { Order::Desc } else { Order::Asc };
-        q.order_by(key_col, dir.clone())
-            .order_by(post::Column::Id, dir)
-    };
     let (q, limit, reverse) = match window {
         Window::Forward { after, limit } => {
-            let mut q = ordered(base, order.descending);
+            let mut q = order.apply(base, true);
             if let Some(c) = after {
-                q = q.filter(keyset::beyond(
-                    key_col,
-                    post::Column::Id,
-                    c,
-                    order.descending,
-                ));
+                q = q.filter(order.beyond(c, true)?);
             }
             (q, limit, false)
         }
         Window::Backward { before, limit } => {
-            let mut q = ordered(base, !order.descending);
+            let mut q = order.apply(base, false);
             if let Some(c) = before {
-                q = q.filter(keyset::beyond(
-                    key_col,
-                    post::Column::Id,
-                    c,
-                    !order.descending,
-                ));
+                q = q.filter(order.beyond(c, false)?);
             }
             (q, limit, true)
         }
-        Window::Offset { offset, limit } => {
-            (ordered(base, order.descending).offset(offset), limit, false)
-        }
+        Window::Offset { offset, limit } => (order.apply(base, true).offset(offset), limit, false),
     };
     let rows = rows_of(db, q.limit(limit + 1), with_authors).await?;
     let slice = keyset::into_slice(rows, limit, reverse);

@@ -4,6 +4,7 @@
 
 pub mod bodies;
 pub mod content;
+pub mod flags;
 pub mod input;
 pub mod lifecycle;
 pub mod listing;

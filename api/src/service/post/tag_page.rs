@@ -23,12 +23,7 @@ pub(super) fn links(scope: Scope, f: &PostFilter) -> Option<(SelectStatement, bo
     let Scope::Public(now) = scope else {
         return None;
     };
-    let only_tags = f.series.is_none()
-        && f.author.is_none()
-        && f.author_id.is_none()
-        && f.published_after.is_none()
-        && f.published_before.is_none();
-    if f.tags.is_empty() || !only_tags {
+    if !f.tags_only() {
         return None;
     }
     let tag_ids = Query::select()
@@ -62,7 +57,7 @@ pub(super) fn page_ids(
     order: PostOrder,
     window: &Window,
 ) -> Option<SelectStatement> {
-    if order.sort != PostSort::PublishedAt {
+    if order.sort != PostSort::PublishedAt || order.pinned_first {
         return None;
     }
     let (mut q, single) = links(scope, f)?;

@@ -7,7 +7,12 @@ use sea_orm::{
     EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set, sea_query::Expr,
 };
 
-use super::{input::PostChanges, lifecycle, revision::record_revision};
+use super::{
+    flags::{self, FlagsInFrontMatter},
+    input::PostChanges,
+    lifecycle,
+    revision::record_revision,
+};
 use crate::service::{author, post as posts, search, series, tag};
 use crate::{
     auth::{Principal, policy, rank},
@@ -142,6 +147,19 @@ async fn apply(
             });
         }
     }
+    let mut flags = current.map(flags::of).unwrap_or_default();
+    if let Some(fm) = &c.front_matter {
+        if let Some(map) = fm.as_object() {
+            flags = FlagsInFrontMatter::read(map).over(flags);
+        }
+        a.front_matter = Set(fm.clone());
+    }
+    let typed = FlagsInFrontMatter {
+        pinned: c.pinned,
+        featured: c.featured,
+        comments_enabled: c.comments_enabled,
+    };
+    flags::set(a, typed.over(flags));
     let markdown = c
         .markdown
         .clone()
@@ -201,7 +219,10 @@ pub async fn create(
     };
     apply(&txn, who, &mut a, None, &c).await?;
     let tag_ids = resolve_tags(&txn, who, c.tags.as_deref().unwrap_or_default()).await?;
-    let saved = a.insert(&txn).await?;
+    let mut saved = a.insert(&txn).await?;
+    if let Some(fm) = &c.front_matter {
+        saved.front_matter = posts::content::keep_front_matter_order(&txn, saved.id, fm).await?;
+    }
     tag::set_post_tags(&txn, saved.id, &tag_ids).await?;
     record_revision(&txn, &saved, who).await?;
     search::index_post(&txn, &saved).await?;
@@ -269,7 +290,10 @@ pub async fn update(
         a.slug = Set(new_slug.clone());
     }
     a.updated_at = Set(crate::service::now());
-    let saved = a.update(&txn).await?;
+    let mut saved = a.update(&txn).await?;
+    if let Some(fm) = &c.front_matter {
+        saved.front_matter = posts::content::keep_front_matter_order(&txn, saved.id, fm).await?;
+    }
     if let Some(names) = &c.tags {
         let ids = resolve_tags(&txn, who, names).await?;
         tag::set_post_tags(&txn, id, &ids).await?;
