@@ -22,7 +22,7 @@ use quire::{
     import::parse_document,
     service::{
         author,
-        import::{ImportOptions, ImportStatus, import_post},
+        import::{ImportOptions, ImportStatus, PreparedFile, import_post},
     },
 };
 use sea_orm::{ConnectionTrait, DatabaseConnection};
@@ -271,11 +271,13 @@ impl TestApp {
         let opts = ImportOptions {
             default_author_id: self.author_id,
             status: ImportStatus::Published,
-            fallback_date: chrono::DateTime::parse_from_rfc3339("2020-01-01T00:00:00+00:00")
-                .unwrap(),
             create_authors: false,
         };
-        import_post(&self.db, &doc, &opts).await.unwrap().1
+        let undated = chrono::DateTime::parse_from_rfc3339("2020-01-01T00:00:00+00:00").unwrap();
+        import_post(&self.db, &PreparedFile::new(doc, undated), &opts)
+            .await
+            .unwrap()
+            .post
     }
 
     /// Imports a post with the given title, date and front-matter lines.

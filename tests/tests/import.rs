@@ -512,7 +512,7 @@ async fn a_bulk_import_stores_what_one_by_one_imports_store(app: TestApp) {
         import::parse_bytes,
         service::{
             author,
-            import::{ImportOptions, import_post},
+            import::{ImportOptions, PreparedFile, import_post},
         },
     };
     let dir = std::env::temp_dir().join(format!("quire-bulk-{}", uuid::Uuid::new_v4().simple()));
@@ -556,9 +556,9 @@ async fn a_bulk_import_stores_what_one_by_one_imports_store(app: TestApp) {
     let opts = ImportOptions {
         default_author_id: me.id,
         status: ImportStatus::Published,
-        fallback_date: chrono::Utc::now().fixed_offset(),
         create_authors: true,
     };
+    let undated = chrono::Utc::now().fixed_offset();
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -566,7 +566,9 @@ async fn a_bulk_import_stores_what_one_by_one_imports_store(app: TestApp) {
     files.sort();
     for path in files {
         let doc = parse_bytes(&source_path(&path), &std::fs::read(&path).unwrap()).unwrap();
-        import_post(&other, &doc, &opts).await.unwrap();
+        import_post(&other, &PreparedFile::new(doc, undated), &opts)
+            .await
+            .unwrap();
     }
     let (bulk, one_by_one) = (stored(&app.db).await, stored(&other).await);
     assert_eq!(bulk.len(), 24);

@@ -196,37 +196,6 @@ pub async fn insert_post_tags<C: ConnectionTrait>(
     Ok(())
 }
 
-/// [`insert_post_tags`] as one SQLite statement for a caller that sends several at once:
-/// `post_id` is an SQL expression whose parameters are `id_values`; unnumbered `?`
-/// parameters, in order. The tag ids travel as one JSON array, so the statement's text is
-/// the same whatever the number of tags (none inserts nothing) and SQLite prepares it
-/// once per run.
-pub fn link_new_post(
-    post_id: &str,
-    id_values: &[sea_orm::Value],
-    tag_ids: &[i64],
-) -> (String, Vec<sea_orm::Value>) {
-    let ids = tag_ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
-    let mut values = vec![sea_orm::Value::from(format!("[{ids}]"))];
-    values.extend_from_slice(id_values);
-    // The listing copy (see `publicly_listed`) is written here from the post row, in the
-    // same statement, which spares SQLite the trigger that fills a link inserted without
-    // its date.
-    (
-        format!(
-            "INSERT INTO post_tags (post_id, tag_id, position, listed, published_at) \
-             SELECT p.id, CAST(j.value AS INTEGER), CAST(j.key AS INTEGER), \
-             p.deleted_at IS NULL AND p.status IN ('PUBLISHED', 'SCHEDULED'), p.published_at \
-             FROM json_each(?) AS j JOIN posts AS p ON p.id = {post_id}"
-        ),
-        values,
-    )
-}
-
 /// Replaces the tags of a post with `tag_ids`, in that order.
 pub async fn set_post_tags<C: ConnectionTrait>(
     db: &C,

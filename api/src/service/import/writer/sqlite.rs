@@ -1,41 +1,28 @@
-//! The bulk import's fast path on SQLite: new posts — each one's row, tags, series
-//! positions and search index — written up to [`GROUP_FILES`] at a time in one
-//! transaction and one multi-statement round trip to SQLite's worker thread ([`Group`]),
-//! each file inside its own savepoint (SQLite's nested transaction). A commit writes
-//! every page it touched into the WAL, and most of those pages (index leaves, the FTS
-//! structure) are the same for neighbouring files: 64 files to a commit write a
-//! fraction of the pages 64 commits would.
-//!
-//! Each file stays atomic: a failing statement stops the batch, the failing file's
-//! savepoint is rolled back and the files before it are committed; it and the files after
-//! it go through the ordinary path, which reports the error as it would. A kill loses the
-//! group not yet committed (never part of a file), and running the import again writes it.
+//! The group writer on SQLite: a group (see [`super`]) is one string of statements sent
+//! in one round trip to SQLite's worker thread: `BEGIN IMMEDIATE`, each file's
+//! `SAVEPOINT`, post, tags and search index, `RELEASE`, then one statement renumbering
+//! the series the group added to, one `SELECT` of the posts it wrote, and `COMMIT`.
+//! Every post's statements have the same text (ids and tokens travel as JSON), so a
+//! group of `n` posts is prepared once per run.
 //!
 //! It needs a connection of its own ([`dedicated_connection`]): a batch that fails
 //! half-way leaves its transaction open on the connection until it is ended, which must
 //! happen on the same connection, and no other task may use it in between.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 
 use entity::post;
 use futures_util::StreamExt;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryTrait, SqlxSqliteConnector,
-    Statement, StreamTrait, TryIntoModel, Value,
+    Statement, StreamTrait, Value,
     sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions},
 };
 
-use super::{
-    import::{Filled, ImportOptions, Imported, Outcome, fill, new_post, wanted_slug},
-    import_cache::ImportCache,
-    search::{self, SearchDocument},
-    series, tag,
-};
+use super::{SAVEPOINT, Written};
 use crate::{
     error::{AppError, AppResult},
-    import::ParsedPost,
-    render::Rendered,
-    slug,
+    service::{search::SearchDocument, series},
 };
 
 /// Settings of the import's own connection, on top of the pool's (WAL, `synchronous =
@@ -53,13 +40,8 @@ const PRAGMAS: [(&str, &str); 4] = [
 ];
 
 /// A single-connection pool on the same SQLite database as `db`, with [`PRAGMAS`], for
-/// one import; `None` on PostgreSQL. Close it when the import is done.
-pub async fn dedicated_connection(
-    db: &DatabaseConnection,
-) -> AppResult<Option<DatabaseConnection>> {
-    if db.get_database_backend() != DbBackend::Sqlite {
-        return Ok(None);
-    }
+/// one import. Close it when the import is done.
+pub(super) async fn dedicated_connection(db: &DatabaseConnection) -> AppResult<DatabaseConnection> {
     let base: SqliteConnectOptions = db
         .get_sqlite_connection_pool()
         .connect_options()
@@ -73,134 +55,70 @@ pub async fn dedicated_connection(
         .connect_with(options)
         .await
         .map_err(|e| AppError::Internal(format!("opening the import's connection: {e}")))?;
-    Ok(Some(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool)))
+    Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
 }
 
 /// The id of the post being written, found by its (unique) slug: the batch cannot carry
 /// the id `INSERT` gives from one statement to the next.
 const POST_ID: &str = "(SELECT id FROM posts WHERE slug = ?)";
 
-/// The most new posts written in one transaction and round trip (each in its own
-/// savepoint).
-pub const GROUP_FILES: usize = 64;
-
-/// The savepoint each file of a [`Group`] is written in.
-const SAVEPOINT: &str = "import_file";
-
-/// New posts to be written in one round trip to SQLite's worker thread and one
-/// `BEGIN IMMEDIATE … COMMIT`, each in its own `SAVEPOINT … RELEASE`. Before the
-/// `COMMIT`, one statement renumbers the series the group added to and a `SELECT`
-/// returns the id and series position of each post the group wrote ([`finish_sql`]). A
-/// failing statement stops the batch: the failing file's savepoint is rolled back, the
-/// files before it are committed (after the same two statements), the files after it
-/// were not tried.
-///
-/// Every post's statements have the same text (see [`tag::link_new_post`]), so a batch
-/// of `n` posts is prepared once per run.
+/// A group's statements so far, with their unnumbered `?` parameters in order.
 #[derive(Default)]
-pub struct Group {
+pub(super) struct Batch {
     sql: String,
     values: Vec<Value>,
-    members: Vec<Member>,
-    slugs: HashSet<String>,
-    paths: HashSet<String>,
-    series: BTreeSet<i64>,
 }
 
-/// A post of a [`Group`], as it will be stored.
-struct Member {
-    active: post::ActiveModel,
-    tags: Vec<(String, i64)>,
-}
-
-impl Group {
-    /// How many posts the group holds.
-    pub fn len(&self) -> usize {
-        self.members.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.members.is_empty()
-    }
-
-    /// Adds `doc` as a new post when the run allows it (see
-    /// [`ImportCache::use_sqlite_batches`]) and the cache knows everything the post needs:
-    /// no post (nor any post of the group) has its path or slug, and its tags, series and
-    /// author were seen before. False: the file must take the ordinary path, after the
-    /// group is written.
-    pub fn add(
+impl Batch {
+    /// Appends a new post's statements, in its own savepoint: the post, its tags (each
+    /// link with its listing copy, written from the post row), its search index.
+    pub(super) fn add(
         &mut self,
-        doc: &ParsedPost,
-        rendered: &Rendered,
-        search_doc: &SearchDocument,
-        opts: &ImportOptions,
-        cache: &ImportCache,
-    ) -> bool {
-        let Ok(wanted_slug) = wanted_slug(doc) else {
-            return false;
-        };
-        if !cache.sqlite_batch
-            || cache.may_exist(&doc.source_path, &wanted_slug)
-            || self.slugs.contains(&wanted_slug)
-            || self.paths.contains(&doc.source_path)
-        {
-            return false;
-        }
-        let tag_slugs: Vec<String> = doc.tags.iter().map(|t| slug::slugify(t)).collect();
-        let Some(tag_ids) = cache.tag_ids(&tag_slugs) else {
-            return false;
-        };
-        let series_id = match &doc.series {
-            Some(title) => match cache.series_id(&slug::slugify(title)) {
-                Some(id) => Some(id),
-                None => return false,
-            },
-            None => None,
-        };
-        let author_id = match &doc.author {
-            Some(name) => match cache.author_id(name) {
-                Some(id) => id,
-                None => return false,
-            },
-            None => opts.default_author_id,
-        };
-
-        let mut active = new_post();
-        fill(
-            &mut active,
-            doc,
-            rendered,
-            opts,
-            Filled {
-                slug: wanted_slug.clone(),
-                author_id,
-                series_id,
-                trashed_before: None,
-            },
-        );
-        active.version = sea_orm::Set(1);
-        active.updated_at = sea_orm::Set(super::now());
-
-        let slug_value = || Value::from(wanted_slug.clone());
-        if self.members.is_empty() {
+        active: &post::ActiveModel,
+        slug: &str,
+        tag_ids: &[i64],
+        search: &SearchDocument,
+    ) -> AppResult<()> {
+        if self.sql.is_empty() {
             self.push("BEGIN IMMEDIATE", []);
         }
         self.push(&format!("SAVEPOINT {SAVEPOINT}"), []);
         let insert = post::Entity::insert(active.clone()).build(DbBackend::Sqlite);
         self.push(&insert.sql, insert.values.map(|v| v.0).unwrap_or_default());
-        let (sql, values) = tag::link_new_post(POST_ID, &[slug_value()], &tag_ids);
-        self.push(&sql, values);
-        let (sql, values) = search::index_new_sqlite(POST_ID, &[slug_value()], search_doc);
-        self.push(&sql, values);
+        let ids = tag_ids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        // The listing copy (see `tag::publicly_listed`) is written from the post row in
+        // the same statement, which spares SQLite the trigger that fills a link inserted
+        // without its date. The tag ids travel as one JSON array, so the text is the
+        // same whatever the number of tags (none inserts nothing).
+        self.push(
+            &format!(
+                "INSERT INTO post_tags (post_id, tag_id, position, listed, published_at) \
+                 SELECT p.id, CAST(j.value AS INTEGER), CAST(j.key AS INTEGER), \
+                 p.deleted_at IS NULL AND p.status IN ('PUBLISHED', 'SCHEDULED'), p.published_at \
+                 FROM json_each(?) AS j JOIN posts AS p ON p.id = {POST_ID}"
+            ),
+            [format!("[{ids}]").into(), slug.into()],
+        );
+        // A post never indexed before: nothing to delete first.
+        let [title_tokens, body_tokens] = search.sqlite_fts();
+        self.push(
+            &format!("INSERT INTO search_fts (rowid, title, body) VALUES ({POST_ID}, ?, ?)"),
+            [slug.into(), title_tokens, body_tokens],
+        );
+        let [title_len, body_len, body_text] = search.document_columns();
+        self.push(
+            &format!(
+                "INSERT INTO search_documents (post_id, title_len, body_len, body_text) \
+                 VALUES ({POST_ID}, ?, ?, ?)"
+            ),
+            [slug.into(), title_len, body_len, body_text],
+        );
         self.push(&format!("RELEASE {SAVEPOINT}"), []);
-        self.series.extend(series_id);
-        self.paths.insert(doc.source_path.clone());
-        self.slugs.insert(wanted_slug);
-        self.members.push(Member {
-            active,
-            tags: tag_slugs.into_iter().zip(tag_ids).collect(),
-        });
-        true
+        Ok(())
     }
 
     fn push(&mut self, sql: &str, values: impl IntoIterator<Item = Value>) {
@@ -210,110 +128,49 @@ impl Group {
         self.sql.push_str(sql);
         self.values.extend(values);
     }
-
-    /// Writes the group in one transaction and round trip and empties it. Returns, in
-    /// the order the posts were added, each post as stored, or `None` for a post that was
-    /// not written (a statement failed at or before it, or the transaction could not
-    /// commit): its file must take the ordinary path, which reports the error as it
-    /// would.
-    pub async fn run<C: ConnectionTrait + StreamTrait>(
-        &mut self,
-        db: &C,
-        cache: &mut ImportCache,
-    ) -> AppResult<Vec<Option<Imported>>> {
-        let (batch, members) = std::mem::take(self).into_parts();
-        let written = match batch {
-            Some(batch) => execute(db, batch).await?,
-            None => HashMap::new(),
-        };
-        finish(members, &written, cache)
-    }
-
-    /// [`Group::run`] on a task of its own, so the caller can prepare the next group
-    /// while this one is written; `db` must be the import's own connection (see
-    /// [`dedicated_connection`]), which nothing else uses until [`InFlight::finish`].
-    /// The group's slugs and paths are taken in `cache` at once, so no later group
-    /// claims them.
-    pub fn send(&mut self, db: &DatabaseConnection, cache: &mut ImportCache) -> InFlight {
-        let group = std::mem::take(self);
-        cache.reserve(&group.slugs, &group.paths);
-        let (batch, members) = group.into_parts();
-        let db = db.clone();
-        let task = tokio::spawn(async move {
-            match batch {
-                Some(batch) => execute(&db, batch).await,
-                None => Ok(HashMap::new()),
-            }
-        });
-        InFlight { members, task }
-    }
-
-    /// The whole batch as one statement (`None` for an empty group), and the members.
-    fn into_parts(mut self) -> (Option<Batch>, Vec<Member>) {
-        if self.members.is_empty() {
-            return (None, self.members);
-        }
-        let (finish, finish_values) = finish_sql(&self.series, &self.slugs);
-        self.push(&finish, finish_values.iter().cloned());
-        self.push("COMMIT", []);
-        let batch = Batch {
-            statement: Statement::from_sql_and_values(DbBackend::Sqlite, self.sql, self.values),
-            finish: Statement::from_sql_and_values(DbBackend::Sqlite, finish, finish_values),
-        };
-        (Some(batch), self.members)
-    }
-}
-
-/// A [`Group`] being written on a task of its own (see [`Group::send`]).
-pub struct InFlight {
-    members: Vec<Member>,
-    task: tokio::task::JoinHandle<AppResult<Written>>,
-}
-
-impl InFlight {
-    /// Waits for the group to be written; then as [`Group::run`].
-    pub async fn finish(self, cache: &mut ImportCache) -> AppResult<Vec<Option<Imported>>> {
-        let written = self
-            .task
-            .await
-            .map_err(|e| AppError::Internal(format!("the import's writer stopped: {e}")))??;
-        finish(self.members, &written, cache)
-    }
-}
-
-/// Id and series position of each post a group wrote, by slug.
-type Written = HashMap<String, (i64, Option<i32>)>;
-
-/// A group's statements: the whole batch, and the part before its `COMMIT` that
-/// renumbers its series and returns its posts, to run again after a failure.
-struct Batch {
-    statement: Statement,
-    finish: Statement,
 }
 
 /// The statements that end a group, before its `COMMIT`: the series it added to are
-/// renumbered by date (see [`series::renumber_many_by_date_sqlite`]), then the id and
-/// series position of each of its posts that exists is returned.
-fn finish_sql(series_ids: &BTreeSet<i64>, slugs: &HashSet<String>) -> (String, Vec<Value>) {
-    let ids: Vec<i64> = series_ids.iter().copied().collect();
-    let (renumber, [ids]) = series::renumber_many_by_date_sqlite(&ids);
-    let slugs: Vec<&str> = slugs.iter().map(String::as_str).collect();
-    let values = vec![
-        ids,
-        serde_json::to_string(&slugs).unwrap_or_default().into(),
-    ];
-    (
+/// renumbered by date (see [`series::renumber_sql`]), then the id and series position of
+/// each of its posts that exists is returned (`slugs`: a JSON array).
+fn finish(series_ids: &BTreeSet<i64>, slugs: String) -> Statement {
+    let ids: Vec<String> = series_ids.iter().map(i64::to_string).collect();
+    let renumber = series::renumber_sql("series_id IN (SELECT value FROM json_each(?))");
+    Statement::from_sql_and_values(
+        DbBackend::Sqlite,
         format!(
             "{renumber};\nSELECT slug, id, series_position FROM posts \
              WHERE slug IN (SELECT value FROM json_each(?))"
         ),
-        values,
+        [format!("[{}]", ids.join(",")).into(), slugs.into()],
     )
 }
 
-/// Runs a group's statements and returns the posts it committed.
-async fn execute<C: ConnectionTrait + StreamTrait>(db: &C, batch: Batch) -> AppResult<Written> {
-    let (written, failed) = collect(db, batch.statement).await?;
+/// Writes a group (see the module docs) and returns the posts it committed.
+pub(super) async fn execute(
+    db: &DatabaseConnection,
+    mut batch: Batch,
+    series_ids: &BTreeSet<i64>,
+    slugs: String,
+) -> AppResult<Written> {
+    let finish = finish(series_ids, slugs);
+    batch.push(
+        &finish.sql,
+        finish.values.iter().flat_map(|v| v.0.iter().cloned()),
+    );
+    batch.push("COMMIT", []);
+    let statement = Statement::from_sql_and_values(DbBackend::Sqlite, batch.sql, batch.values);
+    run(db, statement, finish).await
+}
+
+/// Runs a group's statements and returns the posts it committed; after a failure, runs
+/// `finish` and commits the files before the failing one.
+async fn run(
+    db: &DatabaseConnection,
+    statement: Statement,
+    finish: Statement,
+) -> AppResult<Written> {
+    let (written, failed) = collect(db, statement).await?;
     let Some(e) = failed else {
         return Ok(written);
     };
@@ -324,7 +181,7 @@ async fn execute<C: ConnectionTrait + StreamTrait>(db: &C, batch: Batch) -> AppR
     let _ = db
         .execute_unprepared(&format!("ROLLBACK TO {SAVEPOINT}"))
         .await;
-    let (written, again) = collect(db, batch.finish).await?;
+    let (written, again) = collect(db, finish).await?;
     let committed = again.is_none() && db.execute_unprepared("COMMIT").await.is_ok();
     tracing::debug!(error = %e, committed, written = written.len(), "batched import fell back");
     if committed {
@@ -361,53 +218,4 @@ async fn collect<C: ConnectionTrait + StreamTrait>(
         }
     }
     Ok((written, None))
-}
-
-/// Each member as stored (see [`Group::run`]), remembered in `cache`.
-fn finish(
-    members: Vec<Member>,
-    written: &Written,
-    cache: &mut ImportCache,
-) -> AppResult<Vec<Option<Imported>>> {
-    let mut out = Vec::with_capacity(members.len());
-    for Member { mut active, tags } in members {
-        let slug = match &active.slug {
-            sea_orm::ActiveValue::Set(s) | sea_orm::ActiveValue::Unchanged(s) => s.clone(),
-            sea_orm::ActiveValue::NotSet => String::new(),
-        };
-        let Some(&(id, series_position)) = written.get(&slug) else {
-            out.push(None);
-            continue;
-        };
-        active.id = sea_orm::Set(id);
-        active.series_position = sea_orm::Set(series_position);
-        let saved = active
-            .try_into_model()
-            .map_err(|e| AppError::Internal(format!("imported post: {e}")))?;
-        cache.remember(&saved, tags);
-        out.push(Some(Imported {
-            outcome: Outcome::Imported,
-            post: saved,
-            new_author: None,
-        }));
-    }
-    Ok(out)
-}
-
-/// Writes `doc` as a new post in one round trip, as a [`Group`] of one, when the cache
-/// allows it (see [`Group::add`]). `Ok(None)`: the caller must take the ordinary path
-/// (nothing was written).
-pub async fn import_new<C: ConnectionTrait + StreamTrait>(
-    db: &C,
-    doc: &ParsedPost,
-    rendered: &Rendered,
-    search_doc: &SearchDocument,
-    opts: &ImportOptions,
-    cache: &mut ImportCache,
-) -> AppResult<Option<Imported>> {
-    let mut group = Group::default();
-    if !group.add(doc, rendered, search_doc, opts, cache) {
-        return Ok(None);
-    }
-    Ok(group.run(db, cache).await?.pop().flatten())
 }
