@@ -33,7 +33,10 @@ use crate::{
     slug,
 };
 
-/// The most new posts written in one transaction (each in its own savepoint).
+/// The most new posts written in one transaction (each in its own savepoint). On
+/// PostgreSQL keep it at most 64: each savepoint that writes is a subtransaction, and a
+/// transaction with more than 64 of them overflows the server's per-backend cache, which
+/// slows every session's visibility checks until it ends.
 pub const GROUP_FILES: usize = 64;
 
 /// The savepoint each file of a [`Group`] is written in.
