@@ -10,7 +10,7 @@ use crate::{
     import::parse_document,
     service::{
         self, author,
-        import::{ImportOptions, ImportStatus, import_post},
+        import::{ImportOptions, ImportStatus, PreparedFile, import_post},
     },
 };
 
@@ -61,17 +61,17 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> AppResult<usize> {
     let opts = ImportOptions {
         default_author_id: writer.id,
         status: ImportStatus::Published,
-        // Pages without a date (the just-the-docs and plain-Markdown examples) get a fixed
-        // one, so the demo looks the same on every machine.
-        fallback_date: chrono::DateTime::parse_from_rfc3339("2024-10-05T10:00:00+09:00")
-            .map_err(|e| AppError::Internal(e.to_string()))?,
         create_authors: false,
     };
+    // Pages without a date (the just-the-docs and plain-Markdown examples) get a fixed
+    // one, so the demo looks the same on every machine.
+    let undated = chrono::DateTime::parse_from_rfc3339("2024-10-05T10:00:00+09:00")
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     for (name, text) in POSTS {
         let path = format!("examples/demo/{name}");
         let doc = parse_document(&path, text)
             .map_err(|e| AppError::Internal(format!("demo post {path}: {e}")))?;
-        import_post(db, &doc, &opts).await?;
+        import_post(db, &PreparedFile::new(doc, undated), &opts).await?;
     }
     Ok(POSTS.len())
 }

@@ -8,7 +8,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod database;
 pub mod fixtures;
+pub mod imports;
 
 use std::sync::{
     Arc,
@@ -18,16 +20,16 @@ use std::sync::{
 use entity::user::Role;
 use quire::{
     app::Application,
-    db,
     import::parse_document,
     service::{
         author,
-        import::{ImportOptions, ImportStatus, import_post},
+        import::{ImportOptions, ImportStatus, PreparedFile, import_post},
     },
 };
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 
+pub use database::{DbGuardHandle, fresh_database};
 pub use entity;
 pub use migration;
 
@@ -55,71 +57,7 @@ pub struct TestApp {
     /// The database's URL, for another process to open it.
     pub db_url: String,
     client: reqwest::Client,
-    _guard: DbGuard,
-}
-
-/// Deletes the test database when the test ends, whether it passed or not.
-enum DbGuard {
-    Sqlite(std::path::PathBuf),
-    Postgres { admin_url: String, name: String },
-}
-
-impl Drop for DbGuard {
-    fn drop(&mut self) {
-        match self {
-            DbGuard::Sqlite(path) => {
-                db::remove_sqlite_files(path);
-            }
-            DbGuard::Postgres { admin_url, name } => {
-                db::drop_database_blocking(admin_url.clone(), name.clone());
-            }
-        }
-    }
-}
-
-/// A fresh, migrated database; `None` when PostgreSQL is asked for but not configured.
-pub async fn fresh_database(backend: Backend) -> Option<(DatabaseConnection, DbGuardHandle)> {
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    let (url, guard) = match backend {
-        Backend::Sqlite => {
-            let path = std::env::temp_dir().join(format!("quire-test-{id}.db"));
-            (
-                format!("sqlite://{}?mode=rwc", path.display()),
-                DbGuard::Sqlite(path),
-            )
-        }
-        Backend::Postgres => {
-            let admin_url = std::env::var("QUIRE_TEST_POSTGRES_URL").ok()?;
-            let name = format!("quire_test_{id}");
-            let admin = db::connect(&admin_url)
-                .await
-                .unwrap_or_else(|e| panic!("QUIRE_TEST_POSTGRES_URL is set but unreachable: {e}"));
-            admin
-                .execute_unprepared(&format!(
-                    "CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
-                ))
-                .await
-                .unwrap();
-            admin.close().await.unwrap();
-            (
-                with_database(&admin_url, &name),
-                DbGuard::Postgres { admin_url, name },
-            )
-        }
-    };
-    let conn = db::connect(&url).await.unwrap();
-    db::migrate(&conn).await.unwrap();
-    Some((conn, DbGuardHandle(guard, url)))
-}
-
-/// Keeps a test database alive; dropping it deletes the database.
-pub struct DbGuardHandle(DbGuard, String);
-
-impl DbGuardHandle {
-    /// The database's URL.
-    pub fn url(&self) -> &str {
-        &self.1
-    }
+    _guard: database::DbGuard,
 }
 
 /// Starts a server over a fresh database; `None` when the PostgreSQL half is skipped.
@@ -271,11 +209,13 @@ impl TestApp {
         let opts = ImportOptions {
             default_author_id: self.author_id,
             status: ImportStatus::Published,
-            fallback_date: chrono::DateTime::parse_from_rfc3339("2020-01-01T00:00:00+00:00")
-                .unwrap(),
             create_authors: false,
         };
-        import_post(&self.db, &doc, &opts).await.unwrap().1
+        let undated = chrono::DateTime::parse_from_rfc3339("2020-01-01T00:00:00+00:00").unwrap();
+        import_post(&self.db, &PreparedFile::new(doc, undated), &opts)
+            .await
+            .unwrap()
+            .post
     }
 
     /// Imports a post with the given title, date and front-matter lines.

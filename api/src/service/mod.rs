@@ -15,8 +15,6 @@ pub mod author;
 pub mod content_clock;
 pub mod export;
 pub mod import;
-pub mod import_cache;
-pub mod import_sqlite;
 pub mod keyset;
 pub mod post;
 pub mod search;

@@ -18,9 +18,7 @@ use chrono::{DateTime, Utc};
 use entity::{post, user};
 use sea_orm::{Condition, ConnectionTrait};
 
-pub use index::{
-    SearchDocument, index_document, index_missing, index_new_sqlite, index_post, remove_post,
-};
+pub use index::{SearchDocument, index_document, index_missing, index_post, remove_post};
 
 use super::post::{PostFilter, narrowing, publicly_visible};
 use crate::{

@@ -119,28 +119,11 @@ pub async fn renumber_by_date<C: ConnectionTrait>(db: &C, series_id: i64) -> App
     Ok(())
 }
 
-/// [`renumber_by_date`] for every series in `series_ids` at once, as one SQLite
-/// statement whose text does not depend on the ids, for a caller that sends several
-/// statements at once.
-pub fn renumber_many_by_date_sqlite(series_ids: &[i64]) -> (String, [sea_orm::Value; 1]) {
-    let ids = format!(
-        "[{}]",
-        series_ids
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",")
-    );
-    (
-        renumber_sql("series_id IN (SELECT value FROM json_each(?))"),
-        [ids.into()],
-    )
-}
-
 /// Positions by `published_at` then id within each series `filter` selects, ordered as
 /// each database orders them by default (the order a `SELECT … ORDER BY published_at,
-/// id` gives).
-fn renumber_sql(filter: &str) -> String {
+/// id` gives). Also for the import's group writers, which renumber the series a group
+/// added to in the statements they send at once.
+pub(crate) fn renumber_sql(filter: &str) -> String {
     format!(
         "UPDATE posts SET series_position = r.position \
          FROM (SELECT id, CAST(ROW_NUMBER() OVER (PARTITION BY series_id ORDER BY published_at, id) \

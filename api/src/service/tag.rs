@@ -10,7 +10,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder},
 };
 
-use super::post::visibility::{listed_sql, publicly_listed};
+use super::post::visibility::publicly_listed;
 use crate::{error::AppResult, slug::slugify};
 
 pub async fn find_by_slug<C: ConnectionTrait>(db: &C, slug: &str) -> AppResult<Option<tag::Model>> {
@@ -186,38 +186,6 @@ pub async fn insert_post_tags<C: ConnectionTrait>(
         });
     post_tag::Entity::insert_many(links).exec(db).await?;
     Ok(())
-}
-
-/// [`insert_post_tags`] as one SQLite statement for a caller that sends several at once:
-/// `post_id` is an SQL expression whose parameters are `id_values`; unnumbered `?`
-/// parameters, in order. The tag ids travel as one JSON array, so the statement's text is
-/// the same whatever the number of tags (none inserts nothing) and SQLite prepares it
-/// once per run.
-pub fn link_new_post(
-    post_id: &str,
-    id_values: &[sea_orm::Value],
-    tag_ids: &[i64],
-) -> (String, Vec<sea_orm::Value>) {
-    let ids = tag_ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
-    let mut values = vec![sea_orm::Value::from(format!("[{ids}]"))];
-    values.extend_from_slice(id_values);
-    // The listing copy (see `publicly_listed`) is written here from the post row, in the
-    // same statement, which spares SQLite the trigger that fills a link inserted without
-    // its date.
-    (
-        format!(
-            "INSERT INTO post_tags (post_id, tag_id, position, listed, published_at) \
-             SELECT p.id, CAST(j.value AS INTEGER), CAST(j.key AS INTEGER), \
-             {}, p.published_at \
-             FROM json_each(?) AS j JOIN posts AS p ON p.id = {post_id}",
-            listed_sql("p")
-        ),
-        values,
-    )
 }
 
 /// Replaces the tags of a post with `tag_ids`, in that order.

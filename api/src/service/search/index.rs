@@ -63,6 +63,40 @@ impl SearchDocument {
         Self::new(&post.title, post.subtitle.as_deref(), &post.markdown)
     }
 
+    /// The columns of `search_documents` both databases store after `post_id`:
+    /// `title_len`, `body_len`, `body_text`.
+    pub(crate) fn document_columns(&self) -> [Value; 3] {
+        [
+            self.title_len.into(),
+            self.body_len.into(),
+            self.body_text.clone().into(),
+        ]
+    }
+
+    /// What SQLite's FTS table takes: the title's and the body's tokens.
+    pub(crate) fn sqlite_fts(&self) -> [Value; 2] {
+        [
+            self.title_tokens.clone().into(),
+            self.body_tokens.clone().into(),
+        ]
+    }
+
+    /// What PostgreSQL stores besides [`Self::document_columns`]: the title's and the
+    /// whole document's tsvector literals, and each token's count as a JSON object (the
+    /// rows of `search_postings`).
+    pub(crate) fn postgres_columns(&self) -> AppResult<[Value; 3]> {
+        let mut freqs: BTreeMap<&str, u32> = BTreeMap::new();
+        for t in self.title_tokens().chain(self.body_tokens()) {
+            *freqs.entry(t).or_default() += 1;
+        }
+        let freqs = serde_json::to_string(&freqs).map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok([
+            tsvector(self.title_tokens()).into(),
+            tsvector(self.title_tokens().chain(self.body_tokens())).into(),
+            freqs.into(),
+        ])
+    }
+
     fn title_tokens(&self) -> impl Iterator<Item = &str> {
         self.title_tokens.split(' ').filter(|t| !t.is_empty())
     }
@@ -128,35 +162,16 @@ pub async fn index_document<C: ConnectionTrait>(
 ) -> AppResult<()> {
     match db.get_database_backend() {
         DbBackend::Sqlite => {
-            run(
-                db,
-                SQLITE_INDEX,
-                vec![
-                    post_id.into(),
-                    doc.title_tokens.clone().into(),
-                    doc.body_tokens.clone().into(),
-                    doc.title_len.into(),
-                    doc.body_len.into(),
-                    doc.body_text.clone().into(),
-                ],
-            )
-            .await
+            let mut values = vec![post_id.into()];
+            values.extend(doc.sqlite_fts());
+            values.extend(doc.document_columns());
+            run(db, SQLITE_INDEX, values).await
         }
         DbBackend::Postgres => {
-            let mut freqs: BTreeMap<&str, u32> = BTreeMap::new();
-            for t in doc.title_tokens().chain(doc.body_tokens()) {
-                *freqs.entry(t).or_default() += 1;
-            }
-            let mut values: Vec<Value> = vec![
-                post_id.into(),
-                doc.title_len.into(),
-                doc.body_len.into(),
-                doc.body_text.clone().into(),
-            ];
-            values.push(tsvector(doc.title_tokens()).into());
-            values.push(tsvector(doc.title_tokens().chain(doc.body_tokens())).into());
-            let freqs =
-                serde_json::to_string(&freqs).map_err(|e| AppError::Internal(e.to_string()))?;
+            let [title_tsv, all_tsv, freqs] = doc.postgres_columns()?;
+            let mut values = vec![post_id.into()];
+            values.extend(doc.document_columns());
+            values.extend([title_tsv, all_tsv]);
             run(db, POSTGRES_UPSERT, values).await?;
             // The postings a query reads (one row per token); a purge cascades to them.
             run(
@@ -165,35 +180,12 @@ pub async fn index_document<C: ConnectionTrait>(
                 vec![post_id.into()],
             )
             .await?;
-            run(db, POSTGRES_POSTINGS, vec![post_id.into(), freqs.into()]).await
+            run(db, POSTGRES_POSTINGS, vec![post_id.into(), freqs]).await
         }
         other => Err(AppError::Internal(format!(
             "search: unsupported database {other:?}"
         ))),
     }
-}
-
-/// [`index_document`] for a post never indexed before, on SQLite, as statements for a
-/// caller that sends several at once: `post_id` is an SQL expression whose parameters
-/// are `id_values`; unnumbered `?` parameters, in order. Nothing to delete first.
-pub fn index_new_sqlite(
-    post_id: &str,
-    id_values: &[Value],
-    doc: &SearchDocument,
-) -> (String, Vec<Value>) {
-    let sql = format!(
-        "INSERT INTO search_fts (rowid, title, body) VALUES ({post_id}, ?, ?);\n\
-         INSERT INTO search_documents (post_id, title_len, body_len, body_text) \
-         VALUES ({post_id}, ?, ?, ?)"
-    );
-    let mut values = id_values.to_vec();
-    values.push(doc.title_tokens.clone().into());
-    values.push(doc.body_tokens.clone().into());
-    values.extend_from_slice(id_values);
-    values.push(doc.title_len.into());
-    values.push(doc.body_len.into());
-    values.push(doc.body_text.clone().into());
-    (sql, values)
 }
 
 /// Takes a post out of the index (when it is purged; soft deletion needs no call).

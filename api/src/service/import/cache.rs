@@ -27,9 +27,6 @@ pub struct ImportCache {
     authors: HashMap<String, i64>,
     /// Series slugs → ids.
     series: HashMap<String, i64>,
-    /// The run has a SQLite connection of its own, outside any transaction, so a new
-    /// post may be written in one round trip (see [`super::import_sqlite`]).
-    pub(super) sqlite_batch: bool,
     /// PostgreSQL commits without waiting for the WAL flush (`synchronous_commit =
     /// off` for the import's transactions): each file stays atomic and the database
     /// consistent; an operating-system crash may forget the last files, which running
@@ -57,12 +54,6 @@ impl ImportCache {
             async_commit: db.get_database_backend() == DbBackend::Postgres,
             ..Self::default()
         })
-    }
-
-    /// Lets new posts be written in one round trip. Only for a SQLite connection that
-    /// the import alone uses and that is not inside a transaction (not a dry run).
-    pub fn use_sqlite_batches(&mut self) {
-        self.sqlite_batch = true;
     }
 
     /// The source paths of the posts that existed when the cache was loaded.
@@ -124,7 +115,7 @@ impl ImportCache {
     }
 
     /// Takes slugs and source paths a group is writing (see
-    /// [`super::import_sqlite::Group::send`]): from now on [`Self::may_exist`] is true for
+    /// [`super::writer::Group::send`]): from now on [`Self::may_exist`] is true for
     /// them, as it is once they are written (if a file fails, a later file with its slug
     /// or path only takes the ordinary path, which looks in the database).
     pub(super) fn reserve(

@@ -1,0 +1,63 @@
+//! A file made ready to be written: parsed, rendered and (for a file not imported
+//! before) tokenized for search, with the date it gets when it carries none. The one
+//! parse/prepare path of `quire import`, `importPosts` and the demo; pure (no database),
+//! so a bulk import runs it on other threads while the writer writes.
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::{
+    import::{DateSource, ParseError, ParsedPost, parse_bytes},
+    render::{Rendered, render},
+    service::search::SearchDocument,
+};
+
+/// One file, ready to be written (see the module docs).
+#[derive(Debug, Clone)]
+pub struct PreparedFile {
+    pub doc: ParsedPost,
+    /// `render(&doc.markdown)`.
+    pub rendered: Rendered,
+    /// The post's search document, made ahead (`None`: made from the post as written,
+    /// only if it is written).
+    pub search: Option<SearchDocument>,
+    /// The date of a file that carries none (e.g. its modification time).
+    pub fallback_date: DateTime<FixedOffset>,
+}
+
+impl PreparedFile {
+    /// A parsed document, rendered; its search document is made when it is written.
+    pub fn new(doc: ParsedPost, fallback_date: DateTime<FixedOffset>) -> Self {
+        let rendered = render(&doc.markdown);
+        Self {
+            doc,
+            rendered,
+            search: None,
+            fallback_date,
+        }
+    }
+
+    /// Decodes and parses a file's bytes (`path` as it is shown and stored), renders
+    /// it and, with `with_search`, makes its search document.
+    pub fn parse(
+        path: &str,
+        bytes: &[u8],
+        fallback_date: DateTime<FixedOffset>,
+        with_search: bool,
+    ) -> Result<Self, ParseError> {
+        let mut file = Self::new(parse_bytes(path, bytes)?, fallback_date);
+        if with_search {
+            let doc = &file.doc;
+            file.search = Some(SearchDocument::new(
+                &doc.title,
+                doc.subtitle.as_deref(),
+                &doc.markdown,
+            ));
+        }
+        Ok(file)
+    }
+
+    /// The date the file was given because it carries none, if so.
+    pub fn dated_by_fallback(&self) -> Option<DateTime<FixedOffset>> {
+        (self.doc.date_source == DateSource::Missing).then_some(self.fallback_date)
+    }
+}
