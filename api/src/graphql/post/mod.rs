@@ -2,13 +2,16 @@
 
 pub mod bodies;
 pub mod cursor;
+mod listing_args;
 pub mod loader;
 pub mod mutation;
 pub mod prefetch;
 pub mod query;
 pub mod revision;
 
-use async_graphql::{Context, Enum, ID, InputObject, Json, Object, SimpleObject};
+pub use listing_args::{OrderDirection, PostFilter, PostOrder, PostOrderField};
+
+use async_graphql::{Context, Enum, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
 use entity::post;
 
@@ -305,89 +308,6 @@ impl PostNode {
             .into_iter()
             .map(revision::RevisionNode)
             .collect())
-    }
-}
-
-/// Narrows a post listing; every given part must hold.
-#[derive(InputObject, Default, Debug)]
-pub struct PostFilter {
-    /// Posts with any of these tags (slugs).
-    pub tags: Option<Vec<String>>,
-    /// Posts of this series (slug).
-    pub series: Option<String>,
-    /// Posts by this author (slug).
-    pub author: Option<String>,
-    /// Published strictly after this instant.
-    pub published_after: Option<DateTime<FixedOffset>>,
-    /// Published strictly before this instant.
-    pub published_before: Option<DateTime<FixedOffset>>,
-    /// Only pinned posts (`true`) or only the others (`false`).
-    pub pinned: Option<bool>,
-    /// Only featured posts (`true`) or only the others (`false`).
-    pub featured: Option<bool>,
-}
-
-impl From<PostFilter> for service::post::PostFilter {
-    fn from(f: PostFilter) -> Self {
-        Self {
-            tags: f.tags.unwrap_or_default(),
-            series: f.series,
-            author: f.author,
-            author_id: None,
-            published_after: f.published_after.map(|t| t.with_timezone(&Utc)),
-            published_before: f.published_before.map(|t| t.with_timezone(&Utc)),
-            pinned: f.pinned,
-            featured: f.featured,
-        }
-    }
-}
-
-/// What to order posts by.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-pub enum PostOrderField {
-    PublishedAt,
-    UpdatedAt,
-    Title,
-}
-
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-pub enum OrderDirection {
-    Asc,
-    Desc,
-}
-
-/// Ordering of a post listing; ties are broken by ID in the same direction.
-#[derive(InputObject, Debug)]
-pub struct PostOrder {
-    pub field: PostOrderField,
-    /// Defaults to DESC for dates and ASC for titles.
-    pub direction: Option<OrderDirection>,
-    /// Pinned posts first (a blog's home page), each group in this order. Defaults to
-    /// false. Cursors of such a listing belong to it alone.
-    #[graphql(default)]
-    pub pinned_first: bool,
-}
-
-impl PostOrder {
-    pub fn to_service(order: Option<&PostOrder>) -> service::post::PostOrder {
-        use service::post::PostSort;
-        let Some(o) = order else {
-            return service::post::PostOrder::default();
-        };
-        let sort = match o.field {
-            PostOrderField::PublishedAt => PostSort::PublishedAt,
-            PostOrderField::UpdatedAt => PostSort::UpdatedAt,
-            PostOrderField::Title => PostSort::Title,
-        };
-        let descending = match o.direction {
-            Some(d) => d == OrderDirection::Desc,
-            None => sort != PostSort::Title,
-        };
-        service::post::PostOrder {
-            sort,
-            descending,
-            pinned_first: o.pinned_first,
-        }
     }
 }
 
