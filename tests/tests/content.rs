@@ -1,6 +1,6 @@
 //! What a post carries through the API: offsets kept, html sanitised, front matter kept.
 
-use quire_tests::{TestApp, both_backends};
+use quire_tests::{TestApp, both_backends, entity::user::Role};
 use serde_json::json;
 
 async fn published_at_keeps_its_offset(app: TestApp) {
@@ -84,3 +84,83 @@ async fn reimport_updates_instead_of_duplicating(app: TestApp) {
     );
 }
 both_backends!(reimport_updates_instead_of_duplicating);
+
+/// Replaces a post's Markdown through `updatePost`; returns the post's html and excerpt.
+async fn edit(app: &TestApp, token: &str, slug: &str, markdown: &str) -> serde_json::Value {
+    let r = app
+        .graphql(
+            "query($s: String!) { post(slug: $s) { id version } }",
+            json!({ "s": slug }),
+        )
+        .await;
+    let p = &r.data()["post"];
+    let vars =
+        json!({ "i": { "id": p["id"], "expectedVersion": p["version"], "markdown": markdown } });
+    let r = app
+        .graphql_as(
+            token,
+            "mutation($i: UpdatePostInput!) { updatePost(input: $i) { post { html excerpt } } }",
+            vars,
+        )
+        .await;
+    r.data()["updatePost"]["post"].clone()
+}
+
+/// A post whose front matter says `math: true` gets KaTeX-ready math when it is written
+/// through the API, and keeps it when it is re-rendered (unpublished); code is
+/// highlighted with classes, its language kept; a post without `math: true` keeps `$`
+/// as text.
+async fn math_and_code_render_as_classes(app: TestApp) {
+    let text = "---\ntitle: Math post\ndate: 2024-05-05\nmath: true\n---\n\nFirst draft, $x^2$.\n";
+    // Imports render math as the front matter asks, too.
+    let imported = app.import("fixtures/math.md", text).await;
+    assert_eq!(
+        imported.html,
+        "<p>First draft, <span class=\"math math-inline\">\\(x^2\\)</span>.</p>\n"
+    );
+    app.post("Prices", "2024-05-06", "math: false").await;
+    let (_, editor) = app.actor(Role::Editor).await;
+    let markdown = "Euler: $e^{i\\pi} + 1 = 0$ and $a < b$.\n\n$$\n\\sum_{i=1}^n i = \\frac{n(n+1)}{2}\n$$\n\n```rust\nfn main() { println!(\"hi\"); }\n```\n";
+    let p = edit(&app, &editor, "math-post", markdown).await;
+    let html = p["html"].as_str().unwrap();
+    for want in [
+        r#"<span class="math math-inline">\(e^{i\pi} + 1 = 0\)</span>"#,
+        r#"<span class="math math-inline">\(a &lt; b\)</span>"#,
+        "<span class=\"math math-display\">\\[\n\\sum_{i=1}^n i = \\frac{n(n+1)}{2}\n\\]</span>",
+        r#"<pre><code class="language-rust"><span class="hl-source hl-rust">"#,
+    ] {
+        assert!(html.contains(want), "{want} not in {html}");
+    }
+    assert!(!html.contains("style="), "{html}");
+    assert_eq!(p["excerpt"], r"Euler: e^{i\pi} + 1 = 0 and a < b.");
+
+    // A status change re-renders from the stored front matter: the math stays.
+    let r = app
+        .graphql_as(
+            &editor,
+            r#"query { post(slug: "math-post") { id } }"#,
+            json!({}),
+        )
+        .await;
+    let id = r.data()["post"]["id"].clone();
+    app.graphql_as(
+        &editor,
+        "mutation($i: UnpublishPostInput!) { unpublishPost(input: $i) { post { version } } }",
+        json!({ "i": { "id": id } }),
+    )
+    .await
+    .data();
+    let r = app
+        .graphql_as(
+            &editor,
+            r#"query { post(slug: "math-post") { html status } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.data()["post"]["status"], "DRAFT");
+    assert_eq!(r.data()["post"]["html"], p["html"]);
+
+    let p = edit(&app, &editor, "prices", "It costs $5 and $10, or $e^x$.\n").await;
+    assert_eq!(p["html"], "<p>It costs $5 and $10, or $e^x$.</p>\n");
+}
+both_backends!(math_and_code_render_as_classes);

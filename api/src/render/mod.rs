@@ -1,9 +1,12 @@
-//! Markdown rendering: one entry point, [`render`], run when a post is written and
-//! stored; reads never render. Sanitising is part of it, so no caller can forget it.
+//! Markdown rendering: one entry point, [`render_with`] (and [`render`] for a post
+//! without options), run when a post is written and stored; reads never render.
+//! Sanitising is part of it, so no caller can forget it.
 
 mod anchor;
 mod excerpt;
+mod highlight;
 mod kramdown;
+mod math;
 mod plain;
 mod reading;
 mod sanitize;
@@ -21,6 +24,22 @@ pub struct TocEntry {
     pub level: u8,
     pub text: String,
     pub anchor: String,
+}
+
+/// What a post asks of its rendering, from its front matter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// `$…$` and `$$…$$` are TeX math (see `math.rs`); without it, `$` is text.
+    pub math: bool,
+}
+
+impl RenderOptions {
+    /// The options a post's front matter asks for (`math: true`).
+    pub fn from_front_matter(front_matter: &serde_json::Map<String, serde_json::Value>) -> Self {
+        Self {
+            math: math::wanted(front_matter),
+        }
+    }
 }
 
 /// Everything stored from one rendering.
@@ -42,11 +61,21 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders Markdown to sanitised HTML with heading anchors, a TOC, an excerpt and
-/// reading statistics.
+/// [`render_with`] the default options (no math).
 pub fn render(markdown: &str) -> Rendered {
+    render_with(markdown, &RenderOptions::default())
+}
+
+/// Renders Markdown to sanitised HTML with heading anchors, a TOC, an excerpt and
+/// reading statistics; fenced code that names a language is highlighted, and with
+/// `opts.math` TeX becomes KaTeX-ready markup.
+pub fn render_with(markdown: &str, opts: &RenderOptions) -> Rendered {
     let source = kramdown::strip_residue(markdown);
-    let mut events: Vec<Event<'_>> = Parser::new_ext(&source, options()).collect();
+    let mut parse_options = options();
+    if opts.math {
+        parse_options |= Options::ENABLE_MATH;
+    }
+    let mut events: Vec<Event<'_>> = Parser::new_ext(&source, parse_options).collect();
 
     let mut anchors = anchor::AnchorSet::default();
     let mut toc = Vec::new();
@@ -92,7 +121,8 @@ pub fn render(markdown: &str) -> Rendered {
             }
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
             Event::End(TagEnd::CodeBlock) => in_code_block = false,
-            Event::Text(t) | Event::Code(t) => {
+            // TeX is kept as its source: searchable and part of the excerpt.
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
                 if let Some((_, _, _, h)) = heading.as_mut() {
                     h.push_str(t);
                 }
@@ -116,6 +146,7 @@ pub fn render(markdown: &str) -> Rendered {
         }
     }
 
+    let events = highlight::highlight_code_blocks(math::markup_events(events));
     let mut raw_html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw_html, events.into_iter());
     let html = sanitize::clean(&raw_html);

@@ -94,3 +94,147 @@ fn reading_stats_count_korean_words() {
     assert_eq!(r.word_count, 300);
     assert_eq!(r.reading_time_minutes, 2);
 }
+
+const MATH: RenderOptions = RenderOptions { math: true };
+
+#[test]
+fn dollars_are_math_only_when_asked() {
+    // (markdown, math?, must contain, must not contain)
+    let cases: &[(&str, bool, &[&str], &[&str])] = &[
+        (
+            "It costs $5 and $10.",
+            false,
+            &["It costs $5 and $10."],
+            &["math"],
+        ),
+        (
+            "It costs $5 and $10.",
+            true,
+            &["It costs $5 and $10."],
+            &["math"],
+        ),
+        (
+            "Euler: $e^{i\\pi} + 1 = 0$.",
+            false,
+            &["$e^{i\\pi} + 1 = 0$"],
+            &["math"],
+        ),
+        (
+            "Euler: $e^{i\\pi} + 1 = 0$.",
+            true,
+            &[r#"<span class="math math-inline">\(e^{i\pi} + 1 = 0\)</span>"#],
+            &["$"],
+        ),
+        (
+            "$$\n\\sum_{i=1}^{n} a_i < b_i \\;\\&\\; c\n$$\n",
+            true,
+            &[r#"<span class="math math-display">\[
+\sum_{i=1}^{n} a_i &lt; b_i \;\&amp;\; c
+\]</span>"#],
+            &["$$", "<em>"],
+        ),
+        (
+            "$a_1 * b_2 * c$",
+            true,
+            &[r#"\(a_1 * b_2 * c\)"#],
+            &["<em>"],
+        ),
+        (
+            "`$x$` and\n\n```\n$y$\n```\n",
+            true,
+            &["<code>$x$</code>", "<pre><code>$y$\n</code></pre>"],
+            &["math"],
+        ),
+    ];
+    for (md, math, want, unwanted) in cases {
+        let r = render_with(md, &RenderOptions { math: *math });
+        for w in *want {
+            assert!(
+                r.html.contains(w),
+                "{md:?} (math {math}): {w} not in {}",
+                r.html
+            );
+        }
+        for u in *unwanted {
+            assert!(
+                !r.html.contains(u),
+                "{md:?} (math {math}): {u} in {}",
+                r.html
+            );
+        }
+    }
+}
+
+#[test]
+fn tex_stays_in_the_excerpt_and_reading_stays_sane() {
+    let md =
+        "The area is $\\pi r^2$ for a circle.\n\n$$\n\\int_0^1 x^2 \\, dx = \\frac{1}{3}\n$$\n";
+    let r = render_with(md, &MATH);
+    assert_eq!(r.excerpt, "The area is \\pi r^2 for a circle.");
+    assert!(r.word_count < 20, "{}", r.word_count);
+    assert_eq!(r.reading_time_minutes, 1);
+    let long = format!("{}\n", "$x_1 + x_2 = y$ ".repeat(2_000));
+    assert!(render_with(&long, &MATH).reading_time_minutes <= render(&long).reading_time_minutes);
+}
+
+#[test]
+fn fenced_code_is_highlighted_with_classes_and_keeps_its_language() {
+    let cases = [
+        ("rust", "fn main() {\n    println!(\"<hi> & bye\");\n}"),
+        ("python", "def f(x):\n    return x < 1"),
+        ("bash", "for f in *.md; do echo \"$f\"; done"),
+    ];
+    for (lang, code) in cases {
+        let md = format!("```{lang}\n{code}\n```\n");
+        for opts in [RenderOptions::default(), MATH] {
+            let html = render_with(&md, &opts).html;
+            let open = format!(r#"<pre><code class="language-{lang}"><span class="hl-"#);
+            assert!(html.contains(&open), "{lang}: {html}");
+            assert!(!html.contains("style="), "{lang}: {html}");
+            assert!(!html.contains("math"), "{lang}: {html}");
+            assert!(html.ends_with("</code></pre>\n"), "{lang}: {html}");
+        }
+    }
+    let html = render("```rust\nlet s = \"<b>\" && x;\n```\n").html;
+    assert!(html.contains("&lt;b&gt;"), "{html}");
+    assert_eq!(html.matches("&amp;").count(), 2, "{html}");
+    assert!(!html.contains("<b>"), "{html}");
+}
+
+#[test]
+fn other_code_blocks_are_not_highlighted() {
+    let cases = [
+        (
+            "```klingon\nqapla' <x>\n```\n",
+            "<pre><code class=\"language-klingon\">qapla' &lt;x&gt;\n</code></pre>\n",
+        ),
+        (
+            "```mermaid\ngraph TD; A-->B\n```\n",
+            "<pre><code class=\"language-mermaid\">graph TD; A--&gt;B\n</code></pre>\n",
+        ),
+        ("```\nplain\n```\n", "<pre><code>plain\n</code></pre>\n"),
+        ("    indented\n", "<pre><code>indented\n</code></pre>\n"),
+    ];
+    for (md, want) in cases {
+        assert_eq!(render(md).html, want, "{md}");
+    }
+}
+
+#[test]
+fn raw_html_cannot_use_classes_beyond_ours() {
+    let md = "<span class=\"x hl-keyword\" onclick=\"steal()\">a</span> <span class=\"math math-inline\" onmouseover=\"x()\">b</span> <code class=\"language-js modal\">c</code>\n";
+    for opts in [RenderOptions::default(), MATH] {
+        let html = render_with(md, &opts).html;
+        for bad in ["onclick", "onmouseover", "steal", "\"x ", "modal"] {
+            assert!(!html.contains(bad), "{bad} in {html}");
+        }
+        assert!(
+            html.contains(r#"<span class="hl-keyword">a</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<code class="language-js">c</code>"#),
+            "{html}"
+        );
+    }
+}

@@ -7,7 +7,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::{
     import::{DateSource, ParseError, ParsedPost, parse_bytes},
-    render::{Rendered, render},
+    render::{RenderOptions, Rendered, render_with},
     service::search::SearchDocument,
 };
 
@@ -15,7 +15,7 @@ use crate::{
 #[derive(Debug, Clone)]
 pub struct PreparedFile {
     pub doc: ParsedPost,
-    /// `render(&doc.markdown)`.
+    /// The Markdown rendered as its front matter asks (`math: true`).
     pub rendered: Rendered,
     /// The post's search document, made ahead (`None`: made from the post as written,
     /// only if it is written).
@@ -27,7 +27,8 @@ pub struct PreparedFile {
 impl PreparedFile {
     /// A parsed document, rendered; its search document is made when it is written.
     pub fn new(doc: ParsedPost, fallback_date: DateTime<FixedOffset>) -> Self {
-        let rendered = render(&doc.markdown);
+        let options = RenderOptions::from_front_matter(&doc.front_matter);
+        let rendered = render_with(&doc.markdown, &options);
         Self {
             doc,
             rendered,

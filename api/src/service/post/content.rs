@@ -1,22 +1,40 @@
 //! A post's content: the Markdown and everything rendered from it, always set together.
 
 use entity::post;
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use sea_orm::{ActiveValue, ConnectionTrait, DbBackend, Statement};
 
-use crate::error::AppResult;
+use crate::{
+    error::AppResult,
+    render::{self, RenderOptions},
+};
+
 /// Sets the Markdown of a post and everything rendered from it, so no write can store
-/// a body without its html, toc, excerpt and reading time.
+/// a body without its html, toc, excerpt and reading time. The rendering options come
+/// from the post's front matter as it stands on `active` (`math: true`), so every
+/// re-render (an edit, a status change) keeps what the post asked for.
 pub fn set_content(active: &mut post::ActiveModel, markdown: &str, custom_excerpt: Option<&str>) {
+    let options = render_options(active);
     set_rendered(
         active,
         markdown,
-        &crate::render::render(markdown),
+        &render::render_with(markdown, &options),
         custom_excerpt,
     );
 }
 
-/// [`set_content`] with `r = render(markdown)` done by the caller (bulk imports render
-/// on other threads).
+/// The options the post's stored front matter asks for; none when it is not set.
+fn render_options(active: &post::ActiveModel) -> RenderOptions {
+    match &active.front_matter {
+        ActiveValue::Set(fm) | ActiveValue::Unchanged(fm) => fm
+            .as_object()
+            .map(RenderOptions::from_front_matter)
+            .unwrap_or_default(),
+        ActiveValue::NotSet => RenderOptions::default(),
+    }
+}
+
+/// [`set_content`] with `r = render_with(markdown, &options)` done by the caller (bulk
+/// imports render on other threads, with `RenderOptions::from_front_matter`).
 pub fn set_rendered(
     active: &mut post::ActiveModel,
     markdown: &str,
@@ -51,4 +69,31 @@ pub async fn keep_front_matter_order<C: ConnectionTrait>(
         .await?;
     }
     Ok(front_matter.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use entity::post;
+    use sea_orm::Set;
+    use serde_json::json;
+
+    use super::render_options;
+
+    #[test]
+    fn math_comes_from_the_front_matter_on_the_model() {
+        let cases = [
+            (Some(json!({ "math": true, "layout": "post" })), true),
+            (Some(json!({ "math": false })), false),
+            (Some(json!({})), false),
+            (Some(json!(null)), false),
+            (None, false),
+        ];
+        for (front_matter, math) in cases {
+            let mut active = post::ActiveModel::default();
+            if let Some(fm) = front_matter.clone() {
+                active.front_matter = Set(fm);
+            }
+            assert_eq!(render_options(&active).math, math, "{front_matter:?}");
+        }
+    }
 }
