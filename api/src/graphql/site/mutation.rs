@@ -42,7 +42,7 @@ pub struct MenuItemInput {
 }
 
 impl MenuItemInput {
-    fn to_service(self) -> svc::MenuItemInput {
+    fn into_service(self) -> svc::MenuItemInput {
         svc::MenuItemInput {
             label: self.label,
             url: self.url,
@@ -53,14 +53,14 @@ impl MenuItemInput {
             children: self
                 .children
                 .into_iter()
-                .map(MenuItemInput::to_service)
+                .map(MenuItemInput::into_service)
                 .collect(),
         }
     }
 }
 
 fn menu(items: Option<Vec<MenuItemInput>>) -> Option<Vec<svc::MenuItemInput>> {
-    items.map(|m| m.into_iter().map(MenuItemInput::to_service).collect())
+    items.map(|m| m.into_iter().map(MenuItemInput::into_service).collect())
 }
 
 /// Changes to the site's settings: an omitted field stays as it is, `null` clears a
@@ -104,7 +104,7 @@ pub struct UpdateSiteInput {
 }
 
 impl UpdateSiteInput {
-    fn to_service(self) -> SiteChanges {
+    fn into_service(self) -> SiteChanges {
         SiteChanges {
             title: self.title,
             description: maybe(self.description),
@@ -156,7 +156,7 @@ impl SiteMutation {
     ) -> ApiResult<UpdateSitePayload> {
         let s = state(ctx)?;
         let who = s.require_principal().await?;
-        let settings = svc::update(&s.db, who, input.to_service()).await?;
+        let settings = svc::update(&s.db, who, input.into_service()).await?;
         Ok(UpdateSitePayload {
             site: SiteNode::new(settings, s.now),
         })

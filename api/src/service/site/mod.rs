@@ -11,7 +11,9 @@ pub mod targets;
 
 use chrono::{DateTime, Utc};
 use entity::{site, user::Role};
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Set, sea_query::OnConflict};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, EntityTrait, QuerySelect, Set, sea_query::OnConflict,
+};
 use serde::{Deserialize, Serialize};
 
 pub use menu::{MenuItem, MenuItemInput, TargetKind, TargetRef};
@@ -159,10 +161,11 @@ mod nullable {
 
 /// The settings: the row, or the defaults before the first write. One statement.
 pub async fn read<C: ConnectionTrait>(db: &C) -> AppResult<SiteSettings> {
-    match site::Entity::find_by_id(1).one(db).await? {
-        Some(row) => from_row(row),
-        None => Ok(SiteSettings::default()),
-    }
+    row_or_default(site::Entity::find_by_id(1).one(db).await?)
+}
+
+fn row_or_default(row: Option<site::Model>) -> AppResult<SiteSettings> {
+    row.map_or_else(|| Ok(SiteSettings::default()), from_row)
 }
 
 fn from_row(row: site::Model) -> AppResult<SiteSettings> {
@@ -208,7 +211,13 @@ pub async fn update(
 /// Everything is checked before anything is written, in one transaction.
 pub async fn set(db: &DatabaseConnection, changes: SiteChanges) -> AppResult<SiteSettings> {
     let txn = crate::db::begin_write(db).await?;
-    let mut s = read(&txn).await?;
+    // Locked (PostgreSQL; SQLite's write transaction already is), so two changes to
+    // different fields at once both land.
+    let row = site::Entity::find_by_id(1)
+        .lock_exclusive()
+        .one(&txn)
+        .await?;
+    let mut s = row_or_default(row)?;
     apply(&mut s, &changes)?;
     let menus: Vec<(&str, &[MenuItemInput])> = [
         ("primaryMenu", changes.primary_menu.as_deref()),
