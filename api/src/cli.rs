@@ -41,6 +41,9 @@ pub enum Command {
     Import(ImportArgs),
     /// Write every post, drafts included, as Jekyll Markdown under DIR/_posts.
     Export(ExportArgs),
+    /// Show or change the site settings (title, language, base URL, menus…).
+    #[command(subcommand)]
+    Site(SiteCommand),
 }
 
 /// A role on the command line.
@@ -135,6 +138,37 @@ pub enum ApiKeyCommand {
         #[arg(long, allow_hyphen_values = true)]
         key_id: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SiteCommand {
+    /// Print the settings as JSON, in the form `quire site set --file` takes.
+    Get,
+    /// Change the settings from a JSON file and/or single fields (fields win); omitted
+    /// keys stay as they are, `null` clears. Prints the settings after the change.
+    Set(SiteSetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SiteSetArgs {
+    /// A JSON document with the keys `quire site get` prints (`-` reads stdin).
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+    /// The site's name.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// A sentence or two about the site.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// A BCP 47 language tag, e.g. ko.
+    #[arg(long)]
+    pub language: Option<String>,
+    /// An IANA time zone, e.g. Asia/Seoul.
+    #[arg(long)]
+    pub timezone: Option<String>,
+    /// The absolute http(s) URL the site is served at.
+    #[arg(long)]
+    pub base_url: Option<String>,
 }
 
 #[derive(Debug, Args)]

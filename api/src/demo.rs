@@ -1,6 +1,7 @@
 //! The example blog that `quire serve --demo` loads into an empty database. The posts
 //! live in `examples/demo/` and are compiled in, so the binary needs no files beside it;
-//! they go through the same importer as any Markdown file.
+//! they go through the same importer as any Markdown file, and `site.json` gives the
+//! site its Korean title, language, time zone and menus.
 
 use entity::user::Role;
 use sea_orm::DatabaseConnection;
@@ -42,6 +43,10 @@ pub const POSTS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The demo site's settings (a `quire site set --file` document), set after its posts
+/// exist, since its menu points at some of them.
+pub const SITE: &str = include_str!("../../examples/demo/site.json");
+
 /// Loads the demo blog when the database has no posts; returns how many were loaded.
 pub async fn load_if_empty(db: &DatabaseConnection) -> AppResult<usize> {
     if service::post::count_all(db).await? > 0 {
@@ -73,5 +78,8 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> AppResult<usize> {
             .map_err(|e| AppError::Internal(format!("demo post {path}: {e}")))?;
         import_post(db, &PreparedFile::new(doc, undated), &opts).await?;
     }
+    let site = serde_json::from_str(SITE)
+        .map_err(|e| AppError::Internal(format!("examples/demo/site.json: {e}")))?;
+    service::site::set(db, site).await?;
     Ok(POSTS.len())
 }

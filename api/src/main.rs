@@ -87,6 +87,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let report = commands::export::run(&db, &args.dir).await?;
             print!("{}", report.render());
         }
+        Command::Site(cmd) => {
+            let db = db::connect(&cli.db.url()).await?;
+            db::migrate(&db).await?;
+            commands::site::run(&db, cmd).await?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

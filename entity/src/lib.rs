@@ -10,6 +10,7 @@ pub mod refresh_token;
 pub mod revision;
 pub mod series;
 pub mod setting;
+pub mod site;
 pub mod slug_alias;
 pub mod tag;
 pub mod user;

@@ -15,6 +15,7 @@ mod m20261124_030000_reorder_sqlite_post_columns;
 mod m20261124_040000_make_search_fts_contentless;
 mod m20261124_050000_add_post_tags_listing;
 mod m20261124_060000_drop_redundant_posts_series_index;
+mod m20261206_010000_create_site_settings;
 mod m20261206_020000_add_post_flags;
 mod sqlite_rebuild;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_040000_make_search_fts_contentless::Migration),
             Box::new(m20261124_050000_add_post_tags_listing::Migration),
             Box::new(m20261124_060000_drop_redundant_posts_series_index::Migration),
+            Box::new(m20261206_010000_create_site_settings::Migration),
             Box::new(m20261206_020000_add_post_flags::Migration),
         ]
     }

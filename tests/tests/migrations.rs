@@ -3,7 +3,7 @@
 
 use quire_tests::{
     TestApp, both_backends,
-    entity::{post, post_tag, series, tag, user},
+    entity::{post, post_tag, series, site, tag, user},
     sea_orm::{self, ActiveModelTrait, DatabaseConnection, EntityTrait, Set, TryIntoModel},
 };
 
@@ -108,6 +108,30 @@ async fn every_entity_round_trips(app: TestApp) {
     let users = user::Entity::find().all(&app.db).await.unwrap();
     assert_eq!(users.len(), 1);
     assert_eq!(users[0].role, user::Role::Author);
+
+    let settings = site::ActiveModel {
+        id: Set(1),
+        title: Set("블로그".into()),
+        description: Set(Some("설명".into())),
+        language: Set("ko".into()),
+        timezone: Set("Asia/Seoul".into()),
+        base_url: Set(Some("https://example.com/".into())),
+        logo: Set(Some("/logo.png".into())),
+        accent_color: Set(Some("#112233".into())),
+        social_links: Set(serde_json::json!([{ "network": "x", "url": "https://x.com/a" }])),
+        meta_title: Set(Some("메타".into())),
+        primary_menu: Set(serde_json::json!([{ "label": "홈", "url": "/" }])),
+        secondary_menu: Set(serde_json::json!([])),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        site::Entity::find().all(&app.db).await.unwrap(),
+        vec![settings]
+    );
 }
 both_backends!(every_entity_round_trips);
 

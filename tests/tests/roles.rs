@@ -3,7 +3,7 @@
 
 use quire_tests::{
     TestApp, both_backends,
-    entity::{api_key, post, post_tag, series, tag, user, user::Role},
+    entity::{api_key, post, post_tag, series, site, tag, user, user::Role},
     quire::{
         auth::Principal,
         service::{self, post::input::PostChanges},
@@ -215,7 +215,8 @@ async fn snapshot(app: &TestApp) -> String {
         .into_iter()
         .map(|k| (k.id, k.revoked_at.is_some()))
         .collect();
-    format!("{posts:?}{links:?}{tags:?}{series:?}{users:?}{keys:?}")
+    let site = site::Entity::find().all(&app.db).await.unwrap();
+    format!("{posts:?}{links:?}{tags:?}{series:?}{users:?}{keys:?}{site:?}")
 }
 
 fn call(name: &str, input: Value) -> (String, Value) {
@@ -266,6 +267,7 @@ fn input(name: &str, f: &Fixture) -> Value {
         "changePassword" => {
             json!({ "currentPassword": quire_tests::PASSWORD, "newPassword": quire_tests::PASSWORD })
         }
+        "updateSite" => json!({ "title": format!("새 이름 {}", f.key_id) }),
         other => panic!("no input for {other}"),
     }
 }
@@ -294,7 +296,7 @@ fn expected(name: &str, who: Who) -> Want {
             }
         }
         "purgePost" | "createUser" | "updateUser" | "resetUserPassword" | "deleteUser"
-        | "createApiKey" | "revokeApiKey" => {
+        | "createApiKey" | "revokeApiKey" | "updateSite" => {
             if rank == 3 {
                 Ok
             } else {
@@ -338,6 +340,7 @@ const MUTATIONS: &[&str] = &[
     "revokeApiKey",
     "updateViewer",
     "changePassword",
+    "updateSite",
 ];
 
 async fn every_mutation_against_every_role(app: TestApp) {

@@ -12,6 +12,7 @@ pub mod pagination;
 pub mod post;
 pub mod search;
 pub mod series;
+pub mod site;
 pub mod tag;
 
 use async_graphql::registry::SDLExportOptions;
@@ -29,6 +30,7 @@ pub struct QueryRoot(
     author::query::AuthorQuery,
     account::query::AccountQuery,
     search::query::SearchQueryRoot,
+    site::query::SiteQuery,
 );
 
 /// Writes: every mutation needs a token, takes one `input` and runs in one transaction.
@@ -39,6 +41,7 @@ pub struct MutationRoot(
     tag::mutation::TagMutation,
     account::mutation::AccountMutation,
     import::ImportMutation,
+    site::mutation::SiteMutation,
 );
 
 pub type QuireSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

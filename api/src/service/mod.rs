@@ -20,6 +20,7 @@ pub mod post;
 pub mod search;
 pub mod series;
 pub mod settings;
+pub mod site;
 pub mod tag;
 pub mod taxonomy;
 

@@ -1,0 +1,18 @@
+//! `site`.
+
+use async_graphql::{Context, Object};
+
+use super::SiteNode;
+use crate::{error::ApiResult, graphql::context::state, service};
+
+#[derive(Default)]
+pub struct SiteQuery;
+
+#[Object]
+impl SiteQuery {
+    /// The site's settings: title, language, base URL, images, SEO defaults, menus.
+    async fn site(&self, ctx: &Context<'_>) -> ApiResult<SiteNode> {
+        let s = state(ctx)?;
+        Ok(SiteNode::new(service::site::read(&s.db).await?, s.now))
+    }
+}
