@@ -256,3 +256,27 @@ async fn pinned_posts_come_first_on_every_page(app: TestApp) {
     assert_eq!(r.error_code(), "BAD_USER_INPUT", "{}", r.body);
 }
 both_backends!(pinned_posts_come_first_on_every_page);
+
+/// An imported file's front matter keeps its keys in the file's order on both
+/// databases (PostgreSQL's driver sends JSON as `jsonb`, which sorts keys).
+async fn imported_front_matter_keeps_the_files_order(app: TestApp) {
+    app.post(
+        "순서",
+        "2024-02-02 10:00:00 +0900",
+        "zeta: 1\npin: true\nalpha: [둘, 1]",
+    )
+    .await;
+    let r = app
+        .graphql(
+            r#"{ post(slug: "순서") { pinned frontMatter } }"#,
+            json!({}),
+        )
+        .await;
+    let p = &r.data()["post"];
+    assert_eq!(p["pinned"], true);
+    assert_eq!(
+        keys(&p["frontMatter"]),
+        ["title", "date", "zeta", "pin", "alpha"]
+    );
+}
+both_backends!(imported_front_matter_keeps_the_files_order);

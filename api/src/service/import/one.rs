@@ -6,7 +6,8 @@
 
 use entity::post;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, Set, TransactionSession, TransactionTrait, TryIntoModel,
+    ActiveModelTrait, ActiveValue, ConnectionTrait, Set, TransactionSession, TransactionTrait,
+    TryIntoModel,
 };
 
 use super::{
@@ -157,7 +158,11 @@ async fn import_with<C: TransactionTrait + ConnectionTrait>(
 
     let old_series = existing.as_ref().and_then(|p| p.series_id);
     active.updated_at = Set(now());
-    let (outcome, saved) = match existing {
+    let toc = match &active.toc {
+        ActiveValue::Set(v) | ActiveValue::Unchanged(v) => Some(v.clone()),
+        ActiveValue::NotSet => None,
+    };
+    let (outcome, mut saved) = match existing {
         Some(p) => {
             active.version = Set(p.version + 1);
             (Outcome::Updated, active.update(&txn).await?)
@@ -167,6 +172,8 @@ async fn import_with<C: TransactionTrait + ConnectionTrait>(
             (Outcome::Imported, active.insert(&txn).await?)
         }
     };
+    let front_matter = serde_json::Value::Object(doc.front_matter.clone());
+    posts::content::keep_json_order(&txn, &mut saved, &front_matter, toc.as_ref()).await?;
     if outcome == Outcome::Imported {
         tag::insert_post_tags(&txn, saved.id, &tag_ids).await?;
     } else if !tags_same {

@@ -51,24 +51,34 @@ pub fn set_rendered(
     active.word_count = Set(r.word_count);
 }
 
-/// Stores `front_matter` as the text it is, keys in order. SQLite keeps JSON as text
-/// already; PostgreSQL's driver sends JSON as `jsonb`, whose keys come back sorted, so
-/// there the value is written again as `json` text. Called inside the write's
-/// transaction after the row is saved; returns the value as stored.
-pub async fn keep_front_matter_order<C: ConnectionTrait>(
+/// Stores a saved post's JSON columns as the text they were made as, keys in order:
+/// `front_matter` (a writer's or a file's order) and, when given, `toc`. SQLite keeps
+/// JSON as text already; PostgreSQL's driver sends JSON as `jsonb`, whose keys come back
+/// sorted, so there the values are written again as `json` text. Called inside the
+/// write's transaction after the row is saved; `saved` then holds them as stored.
+pub async fn keep_json_order<C: ConnectionTrait>(
     db: &C,
-    post_id: i64,
+    saved: &mut post::Model,
     front_matter: &serde_json::Value,
-) -> AppResult<serde_json::Value> {
+    toc: Option<&serde_json::Value>,
+) -> AppResult<()> {
     if db.get_database_backend() == DbBackend::Postgres {
+        let toc = toc.unwrap_or(&saved.toc);
         db.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "UPDATE posts SET front_matter = CAST($1 AS json) WHERE id = $2",
-            [front_matter.to_string().into(), post_id.into()],
+            "UPDATE posts SET front_matter = CAST($1 AS json), toc = CAST($2 AS json) \
+             WHERE id = $3",
+            [
+                front_matter.to_string().into(),
+                toc.to_string().into(),
+                saved.id.into(),
+            ],
         ))
         .await?;
+        saved.toc = toc.clone();
     }
-    Ok(front_matter.clone())
+    saved.front_matter = front_matter.clone();
+    Ok(())
 }
 
 #[cfg(test)]

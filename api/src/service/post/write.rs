@@ -221,7 +221,7 @@ pub async fn create(
     let tag_ids = resolve_tags(&txn, who, c.tags.as_deref().unwrap_or_default()).await?;
     let mut saved = a.insert(&txn).await?;
     if let Some(fm) = &c.front_matter {
-        saved.front_matter = posts::content::keep_front_matter_order(&txn, saved.id, fm).await?;
+        posts::content::keep_json_order(&txn, &mut saved, fm, None).await?;
     }
     tag::set_post_tags(&txn, saved.id, &tag_ids).await?;
     record_revision(&txn, &saved, who).await?;
@@ -292,7 +292,7 @@ pub async fn update(
     a.updated_at = Set(crate::service::now());
     let mut saved = a.update(&txn).await?;
     if let Some(fm) = &c.front_matter {
-        saved.front_matter = posts::content::keep_front_matter_order(&txn, saved.id, fm).await?;
+        posts::content::keep_json_order(&txn, &mut saved, fm, None).await?;
     }
     if let Some(names) = &c.tags {
         let ids = resolve_tags(&txn, who, names).await?;

@@ -93,8 +93,9 @@ fn literal(value: Value) -> String {
 }
 
 /// `statement` (built by sea-query: its text holds no literal, only identifiers and
-/// `$n` parameters) with its values written in. JSON goes through `jsonb`, as a bound
-/// parameter does, so a `json` column stores the same text either way.
+/// `$n` parameters) with its values written in. JSON is cast to `json`, so a `json`
+/// column keeps its keys in the order written, as the one-file path stores them (see
+/// [`keep_json_order`](crate::service::post::content::keep_json_order)).
 fn inline(statement: &Statement) -> String {
     let values = statement.values.as_ref().map_or(&[][..], |v| &v.0[..]);
     let mut out = String::with_capacity(statement.sql.len() + 16 * 1024);
@@ -110,7 +111,7 @@ fn inline(statement: &Statement) -> String {
             .and_then(|n| values.get(n.wrapping_sub(1)));
         match value {
             Some(v @ Value::Json(Some(_))) => {
-                let _ = write!(out, "CAST({} AS jsonb)", literal(v.clone()));
+                let _ = write!(out, "CAST({} AS json)", literal(v.clone()));
             }
             Some(v) => out.push_str(&literal(v.clone())),
             None => out.push_str(&rest[at..at + 1 + digits]),
@@ -227,7 +228,7 @@ mod tests {
         );
         assert_eq!(
             inline(&statement),
-            r#"INSERT INTO "t" ("a", "b", "c") VALUES (E'x\'', CAST(E'{"b":1,"a":"\'"}' AS jsonb), 10)"#
+            r#"INSERT INTO "t" ("a", "b", "c") VALUES (E'x\'', CAST(E'{"b":1,"a":"\'"}' AS json), 10)"#
         );
     }
 }
