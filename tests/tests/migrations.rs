@@ -323,6 +323,19 @@ async fn sqlite_posts_rebuild_keeps_rows_references_and_ids() {
     conn.close().await.unwrap();
 }
 
+/// Undoes the migration `name` and every one after it, as a database from before it.
+async fn undo_from(db: &DatabaseConnection, name: &str) {
+    use quire_tests::migration::{Migrator, MigratorTrait};
+    let all = Migrator::migrations();
+    let at = all
+        .iter()
+        .position(|m| m.name() == name)
+        .unwrap_or_else(|| panic!("{name} is registered"));
+    Migrator::down(db, Some(u32::try_from(all.len() - at).unwrap()))
+        .await
+        .unwrap();
+}
+
 /// m20261124_050000 fills the listing copy of every existing link from its post, on
 /// both databases: undone, links written without it, then done again.
 async fn tag_links_get_their_posts_visibility_on_upgrade(app: TestApp) {
@@ -332,15 +345,7 @@ async fn tag_links_get_their_posts_visibility_on_upgrade(app: TestApp) {
         sea_orm::QueryOrder,
     };
 
-    const LISTING: &str = "m20261124_050000_add_post_tags_listing";
-    let all = Migrator::migrations();
-    let at = all
-        .iter()
-        .position(|m| m.name() == LISTING)
-        .expect("the listing migration is registered");
-    Migrator::down(&app.db, Some(u32::try_from(all.len() - at).unwrap()))
-        .await
-        .unwrap();
+    undo_from(&app.db, "m20261124_050000_add_post_tags_listing").await;
     let now = quire_tests::quire::service::now();
     let (s, t) = series_and_tag(&app.db).await;
     let later = now + Duration::days(1);
@@ -414,15 +419,7 @@ async fn post_flags_come_from_front_matter_on_upgrade(app: TestApp) {
         sea_orm::QueryOrder,
     };
 
-    const FLAGS: &str = "m20261206_020000_add_post_flags";
-    let all = Migrator::migrations();
-    let at = all
-        .iter()
-        .position(|m| m.name() == FLAGS)
-        .expect("the flags migration is registered");
-    Migrator::down(&app.db, Some(u32::try_from(all.len() - at).unwrap()))
-        .await
-        .unwrap();
+    undo_from(&app.db, "m20261206_020000_add_post_flags").await;
     let (s, _) = series_and_tag(&app.db).await;
     let cases = [
         (
