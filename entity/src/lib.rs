@@ -2,9 +2,11 @@
 //! no HTTP, no business rules. Tables are created by the `migration` crate, never from here.
 
 pub mod api_key;
+pub mod category;
 pub mod content_generation;
 pub mod login_attempt;
 pub mod post;
+pub mod post_author;
 pub mod post_tag;
 pub mod refresh_token;
 pub mod revision;
@@ -16,7 +18,9 @@ pub mod tag;
 pub mod user;
 
 pub mod prelude {
+    pub use super::category::Entity as Category;
     pub use super::post::Entity as Post;
+    pub use super::post_author::Entity as PostAuthor;
     pub use super::post_tag::Entity as PostTag;
     pub use super::series::Entity as Series;
     pub use super::tag::Entity as Tag;

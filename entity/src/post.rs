@@ -16,6 +16,17 @@ pub enum Status {
     Archived,
 }
 
+/// A post, or a page (standalone content outside listings, series and feeds); stored as
+/// text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
+pub enum Kind {
+    #[sea_orm(string_value = "POST")]
+    Post,
+    #[sea_orm(string_value = "PAGE")]
+    Page,
+}
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "posts")]
 pub struct Model {
@@ -50,6 +61,14 @@ pub struct Model {
     pub featured: bool,
     /// Whether the frontend should offer comments on this post.
     pub comments_enabled: bool,
+    /// A post, or a page.
+    pub kind: Kind,
+    /// A page's parent page (pages only).
+    pub parent_id: Option<i64>,
+    /// A page's order among its siblings, smallest first (pages only).
+    pub menu_order: i32,
+    /// The post's one category, if any.
+    pub category_id: Option<i64>,
     pub cover_image: Option<String>,
     pub canonical_url: Option<String>,
     pub meta_description: Option<String>,
@@ -83,6 +102,15 @@ pub enum Relation {
     Series,
     #[sea_orm(has_many = "super::post_tag::Entity")]
     PostTag,
+    #[sea_orm(
+        belongs_to = "super::category::Entity",
+        from = "Column::CategoryId",
+        to = "super::category::Column::Id",
+        on_delete = "SetNull"
+    )]
+    Category,
+    #[sea_orm(has_many = "super::post_author::Entity")]
+    PostAuthor,
 }
 
 impl Related<super::user::Entity> for Entity {
@@ -100,6 +128,18 @@ impl Related<super::series::Entity> for Entity {
 impl Related<super::post_tag::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::PostTag.def()
+    }
+}
+
+impl Related<super::category::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Category.def()
+    }
+}
+
+impl Related<super::post_author::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::PostAuthor.def()
     }
 }
 

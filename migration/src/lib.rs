@@ -4,6 +4,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod content_triggers;
 mod m20261123_000001_create_content_tables;
 mod m20261123_000002_create_accounts_and_revisions;
 mod m20261123_190000_create_search_index;
@@ -17,6 +18,9 @@ mod m20261124_050000_add_post_tags_listing;
 mod m20261124_060000_drop_redundant_posts_series_index;
 mod m20261206_010000_create_site_settings;
 mod m20261206_020000_add_post_flags;
+mod m20261206_030000_create_categories;
+mod m20261206_040000_add_pages_and_categories_to_posts;
+mod m20261206_050000_create_post_authors;
 mod sqlite_rebuild;
 
 pub struct Migrator;
@@ -38,6 +42,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_060000_drop_redundant_posts_series_index::Migration),
             Box::new(m20261206_010000_create_site_settings::Migration),
             Box::new(m20261206_020000_add_post_flags::Migration),
+            Box::new(m20261206_030000_create_categories::Migration),
+            Box::new(m20261206_040000_add_pages_and_categories_to_posts::Migration),
+            Box::new(m20261206_050000_create_post_authors::Migration),
         ]
     }
 }

@@ -14,7 +14,7 @@ pub struct Migration;
 
 /// The table as the migrations before this one left it, with the flags before the
 /// bodies.
-const CREATE: &str = r#"CREATE TABLE "posts_rebuilt" (
+pub(crate) const CREATE: &str = r#"CREATE TABLE "posts_rebuilt" (
     "id" integer NOT NULL PRIMARY KEY AUTOINCREMENT,
     "slug" varchar NOT NULL UNIQUE,
     "title" varchar NOT NULL,

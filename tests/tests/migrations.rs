@@ -236,6 +236,9 @@ async fn sqlite_posts_rebuild_keeps_rows_references_and_ids() {
         p.pinned = Set(false);
         p.featured = Set(false);
         p.comments_enabled = Set(true);
+        p.kind = Set(post::Kind::Post);
+        (p.parent_id, p.category_id) = (Set(None), Set(None));
+        p.menu_order = Set(0);
         let p = p.try_into_model().unwrap();
         post_tag::Entity::insert(post_tag::ActiveModel {
             post_id: Set(p.id),
@@ -280,10 +283,15 @@ async fn sqlite_posts_rebuild_keeps_rows_references_and_ids() {
         "SELECT name FROM pragma_table_info('posts') ORDER BY cid",
     )
     .await;
-    assert_eq!(columns.len(), 29, "{columns:?}");
+    assert_eq!(columns.len(), 33, "{columns:?}");
     assert_eq!(columns[..3], ["id", "slug", "title"]);
     // Columns added since keep the bodies last (m20261206_020000).
     assert_eq!(columns[11..14], ["pinned", "featured", "comments_enabled"]);
+    // … and m20261206_040000 (pages, categories).
+    assert_eq!(
+        columns[14..18],
+        ["kind", "parent_id", "menu_order", "category_id"]
+    );
     assert_eq!(
         columns[columns.len() - 4..],
         ["toc", "front_matter", "markdown", "html"]
