@@ -36,6 +36,10 @@ pub(super) fn new_post() -> post::ActiveModel {
         created_at: Set(now()),
         series_position: Set(None),
         deleted_at: Set(None),
+        kind: Set(post::Kind::Post),
+        parent_id: Set(None),
+        menu_order: Set(0),
+        category_id: Set(None),
         ..Default::default()
     }
 }
