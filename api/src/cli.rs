@@ -6,7 +6,7 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{DatabaseArgs, HttpConfig, SecretArgs};
+use crate::config::{DatabaseArgs, HttpConfig, LogArgs, SecretArgs};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -19,6 +19,8 @@ pub struct Cli {
     pub db: DatabaseArgs,
     #[command(flatten)]
     pub secret: SecretArgs,
+    #[command(flatten)]
+    pub log: LogArgs,
     #[command(subcommand)]
     pub command: Command,
 }

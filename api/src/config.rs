@@ -169,3 +169,20 @@ impl Default for HttpConfig {
         }
     }
 }
+
+/// How the log is written (to standard error). What is logged is set by `RUST_LOG`
+/// (default `info` without the migrations' step-by-step lines; `RUST_LOG=debug` shows them).
+#[derive(Debug, clap::Args)]
+pub struct LogArgs {
+    /// `text` (colours only when standard error is a terminal) or `json` (one object a
+    /// line, for log collectors).
+    #[arg(long, global = true, env = "QUIRE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// The log's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}

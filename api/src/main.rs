@@ -4,7 +4,7 @@
 //! named in the summary); 2 when a command could not run at all (bad arguments, no
 //! database, no author for an import).
 
-use std::process::ExitCode;
+use std::{io::IsTerminal, process::ExitCode};
 
 use clap::Parser;
 use migration::{Migrator, MigratorTrait};
@@ -12,7 +12,7 @@ use quire::{
     app::Application,
     cli::{Cli, Command, ImportArgs, StatusArg},
     commands,
-    config::Config,
+    config::{Config, LogFormat},
     db, graphql,
     service::import::ImportStatus,
 };
@@ -27,19 +27,29 @@ static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    init_logging(cli.log.log_format);
     match run(cli).await {
         Ok(code) => code,
         Err(e) => {
             eprintln!("Error: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Logs to standard error: `RUST_LOG` chooses what (default `info`, the migrations'
+/// step-by-step lines unless `RUST_LOG` asks for them), `--log-format` how; colours only on
+/// a terminal.
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sea_orm_migration=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).init(),
     }
 }
 
