@@ -2,6 +2,7 @@
 //! endpoint (with persisted queries, the response cache, caching headers and
 //! compression), CORS, GraphiQL and the health check.
 
+mod access_log;
 mod apq;
 mod by_hash;
 mod cache;
@@ -20,7 +21,7 @@ mod respond;
 
 use std::{sync::Arc, time::Duration};
 
-use poem::{EndpointExt, IntoEndpoint, Route, get, middleware::Tracing};
+use poem::{EndpointExt, IntoEndpoint, Route, get};
 use sea_orm::DatabaseConnection;
 
 use crate::{
@@ -94,5 +95,5 @@ pub fn routes(state: AppState) -> impl IntoEndpoint {
         .at("/healthz", get(health::healthz))
         .data(state)
         .with(cors)
-        .with(Tracing)
+        .around(access_log::log)
 }
