@@ -1,7 +1,7 @@
 //! Building and running a quire server: `Application::build` binds (port 0 in tests),
 //! and `port()` tells where it listens.
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, time::Duration};
 
 use poem::{
     Server,
@@ -94,8 +94,10 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tracing::info!(addr = %self.addr, "quire listening");
         self.state.start_background().await;
-        Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(http::routes(self.state), shutdown_signal(), None)
+        let idle = Duration::from_secs(self.state.config.idle_timeout_secs.max(1));
+        let deadline = Duration::from_secs(self.state.config.shutdown_timeout_secs);
+        Server::new_with_acceptor(http::idle::IdleAcceptor::new(self.acceptor, idle))
+            .run_with_graceful_shutdown(http::routes(self.state), shutdown_signal(), Some(deadline))
             .await
     }
 }

@@ -139,6 +139,15 @@ pub struct HttpConfig {
     /// How long browsers may cache a CORS preflight answer, in seconds.
     #[arg(long, env = "QUIRE_CORS_MAX_AGE", default_value_t = HttpConfig::DEFAULT.cors_max_age)]
     pub cors_max_age: u32,
+    /// A connection that sends and receives nothing for this long is closed, in seconds:
+    /// an idle keep-alive connection, or a client that stopped half-way through its
+    /// request head (slowloris).
+    #[arg(long, env = "QUIRE_IDLE_TIMEOUT_SECS", default_value_t = HttpConfig::DEFAULT.idle_timeout_secs)]
+    pub idle_timeout_secs: u64,
+    /// After SIGTERM or Ctrl-C, how long requests in flight may take to finish, in
+    /// seconds; then the remaining connections are closed and the process exits 0.
+    #[arg(long, env = "QUIRE_SHUTDOWN_TIMEOUT_SECS", default_value_t = HttpConfig::DEFAULT.shutdown_timeout_secs)]
+    pub shutdown_timeout_secs: u64,
 }
 
 impl HttpConfig {
@@ -158,6 +167,8 @@ impl HttpConfig {
         persisted_queries: 1_000,
         cors_origins: Vec::new(),
         cors_max_age: 86_400,
+        idle_timeout_secs: 30,
+        shutdown_timeout_secs: 10,
     };
 }
 

@@ -13,6 +13,7 @@ mod encoding;
 mod execute;
 mod graphql;
 mod health;
+pub mod idle;
 mod lookup;
 mod negotiate;
 mod order;
