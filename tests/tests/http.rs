@@ -321,3 +321,45 @@ async fn cors_star_is_for_anonymous_reads(app: TestApp) {
     assert_eq!(resp.headers()["access-control-allow-origin"], "*");
 }
 both_backends!(cors_star_is_for_anonymous_reads);
+
+/// The NUL character is refused at the door with BAD_USER_INPUT, wherever it is written
+/// (a variable, a document's string escape, a login email), and nothing is written:
+/// PostgreSQL cannot store it (it was INTERNAL) and SQLite kept it in titles.
+async fn nul_characters_are_refused_as_bad_input(app: TestApp) {
+    let (_, token) = app.actor(quire_tests::entity::user::Role::Editor).await;
+    let posts_before = app.count_posts().await;
+    let r = app
+        .graphql_as(
+            &token,
+            "mutation($i: CreatePostInput!) { createPost(input: $i) { post { id } } }",
+            json!({ "i": { "title": "제목\u{0}끝", "markdown": "본문" } }),
+        )
+        .await;
+    assert_eq!(r.error_code(), "BAD_USER_INPUT", "{}", r.body);
+    assert_eq!(app.count_posts().await, posts_before);
+
+    let r = app
+        .graphql(r#"{ post(slug: "a\u0000b") { id } }"#, json!({}))
+        .await;
+    assert_eq!(r.error_code(), "BAD_USER_INPUT", "{}", r.body);
+    let r = app
+        .graphql(
+            "mutation($e: String!) { login(input: { email: $e, password: \"x\" }) { token } }",
+            json!({ "e": "a\u{0}@example.com" }),
+        )
+        .await;
+    assert_eq!(r.error_code(), "BAD_USER_INPUT", "{}", r.body);
+    // Text that merely mentions the escape is fine.
+    let r = app
+        .graphql_as(
+            &token,
+            "mutation($i: CreatePostInput!) { createPost(input: $i) { post { title } } }",
+            json!({ "i": { "title": r"C의 \u0000 이야기", "markdown": "본문" } }),
+        )
+        .await;
+    assert_eq!(
+        r.data()["createPost"]["post"]["title"],
+        r"C의 \u0000 이야기"
+    );
+}
+both_backends!(nul_characters_are_refused_as_bad_input);

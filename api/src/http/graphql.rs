@@ -48,6 +48,7 @@ async fn serve(
         return Ok(reply.hit(hit, Caching::Public));
     }
     let mut params = request::read(req, body, state.config.max_body_bytes).await?;
+    request::refuse_nul(&params)?;
     let document = state
         .apq
         .resolve(params.query.take(), params.extensions.as_ref())?;

@@ -20,11 +20,13 @@ pub struct Params {
     pub extensions: Option<Value>,
 }
 
-/// Why a request could not be read: the status to answer with and a message.
+/// Why a request could not be read: the status to answer with, a message, and the
+/// `extensions.code` when the request was readable but its content is refused.
 #[derive(Debug)]
 pub struct RequestError {
     pub status: StatusCode,
     pub message: String,
+    pub code: Option<&'static str>,
 }
 
 impl RequestError {
@@ -32,8 +34,56 @@ impl RequestError {
         Self {
             status,
             message: message.into(),
+            code: None,
         }
     }
+}
+
+/// Refuses text no field of quire can hold: the NUL character (U+0000), sent raw, as a
+/// JSON `\u0000` in the variables, or as a GraphQL `\u0000` escape in the document.
+/// PostgreSQL cannot store it in text and SQLite would keep it silently, so it is
+/// refused here, at the boundary, for every field and argument at once.
+pub fn refuse_nul(params: &Params) -> Result<(), RequestError> {
+    fn in_value(v: &Value) -> bool {
+        match v {
+            Value::String(s) => s.contains('\0'),
+            Value::Array(items) => items.iter().any(in_value),
+            Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || in_value(v)),
+            _ => false,
+        }
+    }
+    fn in_document(query: &str) -> bool {
+        // `\u0000` or the block form `\u{0}`, where the backslash is not itself
+        // escaped (`\\u0000` is a backslash and the text `u0000`).
+        query.contains('\0')
+            || query.match_indices("\\u").any(|(at, _)| {
+                let slashes = query[..=at]
+                    .bytes()
+                    .rev()
+                    .take_while(|&b| b == b'\\')
+                    .count();
+                let rest = &query[at + 2..];
+                let digits = match rest.strip_prefix('{') {
+                    Some(block) => block.split_once('}').map_or("", |(d, _)| d),
+                    None => rest.get(..4).unwrap_or(""),
+                };
+                slashes % 2 == 1 && !digits.is_empty() && digits.bytes().all(|b| b == b'0')
+            })
+    }
+    let found = params.query.as_deref().is_some_and(in_document)
+        || params
+            .operation_name
+            .as_deref()
+            .is_some_and(|n| n.contains('\0'))
+        || params.variables.as_ref().is_some_and(in_value);
+    if found {
+        return Err(RequestError {
+            status: StatusCode::BAD_REQUEST,
+            message: "text may not contain the NUL character (U+0000)".into(),
+            code: Some("BAD_USER_INPUT"),
+        });
+    }
+    Ok(())
 }
 
 /// The query string of a GET request; `variables` and `extensions` are JSON text.
@@ -153,5 +203,43 @@ mod tests {
         assert!(e.message.contains("batched"));
         let e = from_query_string("query=%7Ba%7D&variables=%7Bnope").unwrap_err();
         assert!(e.message.contains("`variables` is not JSON"));
+    }
+
+    #[test]
+    fn nul_is_refused_wherever_it_is_written() {
+        let refused = |body: &str| {
+            refuse_nul(&from_json(body.as_bytes()).unwrap())
+                .err()
+                .map(|e| e.code)
+        };
+        let code = Some(Some("BAD_USER_INPUT"));
+        assert_eq!(
+            refused(r#"{"query":"{ a }","variables":{"t":["x\u0000"]}}"#),
+            code
+        );
+        assert_eq!(
+            refused(r#"{"query":"{ post(slug: \"a\\u0000b\") { id } }"}"#),
+            code
+        );
+        assert_eq!(
+            refused(r#"{"query":"{ post(slug: \"a\\u{00}b\") { id } }"}"#),
+            code
+        );
+        assert_eq!(
+            refused(r#"{"query":"{ post(slug: \"a\u0000b\") { id } }"}"#),
+            code
+        );
+        assert_eq!(
+            refused(r#"{"query":"{ a }","variables":{"t":"줄\n바꿈 \\u0000"}}"#),
+            None
+        );
+        assert_eq!(
+            refused(r#"{"query":"{ post(slug: \"\\u{41}\") { id } }"}"#),
+            None
+        );
+        assert_eq!(
+            refused(r#"{"query":"{ post(slug: \"\\\\u0000\") { id } }"}"#),
+            None
+        );
     }
 }

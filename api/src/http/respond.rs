@@ -86,7 +86,7 @@ impl From<RequestError> for Refusal {
         Self {
             status: e.status,
             message: e.message,
-            code: None,
+            code: e.code,
             allow: None,
         }
     }
