@@ -363,3 +363,143 @@ async fn nul_characters_are_refused_as_bad_input(app: TestApp) {
     );
 }
 both_backends!(nul_characters_are_refused_as_bad_input);
+
+/// Every refusal carries `extensions.code`, transport errors included (their status is
+/// kept), a depth error states the true depth, and a syntax error's message stays short
+/// however long the document's line is.
+async fn every_refusal_has_a_code_a_true_figure_and_a_bounded_message(app: TestApp) {
+    let send = |method: reqwest::Method,
+                content_type: &'static str,
+                accept: &'static str,
+                body: String| {
+        app.client()
+            .request(method, app.url("/graphql"))
+            .header("content-type", content_type)
+            .header("accept", accept)
+            .body(body)
+            .send()
+    };
+    let refusal = |resp: reqwest::Response| async move {
+        let status = resp.status().as_u16();
+        let body: Value = resp.json().await.unwrap();
+        let error = &body["errors"][0];
+        (
+            status,
+            error["extensions"]["code"]
+                .as_str()
+                .unwrap_or("")
+                .to_owned(),
+            error["message"].as_str().unwrap_or("").to_owned(),
+        )
+    };
+    let typename = json!({ "query": "{ __typename }" }).to_string();
+    use reqwest::Method;
+    let cases = [
+        (
+            send(
+                Method::POST,
+                "application/json",
+                "application/json",
+                "{not json".into(),
+            ),
+            400,
+            "BAD_REQUEST",
+        ),
+        (
+            send(
+                Method::POST,
+                "application/json",
+                "text/html",
+                typename.clone(),
+            ),
+            406,
+            "NOT_ACCEPTABLE",
+        ),
+        (
+            send(
+                Method::POST,
+                "text/plain",
+                "application/json",
+                typename.clone(),
+            ),
+            415,
+            "UNSUPPORTED_MEDIA_TYPE",
+        ),
+        (
+            send(
+                Method::PUT,
+                "application/json",
+                "application/json",
+                typename.clone(),
+            ),
+            405,
+            "METHOD_NOT_ALLOWED",
+        ),
+        (
+            send(
+                Method::POST,
+                "application/json",
+                "application/json",
+                " ".repeat(1024 * 1024 + 1),
+            ),
+            413,
+            "PAYLOAD_TOO_LARGE",
+        ),
+    ];
+    for (request, status, code) in cases {
+        let (got_status, got_code, message) = refusal(request.await.unwrap()).await;
+        assert_eq!((got_status, got_code.as_str()), (status, code), "{message}");
+        assert!(!message.is_empty());
+    }
+    let resp = app
+        .client()
+        .get(app.url("/graphql"))
+        .query(&[("query", "mutation { anything }")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["allow"], "POST");
+    assert_eq!(refusal(resp).await.1, "METHOD_NOT_ALLOWED");
+
+    // The depth limit (12 by default) names the real depth: 20, not 13.
+    let deep = format!(
+        "{{ {}{} }}",
+        "a { ".repeat(19),
+        "b".to_owned() + &" }".repeat(19)
+    );
+    let (_, code, message) = refusal(
+        send(
+            Method::POST,
+            "application/json",
+            "application/json",
+            json!({ "query": deep }).to_string(),
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(code, "QUERY_LIMIT_EXCEEDED");
+    assert!(message.contains("nested 20 levels deep"), "{message}");
+
+    // A syntax error at the end of a 990 kB one-line document: a short message that
+    // says where (the parser's own quoted the whole line).
+    let long = format!("{{ {} !", "__typename ".repeat(90_000));
+    let (_, code, message) = refusal(
+        send(
+            Method::POST,
+            "application/json",
+            "application/json",
+            json!({ "query": long }).to_string(),
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(code, "GRAPHQL_PARSE_FAILED");
+    assert!(message.chars().count() <= 201, "{} chars", message.len());
+    assert!(
+        message.starts_with("syntax error at line 1, column 99000"),
+        "{message}"
+    );
+}
+both_backends!(every_refusal_has_a_code_a_true_figure_and_a_bounded_message);

@@ -3,7 +3,7 @@
 //! working), aliases and directives. Complexity is checked by the schema itself, from the
 //! `complexity` of each list field.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use async_graphql::{
     Name, Positioned,
@@ -57,20 +57,57 @@ pub fn check(doc: &ExecutableDocument, limits: &DocumentLimits) -> Result<(), Li
     }
     let mut walk = DepthWalk {
         doc,
-        limit: limits.max_depth,
-        deepest: 0,
+        fragments: HashMap::new(),
         open_fragments: HashSet::new(),
     };
-    for (_, op) in doc.operations.iter() {
-        walk.selection_set(&op.node.selection_set, 0);
-        if walk.deepest > limits.max_depth {
-            return Err(LimitError::Depth {
-                found: walk.deepest,
-                limit: limits.max_depth,
-            });
-        }
+    let deepest = doc
+        .operations
+        .iter()
+        .map(|(_, op)| walk.depth(&op.node.selection_set))
+        .max()
+        .unwrap_or(0);
+    if deepest > limits.max_depth {
+        return Err(LimitError::Depth {
+            found: deepest,
+            limit: limits.max_depth,
+        });
     }
     Ok(())
+}
+
+/// How deep `text` nests its braces, outside strings and comments: the figure a
+/// document too deep for the parser is refused with (selection sets and input objects
+/// alike; the parser stops before it can tell them apart).
+pub fn brace_depth(text: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            '}' => depth = depth.saturating_sub(1),
+            '#' => {
+                let _ = chars.by_ref().find(|&c| c == '\n');
+            }
+            '"' => {
+                // Block strings (`"""`) hold no unescaped `"` runs that matter here:
+                // reading to each next unescaped quote stays outside braces in them too.
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => {
+                            let _ = chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// Aliases and directives written in the document (each written once, however often a
@@ -103,43 +140,50 @@ impl Counts {
 }
 
 /// The deepest field nesting, following fragment spreads (a fragment spread inside
-/// itself is stopped here and reported by validation).
+/// itself is stopped here and reported by validation). Each fragment's depth is worked
+/// out once, so a document spreading fragments many times costs its length, not the
+/// size of its expansion, and the true depth can be reported.
 struct DepthWalk<'a> {
     doc: &'a ExecutableDocument,
-    limit: usize,
-    deepest: usize,
+    fragments: HashMap<&'a Name, usize>,
     open_fragments: HashSet<&'a Name>,
 }
 
 impl<'a> DepthWalk<'a> {
-    fn selection_set(&mut self, set: &'a Positioned<SelectionSet>, depth: usize) {
-        if self.deepest > self.limit {
-            return; // Already refused: stop early on hostile documents.
-        }
+    /// How many fields deep `set` goes.
+    fn depth(&mut self, set: &'a Positioned<SelectionSet>) -> usize {
+        let mut deepest = 0;
         for item in &set.node.items {
-            match &item.node {
+            let depth = match &item.node {
                 Selection::Field(field) => {
                     let name = field.node.name.node.as_str();
                     if name == "__schema" || name == "__type" {
                         continue; // Introspection is bounded by the schema itself.
                     }
-                    self.deepest = self.deepest.max(depth + 1);
-                    self.selection_set(&field.node.selection_set, depth + 1);
+                    1 + self.depth(&field.node.selection_set)
                 }
-                Selection::FragmentSpread(spread) => {
-                    let name = &spread.node.fragment_name.node;
-                    if let Some(fragment) = self.doc.fragments.get(name)
-                        && self.open_fragments.insert(name)
-                    {
-                        self.selection_set(&fragment.node.selection_set, depth);
-                        self.open_fragments.remove(name);
-                    }
-                }
-                Selection::InlineFragment(inline) => {
-                    self.selection_set(&inline.node.selection_set, depth);
-                }
-            }
+                Selection::FragmentSpread(spread) => self.fragment(&spread.node.fragment_name.node),
+                Selection::InlineFragment(inline) => self.depth(&inline.node.selection_set),
+            };
+            deepest = deepest.max(depth);
         }
+        deepest
+    }
+
+    fn fragment(&mut self, name: &'a Name) -> usize {
+        if let Some(&known) = self.fragments.get(name) {
+            return known;
+        }
+        let Some(fragment) = self.doc.fragments.get(name) else {
+            return 0;
+        };
+        if !self.open_fragments.insert(name) {
+            return 0;
+        }
+        let depth = self.depth(&fragment.node.selection_set);
+        self.open_fragments.remove(name);
+        self.fragments.insert(name, depth);
+        depth
     }
 }
 
@@ -170,10 +214,40 @@ mod tests {
             check_str("{ a { ...F } } fragment F on T { b { ... on T { c { d } } } }"),
             Err(LimitError::Depth { found: 4, limit: 3 })
         );
+        // The true depth, however far past the limit.
+        assert_eq!(
+            check_str("{ a { b { c { d { e { f } } } } } }"),
+            Err(LimitError::Depth { found: 6, limit: 3 })
+        );
+        // Each fragment spreads the next twice: 2^40 fields expanded, walked once each.
+        let mut doc = String::from("{ ...F0 }");
+        for i in 0..40 {
+            doc.push_str(&format!(
+                " fragment F{i} on T {{ x {{ ...F{n} }} y {{ ...F{n} }} }}",
+                n = i + 1
+            ));
+        }
+        doc.push_str(" fragment F40 on T { z }");
+        assert_eq!(
+            check_str(&doc),
+            Err(LimitError::Depth {
+                found: 41,
+                limit: 3
+            })
+        );
         // A fragment spread inside itself does not loop here.
         assert_eq!(
             check_str("{ a { ...F } } fragment F on T { b ...F }"),
             Ok(())
+        );
+    }
+
+    #[test]
+    fn brace_depth_skips_strings_and_comments() {
+        assert_eq!(brace_depth("{ a { b(s: \"{{{\") { c } } } # {{{{"), 3);
+        assert_eq!(
+            brace_depth(&format!("{}{}", "{a".repeat(70), "}".repeat(70))),
+            70
         );
     }
 

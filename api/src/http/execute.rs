@@ -54,10 +54,11 @@ pub fn prepare(
         )
     {
         return Err(Refusal {
-            status: StatusCode::METHOD_NOT_ALLOWED,
-            message: "mutations must be sent with POST".into(),
-            code: None,
             allow: Some("POST"),
+            ..Refusal::transport(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "mutations must be sent with POST".into(),
+            )
         });
     }
     Ok(Prepared { parsed, operation })
@@ -70,16 +71,43 @@ fn parse_and_check(text: &str, state: &AppState) -> Result<ExecutableDocument, R
         Ok(doc) => doc,
         Err(ParseError::RecursionLimitExceeded) => {
             let message = format!(
-                "the query is nested too deeply; at most {} levels are allowed",
+                "the query nests its braces {} levels deep; at most {} levels of fields are allowed",
+                limits::brace_depth(text),
                 state.config.max_depth
             );
             return Err(refused(message, "QUERY_LIMIT_EXCEEDED"));
         }
-        Err(e) => return Err(refused(e.to_string(), "GRAPHQL_PARSE_FAILED")),
+        Err(e) => return Err(refused(syntax_message(&e), "GRAPHQL_PARSE_FAILED")),
     };
     limits::check(&parsed, &state.document_limits())
         .map_err(|e| refused(e.to_string(), "QUERY_LIMIT_EXCEEDED"))?;
     Ok(parsed)
+}
+
+/// Longest message a syntax error gets: the parser's own quotes the whole source line,
+/// which a one-line document can make megabytes long.
+const MAX_SYNTAX_MESSAGE: usize = 200;
+
+/// Where the parser stopped and what it expected, without the source line.
+fn syntax_message(e: &ParseError) -> String {
+    let message = match e {
+        ParseError::Syntax { message, start, .. } => {
+            let expected = message
+                .lines()
+                .rev()
+                .find_map(|l| l.trim_start().strip_prefix("= "))
+                .unwrap_or("unexpected input");
+            format!(
+                "syntax error at line {}, column {}: {expected}",
+                start.line, start.column
+            )
+        }
+        other => other.to_string(),
+    };
+    match message.char_indices().nth(MAX_SYNTAX_MESSAGE) {
+        Some((cut, _)) => format!("{}…", &message[..cut]),
+        None => message,
+    }
 }
 
 /// What running a document gave.

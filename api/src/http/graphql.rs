@@ -36,6 +36,12 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
         .unwrap_or_else(|refusal| reply.refused(refusal))
 }
 
+/// Methods other than GET and POST: a 405 with a code, like every other refusal.
+#[handler]
+pub async fn other_method() -> Response {
+    respond::method_not_allowed()
+}
+
 /// The steps of one request, after negotiation.
 async fn serve(
     req: &Request,

@@ -91,7 +91,14 @@ impl AppState {
 pub fn routes(state: AppState) -> impl IntoEndpoint {
     let cors = cors::Cors::new(&state.config.cors_origins, state.config.cors_max_age);
     Route::new()
-        .at("/graphql", get(graphql::graphql).post(graphql::graphql))
+        .at(
+            "/graphql",
+            get(graphql::graphql)
+                .post(graphql::graphql)
+                .put(graphql::other_method)
+                .patch(graphql::other_method)
+                .delete(graphql::other_method),
+        )
         .at("/graphiql", get(graphql::graphiql))
         .at("/healthz", get(health::healthz))
         .data(state)

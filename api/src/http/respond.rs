@@ -56,15 +56,19 @@ impl Caching {
     }
 }
 
-/// Why a request was not executed, or was stopped. Transport errors (`code` None: bad
-/// JSON, too large, wrong method or media type) keep `status` in both media types;
-/// GraphQL request errors (with a `code`) are 200 in `application/json`, as legacy
+/// Why a request was not executed, or was stopped; each with an `extensions.code`.
+/// Transport errors (bad JSON, too large, wrong method or media type) keep `status` in
+/// both media types; GraphQL request errors are 200 in `application/json`, as legacy
 /// clients expect, and `status` in `application/graphql-response+json`.
 #[derive(Debug)]
 pub struct Refusal {
     pub status: StatusCode,
     pub message: String,
-    pub code: Option<&'static str>,
+    /// `extensions.code`: every refusal has one.
+    pub code: &'static str,
+    /// The request could not be read as GraphQL (bad JSON, too large, wrong method or
+    /// media type): its status is kept in both media types.
+    pub transport: bool,
     /// The methods to name in `Allow` (a 405).
     pub allow: Option<&'static str>,
 }
@@ -75,7 +79,26 @@ impl Refusal {
         Self {
             status,
             message,
-            code: Some(code),
+            code,
+            transport: false,
+            allow: None,
+        }
+    }
+
+    /// A request that could not be read as GraphQL; its code is named after `status`.
+    pub fn transport(status: StatusCode, message: String) -> Self {
+        let code = match status {
+            StatusCode::METHOD_NOT_ALLOWED => "METHOD_NOT_ALLOWED",
+            StatusCode::NOT_ACCEPTABLE => "NOT_ACCEPTABLE",
+            StatusCode::PAYLOAD_TOO_LARGE => "PAYLOAD_TOO_LARGE",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "UNSUPPORTED_MEDIA_TYPE",
+            _ => "BAD_REQUEST",
+        };
+        Self {
+            status,
+            message,
+            code,
+            transport: true,
             allow: None,
         }
     }
@@ -83,11 +106,9 @@ impl Refusal {
 
 impl From<RequestError> for Refusal {
     fn from(e: RequestError) -> Self {
-        Self {
-            status: e.status,
-            message: e.message,
-            code: e.code,
-            allow: None,
+        match e.code {
+            Some(code) => Self::graphql(e.status, e.message, code),
+            None => Self::transport(e.status, e.message),
         }
     }
 }
@@ -98,26 +119,35 @@ impl From<ApqError> for Refusal {
     }
 }
 
-/// The answer to a client that accepts neither JSON media type.
-pub fn not_acceptable() -> Response {
+/// The answer to a method `/graphql` does not take (PUT, DELETE, PATCH…).
+pub fn method_not_allowed() -> Response {
     refused(
         JSON,
         Refusal {
-            status: StatusCode::NOT_ACCEPTABLE,
-            message: "accept application/json or application/graphql-response+json".into(),
-            code: None,
-            allow: None,
+            allow: Some("GET, POST"),
+            ..Refusal::transport(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "send queries with GET or POST, mutations with POST".into(),
+            )
         },
     )
 }
 
+/// The answer to a client that accepts neither JSON media type.
+pub fn not_acceptable() -> Response {
+    refused(
+        JSON,
+        Refusal::transport(
+            StatusCode::NOT_ACCEPTABLE,
+            "accept application/json or application/graphql-response+json".into(),
+        ),
+    )
+}
+
 fn refused(media: &'static str, r: Refusal) -> Response {
-    let mut error = json!({ "message": r.message });
-    if let Some(code) = r.code {
-        error["extensions"] = json!({ "code": code });
-    }
-    let status = match (r.code, media) {
-        (Some(_), JSON) => StatusCode::OK,
+    let error = json!({ "message": r.message, "extensions": { "code": r.code } });
+    let status = match (r.transport, media) {
+        (false, JSON) => StatusCode::OK,
         _ => r.status,
     };
     let mut builder = Response::builder()
