@@ -7,6 +7,11 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbB
 
 /// A PostgreSQL connection idle for this long is pinged before it is used again.
 const PING_IF_IDLE_FOR: Duration = Duration::from_secs(10);
+/// How long a request waits for a PostgreSQL connection (a new one included) before it
+/// is answered SERVICE_UNAVAILABLE: with the database gone, requests fail in about a
+/// second instead of queueing, and a mutation cannot commit long after its client was
+/// answered.
+pub const POSTGRES_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// Opens a pool. SQLite gets WAL, foreign keys and a busy timeout on every connection,
 /// and no ping before each use (a file has no connection to lose; the ping was a round
@@ -32,6 +37,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         // broken connection). A connection idle long enough for the server to have gone
         // away meanwhile is still pinged first.
         opts.max_connections(16)
+            .connect_timeout(POSTGRES_ACQUIRE_TIMEOUT)
+            .acquire_timeout(POSTGRES_ACQUIRE_TIMEOUT)
             .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR);
     }
     Database::connect(opts).await
@@ -48,6 +55,40 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
         tracing::info!(posts = indexed, "indexed posts for search");
     }
     Ok(())
+}
+
+/// Whether `err` says the database could not be reached (no connection to be had, the
+/// connection lost, the server shutting down) rather than that a statement failed: the
+/// request is then answered SERVICE_UNAVAILABLE, and may be tried again.
+pub fn is_unavailable(err: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, sqlx::Error as SqlxError};
+    let sqlx = match err {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
+        DbErr::Conn(_) => return true,
+        _ => return false,
+    };
+    match &**sqlx {
+        SqlxError::Io(_)
+        | SqlxError::Tls(_)
+        | SqlxError::PoolTimedOut
+        | SqlxError::PoolClosed
+        | SqlxError::WorkerCrashed => true,
+        // SQLSTATE class 08 (connection exception) and 57P (operator intervention:
+        // shutdown, crash, cannot connect now).
+        SqlxError::Database(e) => e
+            .code()
+            .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+        _ => false,
+    }
+}
+
+/// Whether the database answers and has every migration this binary knows applied.
+pub async fn ready(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    let applied = Migrator::get_applied_migrations(db).await?.len();
+    Ok(applied >= Migrator::migrations().len())
 }
 
 /// Checks that the database answers a trivial query.

@@ -19,6 +19,8 @@ pub enum ErrorCode {
     BadUserInput,
     Conflict,
     RateLimited,
+    /// The database cannot be reached: try again shortly (HTTP 503, `Retry-After`).
+    ServiceUnavailable,
     Internal,
 }
 
@@ -31,6 +33,7 @@ impl ErrorCode {
             Self::BadUserInput => "BAD_USER_INPUT",
             Self::Conflict => "CONFLICT",
             Self::RateLimited => "RATE_LIMITED",
+            Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             Self::Internal => "INTERNAL",
         }
     }
@@ -56,6 +59,8 @@ pub enum AppError {
     RateLimited,
     #[error("database error: {0}")]
     Database(#[from] DbErr),
+    #[error("the database cannot be reached; try again shortly")]
+    Unavailable,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -76,6 +81,8 @@ impl AppError {
             Self::BadInput { .. } => ErrorCode::BadUserInput,
             Self::Conflict(_) | Self::VersionConflict { .. } => ErrorCode::Conflict,
             Self::RateLimited => ErrorCode::RateLimited,
+            Self::Unavailable => ErrorCode::ServiceUnavailable,
+            Self::Database(e) if crate::db::is_unavailable(e) => ErrorCode::ServiceUnavailable,
             Self::Database(_) | Self::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -83,7 +90,11 @@ impl AppError {
 
 impl From<Arc<DbErr>> for AppError {
     fn from(err: Arc<DbErr>) -> Self {
-        Self::Internal(err.to_string())
+        if crate::db::is_unavailable(&err) {
+            Self::Unavailable
+        } else {
+            Self::Internal(err.to_string())
+        }
     }
 }
 
@@ -104,6 +115,7 @@ impl From<AppError> for ApiError {
                 tracing::error!(incident = %incident, error = %err, "internal error");
                 format!("internal error (incident {incident})")
             }
+            ErrorCode::ServiceUnavailable => AppError::Unavailable.to_string(),
             _ => err.to_string(),
         };
         let mut gql = async_graphql::Error::new(message);

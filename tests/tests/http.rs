@@ -110,15 +110,33 @@ async fn media_types_and_status_codes(app: TestApp) {
 }
 both_backends!(media_types_and_status_codes);
 
-async fn healthz_follows_the_database(app: TestApp) {
-    let resp = app.client().get(app.url("/healthz")).send().await.unwrap();
-    assert_eq!(resp.status(), 200);
-    assert_eq!(resp.json::<Value>().await.unwrap()["status"], "ok");
-    app.db.close_by_ref().await.unwrap();
-    let resp = app.client().get(app.url("/healthz")).send().await.unwrap();
+/// `/healthz` says the process answers; `/readyz` follows the database.
+async fn readyz_follows_the_database_and_healthz_the_process(app: TestApp) {
+    let get = |path: &'static str| app.client().get(app.url(path)).send();
+    for path in ["/healthz", "/readyz"] {
+        let resp = get(path).await.unwrap();
+        assert_eq!(resp.status(), 200, "{path}");
+        assert_eq!(resp.json::<Value>().await.unwrap()["status"], "ok");
+    }
+    // A database behind this binary's migrations is not ready.
+    use quire_tests::migration::{Migrator, MigratorTrait};
+    Migrator::down(&app.db, Some(1)).await.unwrap();
+    let resp = get("/readyz").await.unwrap();
     assert_eq!(resp.status(), 503);
+    assert_eq!(
+        resp.json::<Value>().await.unwrap()["database"],
+        "migrations pending"
+    );
+    app.db.close_by_ref().await.unwrap();
+    let resp = get("/readyz").await.unwrap();
+    assert_eq!(resp.status(), 503);
+    assert_eq!(
+        resp.json::<Value>().await.unwrap()["database"],
+        "unreachable"
+    );
+    assert_eq!(get("/healthz").await.unwrap().status(), 200);
 }
-both_backends!(healthz_follows_the_database);
+both_backends!(readyz_follows_the_database_and_healthz_the_process);
 
 async fn null_parameters_other_media_and_batches(app: TestApp) {
     app.post("널 매개변수", "2022-01-01", "").await;
@@ -460,6 +478,24 @@ async fn every_refusal_has_a_code_a_true_figure_and_a_bounded_message(app: TestA
         .unwrap();
     assert_eq!(resp.headers()["allow"], "POST");
     assert_eq!(refusal(resp).await.1, "METHOD_NOT_ALLOWED");
+
+    // Too large, refused from Content-Length before the body is read (over a raw
+    // connection: a client still sending the body may see the connection close first).
+    {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let addr = app.base_url().trim_start_matches("http://").to_owned();
+        let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let head = format!(
+            "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+             Content-Length: 2000000\r\nConnection: close\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer).await;
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+        assert!(answer.contains(r#""code":"PAYLOAD_TOO_LARGE""#), "{answer}");
+    }
 
     // The depth limit (12 by default) names the real depth: 20, not 13.
     let deep = format!(

@@ -20,7 +20,10 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
-use super::encoding::{self, Encoding};
+use super::{
+    availability::Availability,
+    encoding::{self, Encoding},
+};
 use crate::service::{self, content_clock::ContentClock};
 
 /// What identifies a response: the document, the operation in it, the variables.
@@ -172,19 +175,30 @@ impl ResponseCache {
     }
 
     /// Reads the content clock; when it moved, starts a new epoch and drops every entry.
-    pub async fn refresh(&self, db: &DatabaseConnection) {
+    /// Returns false when the clock could not be read: then no request uses the cache
+    /// as current until a read succeeds, but its entries stay, to be served as stale
+    /// while the database is unreachable (see [`Self::get_stale`]).
+    pub async fn refresh(&self, db: &DatabaseConnection) -> bool {
         let _one = self.clock.refreshing.lock().await;
         let now = service::now();
         match service::content_clock::read(db, now).await {
-            Ok(clock) => self.apply(clock),
+            Ok(clock) => {
+                self.apply(clock);
+                true
+            }
             Err(e) => {
-                // Unknown state: serve nothing from the cache until a read succeeds.
                 tracing::warn!(error = %e, "could not read the content clock");
                 self.clock.next_change_us.store(i64::MIN, Ordering::Release);
-                self.clock.epoch.fetch_add(1, Ordering::AcqRel);
-                self.clear();
+                false
             }
         }
+    }
+
+    /// The body kept for `key` whatever its epoch: only for answering while the
+    /// database is unreachable, labelled as stale.
+    pub fn get_stale(&self, key: &CacheKey) -> Option<Arc<CachedBody>> {
+        let mut entries = self.entries.lock().ok()?;
+        entries.lru.get(key).map(|(_, body)| body.clone())
     }
 
     fn apply(&self, clock: ContentClock) {
@@ -211,8 +225,13 @@ impl ResponseCache {
     }
 
     /// Refreshes the clock every `interval`, for writes made by other servers and
-    /// commands, until the process ends.
-    pub fn spawn_poller(self: Arc<Self>, db: DatabaseConnection, interval: Duration) {
+    /// commands, until the process ends; a failed read marks the database unreachable.
+    pub fn spawn_poller(
+        self: Arc<Self>,
+        db: DatabaseConnection,
+        interval: Duration,
+        availability: Arc<Availability>,
+    ) {
         tokio::spawn(async move {
             // The clock was read at start: the first tick is one interval away.
             let mut tick =
@@ -220,7 +239,9 @@ impl ResponseCache {
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                self.refresh(&db).await;
+                if !availability.is_down() && !self.refresh(&db).await {
+                    availability.lost(&db, &self);
+                }
             }
         });
     }

@@ -10,6 +10,10 @@
 //! 4. [`execute`](super::execute): parse (once, see [`documents`](super::documents)),
 //!    check, run under the time limit;
 //! 5. [`respond`](super::respond): status, caching headers, ETag, compression.
+//!
+//! While the database is unreachable ([`availability`](super::availability)), a request
+//! is answered from the cache as stale, or refused with SERVICE_UNAVAILABLE, before
+//! anything touches the database.
 
 use async_graphql::http::GraphiQLSource;
 use poem::{
@@ -53,6 +57,9 @@ async fn serve(
     if let Some(hit) = lookup.by_query_string(state) {
         return Ok(reply.hit(hit, Caching::Public));
     }
+    if let Some(stale) = lookup.stale(state, None) {
+        return Ok(reply.stale(stale));
+    }
     let mut params = request::read(req, body, state.config.max_body_bytes).await?;
     request::refuse_nul(&params)?;
     let document = state
@@ -61,6 +68,12 @@ async fn serve(
     let key = lookup::key(&document, &params);
     if let Some((hit, caching)) = lookup.by_document(state, &key) {
         return Ok(reply.hit(hit, caching));
+    }
+    if state.availability.is_down() {
+        return match lookup.stale(state, Some(&key)) {
+            Some(stale) => Ok(reply.stale(stale)),
+            None => Err(Refusal::unavailable()),
+        };
     }
     let operation_name = params.operation_name.as_deref();
     let prepared = execute::prepare(state, &document, operation_name, lookup.is_get)?;

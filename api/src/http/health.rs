@@ -1,4 +1,6 @@
-//! `GET /healthz`: 200 when the database answers, 503 when it does not.
+//! Probes for load balancers and orchestrators: `GET /healthz` (liveness: the process
+//! answers; it never touches the database) and `GET /readyz` (readiness: the database
+//! answers within a second and has every migration this binary knows applied).
 
 use poem::{
     IntoResponse, Response, handler,
@@ -11,14 +13,23 @@ use super::AppState;
 use crate::db;
 
 #[handler]
-pub async fn healthz(state: Data<&AppState>) -> Response {
-    match db::ping(&state.db).await {
-        Ok(()) => Json(json!({ "status": "ok" })).into_response(),
-        Err(e) => {
-            tracing::warn!(error = %e, "health check: database unreachable");
-            Json(json!({ "status": "unavailable", "database": "unreachable" }))
-                .with_status(StatusCode::SERVICE_UNAVAILABLE)
-                .into_response()
+pub async fn healthz() -> Response {
+    Json(json!({ "status": "ok" })).into_response()
+}
+
+#[handler]
+pub async fn readyz(state: Data<&AppState>) -> Response {
+    let ready = tokio::time::timeout(db::POSTGRES_ACQUIRE_TIMEOUT, db::ready(&state.db)).await;
+    let problem = match ready {
+        Ok(Ok(true)) => return Json(json!({ "status": "ok" })).into_response(),
+        Ok(Ok(false)) => "migrations pending",
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readiness check: database unreachable");
+            "unreachable"
         }
-    }
+        Err(_) => "unreachable",
+    };
+    Json(json!({ "status": "unavailable", "database": problem }))
+        .with_status(StatusCode::SERVICE_UNAVAILABLE)
+        .into_response()
 }

@@ -37,13 +37,15 @@ pub struct Lookup {
 }
 
 impl Lookup {
-    /// Reads the content clock (refreshing it when a scheduled change has come) and the
-    /// request line.
+    /// Reads the content clock (refreshing it when a scheduled change has come, unless
+    /// the database is known to be unreachable) and the request line.
     pub async fn begin(req: &Request, state: &AppState) -> Self {
         let now = service::now();
         let mut epoch = state.cache.epoch(now);
-        if epoch.is_none() {
-            state.cache.refresh(&state.db).await;
+        if epoch.is_none() && !state.availability.is_down() {
+            if !state.cache.refresh(&state.db).await {
+                state.database_lost();
+            }
             epoch = state.cache.epoch(now);
         }
         let is_get = req.method() == Method::GET;
@@ -67,6 +69,16 @@ impl Lookup {
     /// The answer kept for this very query string (a GET asked before).
     pub fn by_query_string(&self, state: &AppState) -> Option<Arc<CachedBody>> {
         state.cache.get(self.raw.as_ref()?, self.epoch?)
+    }
+
+    /// While the database is unreachable: the answer kept for this GET's query string,
+    /// or for `key`, whatever the content clock says now (served as stale).
+    pub fn stale(&self, state: &AppState, key: Option<&CacheKey>) -> Option<Arc<CachedBody>> {
+        if !self.uses_cache || !state.availability.is_down() {
+            return None;
+        }
+        let raw = self.raw.as_ref().and_then(|raw| state.cache.get_stale(raw));
+        raw.or_else(|| state.cache.get_stale(key?))
     }
 
     /// The answer kept for this document, operation and variables, and how it may be

@@ -4,6 +4,7 @@
 
 mod access_log;
 mod apq;
+mod availability;
 mod by_hash;
 mod cache;
 mod caller;
@@ -45,6 +46,7 @@ pub struct AppState {
     pub config: Arc<HttpConfig>,
     apq: Arc<apq::PersistedQueries>,
     cache: Arc<cache::ResponseCache>,
+    availability: Arc<availability::Availability>,
     documents: Arc<documents::ParsedDocuments>,
 }
 
@@ -66,6 +68,7 @@ impl AppState {
             cache: Arc::new(cache::ResponseCache::new(
                 config.response_cache_mb.saturating_mul(1024 * 1024),
             )),
+            availability: Arc::default(),
             documents: Arc::new(documents::ParsedDocuments::new(PARSED_DOCUMENTS)),
             config: Arc::new(config),
         }
@@ -81,9 +84,18 @@ impl AppState {
 
     /// Reads the content clock, then starts what runs beside the requests: its poller.
     pub async fn start_background(&self) {
-        self.cache.refresh(&self.db).await;
+        if !self.cache.refresh(&self.db).await {
+            self.database_lost();
+        }
         let interval = Duration::from_millis(self.config.cache_poll_ms.max(10));
-        self.cache.clone().spawn_poller(self.db.clone(), interval);
+        self.cache
+            .clone()
+            .spawn_poller(self.db.clone(), interval, self.availability.clone());
+    }
+
+    /// The database could not be reached (see [`availability`]).
+    pub(super) fn database_lost(&self) {
+        self.availability.lost(&self.db, &self.cache);
     }
 }
 
@@ -101,6 +113,7 @@ pub fn routes(state: AppState) -> impl IntoEndpoint {
         )
         .at("/graphiql", get(graphql::graphiql))
         .at("/healthz", get(health::healthz))
+        .at("/readyz", get(health::readyz))
         .data(state)
         .with(cors)
         .around(access_log::log)

@@ -16,6 +16,7 @@ use serde_json::json;
 use super::{
     AppState,
     apq::ApqError,
+    availability,
     cache::{CacheKey, CachedBody},
     encoding::{self, Encoding},
     execute::Executed,
@@ -26,7 +27,8 @@ use super::{
 use crate::service;
 
 const VARY: &str = "accept, accept-encoding";
-/// Tells whether the response cache answered (`HIT`) or the query ran (`MISS`).
+/// Tells whether the response cache answered (`HIT`), the query ran (`MISS`), or a
+/// cached answer was served while the database was unreachable (`STALE`).
 const X_CACHE: &str = "x-cache";
 
 /// How a response may be cached by browsers and CDNs.
@@ -82,6 +84,18 @@ impl Refusal {
             code,
             transport: false,
             allow: None,
+        }
+    }
+
+    /// The database cannot be reached: 503 in both media types, with `Retry-After`.
+    pub fn unavailable() -> Self {
+        Self {
+            transport: true,
+            ..Self::graphql(
+                StatusCode::SERVICE_UNAVAILABLE,
+                crate::error::AppError::Unavailable.to_string(),
+                availability::CODE,
+            )
         }
     }
 
@@ -158,6 +172,9 @@ fn refused(media: &'static str, r: Refusal) -> Response {
     if let Some(allow) = r.allow {
         builder = builder.header(header::ALLOW, allow);
     }
+    if r.status == StatusCode::SERVICE_UNAVAILABLE {
+        builder = builder.header(header::RETRY_AFTER, availability::RETRY_AFTER_SECS);
+    }
     builder.body(json!({ "errors": [error] }).to_string())
 }
 
@@ -198,10 +215,34 @@ impl<'a> Reply<'a> {
         resp
     }
 
+    /// A cached answer served while the database is unreachable: `X-Cache: STALE`, and
+    /// not to be kept downstream.
+    pub fn stale(&self, hit: Arc<CachedBody>) -> Response {
+        let mut resp = self.send(StatusCode::OK, Payload::Shared(hit), Caching::NoStore);
+        resp.headers_mut()
+            .insert(X_CACHE, HeaderValue::from_static("STALE"));
+        resp
+    }
+
     /// The answer of an executed request, kept in the response cache (under `key`) when
     /// it may be shared.
     pub fn executed(&self, mut run: Executed, lookup: &Lookup, key: CacheKey) -> Response {
         let response = &mut run.response;
+        if availability::any_unavailable(&response.errors) {
+            // The database went away during the request: 503 in both media types.
+            self.state.database_lost();
+            let body = json!({ "data": response.data, "errors": response.errors }).to_string();
+            let mut resp = self.send(
+                StatusCode::SERVICE_UNAVAILABLE,
+                Payload::Own(Bytes::from(body)),
+                Caching::NoStore,
+            );
+            resp.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(availability::RETRY_AFTER_SECS),
+            );
+            return resp;
+        }
         let request_failed = response.data == async_graphql::Value::Null
             && !response.errors.is_empty()
             && response
