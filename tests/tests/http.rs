@@ -539,3 +539,82 @@ async fn every_refusal_has_a_code_a_true_figure_and_a_bounded_message(app: TestA
     );
 }
 both_backends!(every_refusal_has_a_code_a_true_figure_and_a_bounded_message);
+
+/// Every answer names its request id (`x-request-id`), and every error carries it as
+/// `extensions.requestId`; a proxy's id is taken only behind `--trust-forwarded-for`.
+async fn every_answer_and_error_names_its_request_id(app: TestApp) {
+    let ask = |query: &str, sent: Option<&str>| {
+        let mut r = app
+            .client()
+            .post(app.url("/graphql"))
+            .json(&json!({ "query": query }));
+        if let Some(id) = sent {
+            r = r.header("x-request-id", id);
+        }
+        r.send()
+    };
+    let resp = ask("{ __typename }", None).await.unwrap();
+    let id = resp.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(id.len(), 32, "{id}");
+    // Untrusted: a client's own id is not taken.
+    let resp = ask("{ post(slug: 1) }", Some("from-client")).await.unwrap();
+    let header = resp.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_ne!(header, "from-client");
+    assert_ne!(header, id, "each request has its own id");
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(
+        body["errors"][0]["extensions"]["requestId"],
+        header.as_str()
+    );
+    assert!(body["errors"][0]["extensions"]["code"].is_string());
+    // A resolver's error carries it too.
+    let resp = ask(r#"{ post(slug: "없는-글") { id } }"#, None)
+        .await
+        .unwrap();
+    let header = resp.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let body: Value = resp.json().await.unwrap();
+    assert!(body["data"]["post"].is_null(), "{body}");
+    if let Some(errors) = body["errors"].as_array() {
+        assert!(
+            errors
+                .iter()
+                .all(|e| e["extensions"]["requestId"] == header.as_str())
+        );
+    }
+    // Refused before running (bad JSON): the id is there as well.
+    let resp = app
+        .client()
+        .post(app.url("/graphql"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    let header = resp.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(
+        body["errors"][0]["extensions"]["requestId"],
+        header.as_str()
+    );
+
+    // Behind a trusted proxy its plain id is kept; an odd one is replaced.
+    let proxied = app.another_server(|a| a.trust_forwarded_for(true)).await;
+    let long = "x".repeat(65);
+    for (sent, kept) in [
+        ("lb-7f3a.1", true),
+        ("bad id", false),
+        (long.as_str(), false),
+    ] {
+        let resp = app
+            .client()
+            .post(format!("{proxied}/graphql"))
+            .header("x-request-id", sent)
+            .json(&json!({ "query": "{ __typename }" }))
+            .send()
+            .await
+            .unwrap();
+        let header = resp.headers()["x-request-id"].to_str().unwrap();
+        assert_eq!(header == sent, kept, "{sent} -> {header}");
+    }
+}
+both_backends!(every_answer_and_error_names_its_request_id);

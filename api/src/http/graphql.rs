@@ -23,16 +23,16 @@ use poem::{
 };
 
 use super::{
-    AppState, execute,
+    AppState, access_log, execute,
     lookup::{self, Lookup},
-    negotiate, request,
-    respond::{self, Caching, Refusal, Reply},
+    negotiate, refusal, request,
+    respond::{Caching, Refusal, Reply},
 };
 
 #[handler]
 pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Response {
     let Some(media) = negotiate::media(req.header(header::ACCEPT)) else {
-        return respond::not_acceptable();
+        return refusal::not_acceptable(access_log::request_id(req));
     };
     let reply = Reply::new(req, &state, media);
     serve(req, body, &state, &reply)
@@ -42,8 +42,8 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
 
 /// Methods other than GET and POST: a 405 with a code, like every other refusal.
 #[handler]
-pub async fn other_method() -> Response {
-    respond::method_not_allowed()
+pub async fn other_method(req: &Request) -> Response {
+    refusal::method_not_allowed(access_log::request_id(req))
 }
 
 /// The steps of one request, after negotiation.

@@ -18,6 +18,7 @@ pub mod idle;
 mod lookup;
 mod negotiate;
 mod order;
+mod refusal;
 mod request;
 mod respond;
 
@@ -102,6 +103,7 @@ impl AppState {
 /// The routes of a quire server.
 pub fn routes(state: AppState) -> impl IntoEndpoint {
     let cors = cors::Cors::new(&state.config.cors_origins, state.config.cors_max_age);
+    let trust_proxy = state.trust_forwarded_for;
     Route::new()
         .at(
             "/graphql",
@@ -116,5 +118,5 @@ pub fn routes(state: AppState) -> impl IntoEndpoint {
         .at("/readyz", get(health::readyz))
         .data(state)
         .with(cors)
-        .around(access_log::log)
+        .around(move |ep, req| access_log::log(ep, req, trust_proxy))
 }

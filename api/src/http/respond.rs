@@ -1,7 +1,8 @@
 //! The last step of `/graphql`: writing the answer. Its status (which differs by media
 //! type for request errors), `Cache-Control` for browsers and CDNs, the ETag and
 //! `304 Not Modified` of public answers, `X-Cache`, and compression; and the answers of
-//! requests that were refused before or while running.
+//! requests that were refused before or while running (see [`super::refusal`]). Every
+//! error in an answer carries the request's id as `extensions.requestId`.
 
 use std::sync::Arc;
 
@@ -13,20 +14,21 @@ use poem::{
 };
 use serde_json::json;
 
+pub use super::refusal::Refusal;
 use super::{
     AppState,
-    apq::ApqError,
+    access_log::request_id,
     availability,
     cache::{CacheKey, CachedBody},
     encoding::{self, Encoding},
     execute::Executed,
     lookup::Lookup,
-    negotiate::{GRAPHQL_RESPONSE_JSON, JSON},
-    request::RequestError,
+    negotiate::GRAPHQL_RESPONSE_JSON,
+    refusal,
 };
 use crate::service;
 
-const VARY: &str = "accept, accept-encoding";
+pub(super) const VARY: &str = "accept, accept-encoding";
 /// Tells whether the response cache answered (`HIT`), the query ran (`MISS`), or a
 /// cached answer was served while the database was unreachable (`STALE`).
 const X_CACHE: &str = "x-cache";
@@ -58,126 +60,6 @@ impl Caching {
     }
 }
 
-/// Why a request was not executed, or was stopped; each with an `extensions.code`.
-/// Transport errors (bad JSON, too large, wrong method or media type) keep `status` in
-/// both media types; GraphQL request errors are 200 in `application/json`, as legacy
-/// clients expect, and `status` in `application/graphql-response+json`.
-#[derive(Debug)]
-pub struct Refusal {
-    pub status: StatusCode,
-    pub message: String,
-    /// `extensions.code`: every refusal has one.
-    pub code: &'static str,
-    /// The request could not be read as GraphQL (bad JSON, too large, wrong method or
-    /// media type): its status is kept in both media types.
-    pub transport: bool,
-    /// The methods to name in `Allow` (a 405).
-    pub allow: Option<&'static str>,
-}
-
-impl Refusal {
-    /// A GraphQL request error, with its `extensions.code`.
-    pub fn graphql(status: StatusCode, message: String, code: &'static str) -> Self {
-        Self {
-            status,
-            message,
-            code,
-            transport: false,
-            allow: None,
-        }
-    }
-
-    /// The database cannot be reached: 503 in both media types, with `Retry-After`.
-    pub fn unavailable() -> Self {
-        Self {
-            transport: true,
-            ..Self::graphql(
-                StatusCode::SERVICE_UNAVAILABLE,
-                crate::error::AppError::Unavailable.to_string(),
-                availability::CODE,
-            )
-        }
-    }
-
-    /// A request that could not be read as GraphQL; its code is named after `status`.
-    pub fn transport(status: StatusCode, message: String) -> Self {
-        let code = match status {
-            StatusCode::METHOD_NOT_ALLOWED => "METHOD_NOT_ALLOWED",
-            StatusCode::NOT_ACCEPTABLE => "NOT_ACCEPTABLE",
-            StatusCode::PAYLOAD_TOO_LARGE => "PAYLOAD_TOO_LARGE",
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => "UNSUPPORTED_MEDIA_TYPE",
-            _ => "BAD_REQUEST",
-        };
-        Self {
-            status,
-            message,
-            code,
-            transport: true,
-            allow: None,
-        }
-    }
-}
-
-impl From<RequestError> for Refusal {
-    fn from(e: RequestError) -> Self {
-        match e.code {
-            Some(code) => Self::graphql(e.status, e.message, code),
-            None => Self::transport(e.status, e.message),
-        }
-    }
-}
-
-impl From<ApqError> for Refusal {
-    fn from(e: ApqError) -> Self {
-        Self::graphql(StatusCode::BAD_REQUEST, e.message, e.code)
-    }
-}
-
-/// The answer to a method `/graphql` does not take (PUT, DELETE, PATCH…).
-pub fn method_not_allowed() -> Response {
-    refused(
-        JSON,
-        Refusal {
-            allow: Some("GET, POST"),
-            ..Refusal::transport(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "send queries with GET or POST, mutations with POST".into(),
-            )
-        },
-    )
-}
-
-/// The answer to a client that accepts neither JSON media type.
-pub fn not_acceptable() -> Response {
-    refused(
-        JSON,
-        Refusal::transport(
-            StatusCode::NOT_ACCEPTABLE,
-            "accept application/json or application/graphql-response+json".into(),
-        ),
-    )
-}
-
-fn refused(media: &'static str, r: Refusal) -> Response {
-    let error = json!({ "message": r.message, "extensions": { "code": r.code } });
-    let status = match (r.transport, media) {
-        (false, JSON) => StatusCode::OK,
-        _ => r.status,
-    };
-    let mut builder = Response::builder()
-        .status(status)
-        .content_type(media)
-        .header(header::CACHE_CONTROL, "no-store")
-        .header(header::VARY, VARY);
-    if let Some(allow) = r.allow {
-        builder = builder.header(header::ALLOW, allow);
-    }
-    if r.status == StatusCode::SERVICE_UNAVAILABLE {
-        builder = builder.header(header::RETRY_AFTER, availability::RETRY_AFTER_SECS);
-    }
-    builder.body(json!({ "errors": [error] }).to_string())
-}
-
 /// A response body: shared with the cache (its digest known), or made for this request.
 enum Payload {
     Shared(Arc<CachedBody>),
@@ -204,7 +86,7 @@ impl<'a> Reply<'a> {
 
     /// The answer to a request refused before (or stopped while) running.
     pub fn refused(&self, r: Refusal) -> Response {
-        refused(self.media, r)
+        refusal::refused(self.media, r, request_id(self.req))
     }
 
     /// An answer from the response cache.
@@ -228,6 +110,13 @@ impl<'a> Reply<'a> {
     /// it may be shared.
     pub fn executed(&self, mut run: Executed, lookup: &Lookup, key: CacheKey) -> Response {
         let response = &mut run.response;
+        if let Some(id) = request_id(self.req) {
+            for e in &mut response.errors {
+                e.extensions
+                    .get_or_insert_with(Default::default)
+                    .set("requestId", id);
+            }
+        }
         if availability::any_unavailable(&response.errors) {
             // The database went away during the request: 503 in both media types.
             self.state.database_lost();
