@@ -113,6 +113,56 @@ async fn imports_read_categories_and_keep_tags(app: TestApp) {
 }
 both_backends!(imports_read_categories_and_keep_tags);
 
+/// A bulk import writes most new posts in groups: those posts get their category too,
+/// from the paths the run has seen.
+async fn a_bulk_import_files_every_post(app: TestApp) {
+    use quire_tests::imports::{import, outcomes, posts, request};
+    let dir = std::env::temp_dir().join(format!("quire-cat-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for i in 0..40 {
+        let cats = match i % 3 {
+            0 => "categories: [글, 회고]",
+            1 => "categories: 글/소개",
+            _ => "tags: [회고]",
+        };
+        std::fs::write(
+            dir.join(format!("{i:02}.md")),
+            format!(
+                "---\ntitle: 글 {i}\ndate: 2024-01-{:02}\n{cats}\n---\n본문 {i}\n",
+                i % 28 + 1
+            ),
+        )
+        .unwrap();
+    }
+    let report = import(&app, &request(vec![dir.clone()])).await;
+    assert_eq!(outcomes(&report), (40, 0, 0, 0), "{}", report.render());
+    let all = posts(&app).await;
+    for i in 0..40 {
+        let want: &[&str] = match i % 3 {
+            0 => &["글", "회고"],
+            1 => &["글", "소개"],
+            _ => &[],
+        };
+        assert_eq!(
+            path_of(&app, &all[&format!("글 {i}")]).await,
+            want,
+            "post {i}"
+        );
+    }
+    let r = app
+        .graphql(
+            r#"{ category(slug: "글") { postCount children { name postCount } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        r.data()["category"],
+        json!({ "postCount": 27, "children": [{ "name": "회고", "postCount": 14 }, { "name": "소개", "postCount": 13 }] })
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+both_backends!(a_bulk_import_files_every_post);
+
 async fn export_writes_the_path_and_import_reads_it_back(app: TestApp) {
     let (_, editor) = app.actor(Role::Editor).await;
     let p = app
