@@ -110,9 +110,7 @@ impl CategoryNode {
         #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
         #[graphql(desc = "Page backwards: at most this many (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
-        #[graphql(desc = "How to order the posts (default: newest first).")] order_by: Option<
-            PostOrder,
-        >,
+        #[graphql(desc = "Default: newest first.")] order_by: Option<PostOrder>,
     ) -> ApiResult<PostConnection> {
         let filter = service::post::PostFilter {
             category: Some(self.0.slug.clone()),
