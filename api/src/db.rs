@@ -45,7 +45,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 }
 
 /// Applies pending migrations, then indexes for search any post the index lacks
-/// (posts written before the search migration).
+/// (posts written before the search migration) and, once per database, files posts
+/// imported before categories existed under the category their front matter names.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await?;
     let indexed = crate::service::search::index_missing(db)
@@ -53,6 +54,15 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
         .map_err(|e| DbErr::Custom(format!("indexing posts for search: {e}")))?;
     if indexed > 0 {
         tracing::info!(posts = indexed, "indexed posts for search");
+    }
+    let filed = crate::service::category::from_front_matter(db)
+        .await
+        .map_err(|e| DbErr::Custom(format!("filing posts under their categories: {e}")))?;
+    if filed > 0 {
+        tracing::info!(
+            posts = filed,
+            "filed posts under the categories of their front matter"
+        );
     }
     Ok(())
 }

@@ -65,6 +65,14 @@ pub fn to_jekyll(e: &ExportedPost) -> JekyllFile {
         None if preserved.contains_key("series") => put("series", Value::Null),
         None => {}
     }
+    // The full path, top first, as Chirpy writes it; an uncategorised post whose file
+    // named a category (or just-the-docs parents) says so, or the import would file it
+    // again.
+    let named_category = preserved.contains_key("categories")
+        || !crate::import::category_path(&preserved).is_empty();
+    if !e.category_path.is_empty() || named_category {
+        put("categories", e.category_path.clone().into());
+    }
     put("draft", (p.status == Status::Draft).into());
     put("status", status_name(p.status).into());
     match p.deleted_at {

@@ -136,7 +136,7 @@ async fn serve_demo_answers_a_query() {
     }
     let body: serde_json::Value = client
         .post(format!("{base}/graphql"))
-        .json(&serde_json::json!({ "query": "{ posts(filter: { tags: [\"docker\"] }) { totalCount nodes { title html tags { name } } } }" }))
+        .json(&serde_json::json!({ "query": "{ posts(filter: { tags: [\"docker\"] }) { totalCount nodes { title html tags { name } category { name } } } }" }))
         .send()
         .await
         .unwrap()
@@ -154,8 +154,9 @@ async fn serve_demo_answers_a_query() {
     );
     assert_eq!(
         posts["nodes"][1]["tags"],
-        serde_json::json!([{ "name": "Docker" }, { "name": "배포" }, { "name": "dev" }])
+        serde_json::json!([{ "name": "Docker" }, { "name": "배포" }])
     );
+    assert_eq!(posts["nodes"][1]["category"]["name"], "dev");
     drop(_server);
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -20,7 +20,7 @@ async fn demo_blog_is_served(app: TestApp) {
 
     let r = app
         .graphql(
-            "{ posts(first: 10) { totalCount nodes { title slug html toc { level text anchor } tags { slug } publishedAt } } }",
+            "{ posts(first: 10) { totalCount nodes { title slug html toc { level text anchor } tags { slug } category { path { name } } publishedAt } } }",
             json!({}),
         )
         .await;
@@ -47,9 +47,10 @@ async fn demo_blog_is_served(app: TestApp) {
     let retro = &posts["nodes"][5];
     assert_eq!(retro["slug"], "2023년-회고");
     assert_eq!(retro["publishedAt"], "2024-01-02T21:10:00+09:00");
+    assert_eq!(retro["tags"], json!([{ "slug": "retrospective" }]));
     assert_eq!(
-        retro["tags"],
-        json!([{ "slug": "retrospective" }, { "slug": "etc" }])
+        retro["category"]["path"],
+        json!([{ "name": "ETC" }, { "name": "Retrospective" }])
     );
     assert!(
         retro["html"]

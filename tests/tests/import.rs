@@ -26,6 +26,16 @@ async fn tag_names(app: &TestApp, id: i64) -> Vec<String> {
         .collect()
 }
 
+/// The names of the post's category path, top first.
+async fn category_path(app: &TestApp, p: &post::Model) -> Vec<String> {
+    let tree = quire_tests::quire::service::category::tree(&app.db)
+        .await
+        .unwrap();
+    p.category_id
+        .map(|id| tree.path(id).iter().map(|c| c.name.clone()).collect())
+        .unwrap_or_default()
+}
+
 async fn every_format_is_understood(app: TestApp) {
     let blog = FixtureBlog::new();
     let report = import(&app, &request(blog.good_dirs())).await;
@@ -72,10 +82,11 @@ async fn every_format_is_understood(app: TestApp) {
         ]
     );
 
-    // Chirpy: tags then categories, the offset kept, the author found by display name.
+    // Chirpy: the tags as written, the categories a path (main, then sub), the offset
+    // kept, the author found by display name.
     let r = app
         .graphql(
-            r#"{ post(slug: "2023년을-보내며") { publishedAt author { slug } tags { slug } frontMatter html } }"#,
+            r#"{ post(slug: "2023년을-보내며") { publishedAt author { slug } tags { slug } category { path { name } } frontMatter html } }"#,
             json!({}),
         )
         .await;
@@ -84,7 +95,11 @@ async fn every_format_is_understood(app: TestApp) {
     assert_eq!(p["author"]["slug"], "tester");
     assert_eq!(
         p["tags"],
-        json!([{ "slug": "retrospective" }, { "slug": "회고" }, { "slug": "life" }])
+        json!([{ "slug": "retrospective" }, { "slug": "회고" }])
+    );
+    assert_eq!(
+        p["category"]["path"],
+        json!([{ "name": "Life" }, { "name": "Retrospective" }])
     );
     assert_eq!(p["frontMatter"]["pin"], true);
     assert!(
@@ -107,7 +122,8 @@ async fn every_format_is_understood(app: TestApp) {
         "{}",
         job.html
     );
-    assert_eq!(tag_names(&app, job.id).await, ["Diary", "acme", "essay"]);
+    assert_eq!(tag_names(&app, job.id).await, ["Diary", "acme"]);
+    assert_eq!(category_path(&app, job).await, ["essay"]);
 
     // just-the-docs: kramdown residue gone, keys with a space before the colon kept.
     let jtd = &all["입사 첫 주 기록"];
@@ -169,7 +185,8 @@ async fn every_format_is_understood(app: TestApp) {
         .unwrap()
         .unwrap();
     assert_eq!(series.title, "Static sites");
-    assert_eq!(tag_names(&app, part1.id).await, ["hugo", "dev", "web"]);
+    assert_eq!(tag_names(&app, part1.id).await, ["hugo"]);
+    assert_eq!(category_path(&app, part1).await, ["dev", "web"]);
     assert_eq!(all["Unfinished: themes"].status, post::Status::Draft);
     assert_eq!(part2.published_at_offset, Some(-8 * 3600));
 

@@ -24,12 +24,8 @@ async fn seed(app: &TestApp) {
     .await;
     app.post("도커 이야기", "2022-04-01 10:00:00 +0900", "tags: [docker]")
         .await;
-    app.post(
-        "그냥 일기",
-        "2022-05-01 10:00:00 +0900",
-        "categories: essay",
-    )
-    .await;
+    app.post("그냥 일기", "2022-05-01 10:00:00 +0900", "tags: essay")
+        .await;
 }
 
 async fn series_are_ordered_with_neighbours(app: TestApp) {

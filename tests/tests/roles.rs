@@ -3,7 +3,7 @@
 
 use quire_tests::{
     TestApp, both_backends,
-    entity::{api_key, post, post_tag, series, site, tag, user, user::Role},
+    entity::{api_key, category, post, post_tag, series, site, tag, user, user::Role},
     quire::{
         auth::Principal,
         service::{self, post::input::PostChanges},
@@ -39,6 +39,7 @@ struct Fixture {
     series_posts: Vec<String>,
     tag_a: String,
     tag_b: String,
+    category: String,
     victim: String,
     key_id: String,
 }
@@ -121,6 +122,16 @@ async fn fixture(
     };
     let tag_a = t(format!("태그 a{n}")).await;
     let tag_b = t(format!("태그 b{n}")).await;
+    let category = service::category::create(
+        &app.db,
+        &boss,
+        service::category::CategoryChanges {
+            name: Some(format!("분류 {n}")),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let victim = app
         .user(
             &format!("victim{n}@example.com"),
@@ -140,6 +151,7 @@ async fn fixture(
         series_posts,
         tag_a: gid("Tag", tag_a.id),
         tag_b: gid("Tag", tag_b.id),
+        category: gid("Category", category.id),
         victim: gid("Author", victim.id),
         key_id: key.key_id,
     }
@@ -164,6 +176,7 @@ async fn snapshot(app: &TestApp) -> String {
                 p.series_id,
                 p.series_position,
                 p.author_id,
+                p.category_id,
             )
         })
         .collect();
@@ -180,6 +193,14 @@ async fn snapshot(app: &TestApp) -> String {
         .unwrap()
         .into_iter()
         .map(|t| (t.id, t.slug, t.name))
+        .collect();
+    let categories: Vec<_> = category::Entity::find()
+        .order_by_asc(category::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.id, c.slug, c.name, c.parent_id, c.position))
         .collect();
     let series: Vec<_> = series::Entity::find()
         .order_by_asc(series::Column::Id)
@@ -216,7 +237,7 @@ async fn snapshot(app: &TestApp) -> String {
         .map(|k| (k.id, k.revoked_at.is_some()))
         .collect();
     let site = site::Entity::find().all(&app.db).await.unwrap();
-    format!("{posts:?}{links:?}{tags:?}{series:?}{users:?}{keys:?}{site:?}")
+    format!("{posts:?}{links:?}{tags:?}{categories:?}{series:?}{users:?}{keys:?}{site:?}")
 }
 
 fn call(name: &str, input: Value) -> (String, Value) {
@@ -253,6 +274,9 @@ fn input(name: &str, f: &Fixture) -> Value {
         "updateTag" => json!({ "id": f.tag_a, "name": format!("바뀐 태그 {}", f.key_id) }),
         "mergeTags" => json!({ "from": f.tag_a, "into": f.tag_b }),
         "deleteTag" => json!({ "id": f.tag_a }),
+        "createCategory" => json!({ "name": format!("새 분류 {}", f.key_id) }),
+        "updateCategory" => json!({ "id": f.category, "name": "바뀐 분류" }),
+        "deleteCategory" => json!({ "id": f.category }),
         "createUser" => {
             json!({ "email": format!("new-{}@example.com", f.key_id.to_lowercase()), "name": "새 사람", "role": "AUTHOR" })
         }
@@ -333,6 +357,9 @@ const MUTATIONS: &[&str] = &[
     "updateTag",
     "mergeTags",
     "deleteTag",
+    "createCategory",
+    "updateCategory",
+    "deleteCategory",
     "createUser",
     "updateUser",
     "resetUserPassword",

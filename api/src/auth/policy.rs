@@ -1,6 +1,6 @@
 //! The role matrix. ADMIN: everything. EDITOR: all content of everyone. AUTHOR: creates
-//! posts, edits and publishes only their own, may attach existing tags and series to
-//! them but not create, change or delete tags and series. Anonymous: reads only.
+//! posts, edits and publishes only their own, may attach existing tags, series and
+//! categories to them but not create, change or delete them. Anonymous: reads only.
 //!
 //! **Where the rules are checked: in the services, only.** A service function that acts
 //! for a caller takes the caller (`who: &Principal`) and calls these rules before it
@@ -43,9 +43,13 @@ pub fn can_read_draft(p: &Principal, post: &post::Model) -> bool {
     can_edit_post(p, post).is_ok()
 }
 
-/// Creating, renaming, merging, deleting tags and series.
+/// Creating, renaming, merging, moving, deleting tags, series and categories.
 pub fn can_manage_taxonomy(p: &Principal) -> AppResult<()> {
-    require_role(p, Role::Editor, "create, change or delete tags and series")
+    require_role(
+        p,
+        Role::Editor,
+        "create, change or delete tags, series and categories",
+    )
 }
 
 /// A user's own listing (drafts included): themselves, or editors.

@@ -1,7 +1,10 @@
 //! What every resolver of one request shares: the database, the request's clock and
 //! the DataLoaders (created per request, so one request's cache never serves another).
 
-use std::collections::{BTreeSet, HashMap};
+use std::{
+    collections::{BTreeSet, HashMap},
+    sync::Arc,
+};
 
 use async_graphql::{
     Context,
@@ -49,6 +52,12 @@ pub struct RequestState {
     pub authors: CachedLoader<AuthorLoader>,
     pub post_tags: CachedLoader<PostTagsLoader>,
     pub tag_counts: CachedLoader<TagPostCountLoader>,
+    /// Every category, read once when the request first needs one (see
+    /// [`Self::category_tree`]).
+    category_tree: tokio::sync::Mutex<Option<Arc<service::category::Tree>>>,
+    /// Publicly visible posts filed directly under each category (see
+    /// [`Self::category_counts`]).
+    category_counts: OnceCell<Arc<HashMap<i64, i64>>>,
     pub series: CachedLoader<SeriesLoader>,
     pub series_posts: CachedLoader<SeriesPostsLoader>,
     /// The IDs alone, for previous/next and positions.
@@ -88,6 +97,8 @@ impl RequestState {
             authors: cached(AuthorLoader::new(db.clone())),
             post_tags: cached(PostTagsLoader::new(db.clone())),
             tag_counts: cached(TagPostCountLoader::new(db.clone(), now)),
+            category_tree: tokio::sync::Mutex::new(None),
+            category_counts: OnceCell::new(),
             series: cached(SeriesLoader::new(db.clone())),
             series_posts: cached(SeriesPostsLoader::new(db.clone(), now)),
             series_entries: cached(SeriesEntriesLoader::new(db.clone(), now)),
@@ -116,6 +127,38 @@ impl RequestState {
             })
             .await?;
         Ok(p.as_ref())
+    }
+
+    /// The whole category tree, read in one statement the first time a request needs
+    /// any category (its parents, children, paths and posts' categories all come from
+    /// it: a category tree is small), and again after [`Self::forget_category_tree`].
+    pub async fn category_tree(&self) -> AppResult<Arc<service::category::Tree>> {
+        let mut held = self.category_tree.lock().await;
+        if let Some(t) = held.as_ref() {
+            return Ok(t.clone());
+        }
+        let t = Arc::new(service::category::tree(&self.db).await?);
+        *held = Some(t.clone());
+        Ok(t)
+    }
+
+    /// Publicly visible posts filed directly under each category (categories without
+    /// any are absent), read in one statement the first time a request needs a count.
+    pub async fn category_counts(&self) -> AppResult<Arc<HashMap<i64, i64>>> {
+        let counts = self
+            .category_counts
+            .get_or_try_init(|| async {
+                service::category::public_post_counts(&self.db, self.now)
+                    .await
+                    .map(Arc::new)
+            })
+            .await?;
+        Ok(counts.clone())
+    }
+
+    /// Drops the tree read so far (a mutation changed it).
+    pub async fn forget_category_tree(&self) {
+        *self.category_tree.lock().await = None;
     }
 
     /// The caller, who must be authenticated.

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod author;
+pub mod category;
 pub mod context;
 pub mod import;
 pub mod limits;
@@ -27,6 +28,7 @@ pub struct QueryRoot(
     post::query::PostQuery,
     series::query::SeriesQuery,
     tag::query::TagQuery,
+    category::query::CategoryQuery,
     author::query::AuthorQuery,
     account::query::AccountQuery,
     search::query::SearchQueryRoot,
@@ -39,6 +41,7 @@ pub struct MutationRoot(
     post::mutation::PostMutation,
     series::mutation::SeriesMutation,
     tag::mutation::TagMutation,
+    category::mutation::CategoryMutation,
     account::mutation::AccountMutation,
     import::ImportMutation,
     site::mutation::SiteMutation,

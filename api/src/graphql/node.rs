@@ -4,7 +4,10 @@
 use async_graphql::{Context, ID, Interface, Object};
 use base64::{Engine, engine::general_purpose::STANDARD};
 
-use super::{author::AuthorNode, context::state, post::PostNode, series::SeriesNode, tag::TagNode};
+use super::{
+    author::AuthorNode, category::CategoryNode, context::state, post::PostNode, series::SeriesNode,
+    tag::TagNode,
+};
 use crate::{
     error::{ApiResult, AppError, AppResult},
     service,
@@ -16,6 +19,7 @@ pub enum Kind {
     Post,
     Series,
     Tag,
+    Category,
     Author,
     Revision,
 }
@@ -26,6 +30,7 @@ impl Kind {
             Self::Post => "Post",
             Self::Series => "Series",
             Self::Tag => "Tag",
+            Self::Category => "Category",
             Self::Author => "Author",
             Self::Revision => "Revision",
         }
@@ -46,6 +51,7 @@ pub fn decode(id: &ID, field: &str) -> AppResult<(Kind, i64)> {
         "Post" => Kind::Post,
         "Series" => Kind::Series,
         "Tag" => Kind::Tag,
+        "Category" => Kind::Category,
         "Author" => Kind::Author,
         "Revision" => Kind::Revision,
         _ => return Err(bad()),
@@ -73,6 +79,7 @@ pub enum Node {
     Post(PostNode),
     Series(SeriesNode),
     Tag(TagNode),
+    Category(CategoryNode),
     Author(AuthorNode),
 }
 
@@ -99,6 +106,12 @@ async fn load_node(ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
             .into_iter()
             .next()
             .map(|m| Node::Tag(TagNode(m))),
+        Kind::Category => s
+            .category_tree()
+            .await?
+            .get(n)
+            .cloned()
+            .map(|m| Node::Category(CategoryNode(m))),
         Kind::Author => s
             .authors
             .load_one(n)

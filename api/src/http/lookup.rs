@@ -41,8 +41,11 @@ impl Lookup {
     /// the database is known to be unreachable) and the request line.
     pub async fn begin(req: &Request, state: &AppState) -> Self {
         let now = service::now();
-        let mut epoch = state.cache.epoch(now);
-        if epoch.is_none() && !state.availability.is_down() {
+        // While the database is unreachable no answer is current: cached ones are
+        // served only as stale (see [`Self::stale`]).
+        let down = state.availability.is_down();
+        let mut epoch = state.cache.epoch(now).filter(|_| !down);
+        if epoch.is_none() && !down {
             if !state.cache.refresh(&state.db).await {
                 state.database_lost();
             }

@@ -33,7 +33,11 @@ pub struct ParsedPost {
     pub cover_image: Option<String>,
     pub canonical_url: Option<String>,
     pub author: Option<String>,
+    /// Tags as written (`tags`, never `categories`).
     pub tags: Vec<String>,
+    /// The category, as a path of names from the top (empty: none); see
+    /// [`super::category_path`].
+    pub category_path: Vec<String>,
     pub series: Option<String>,
     pub published_at: Option<DateTime<FixedOffset>>,
     pub date_source: DateSource,
@@ -133,8 +137,8 @@ pub fn parse_document(path: &str, text: &str) -> Result<ParsedPost, ParseError> 
         },
     };
 
-    let mut tags = name_list(fm.get("tags"), false);
-    tags.extend(name_list(fm.get("categories"), true));
+    let tags = name_list(fm.get("tags"), false);
+    let category_path = super::category_path(&fm);
     let in_drafts_folder = path.split(['/', '\\']).any(|part| part == "_drafts");
     let file_status = status(&fm);
     let draft = match file_status {
@@ -169,6 +173,7 @@ pub fn parse_document(path: &str, text: &str) -> Result<ParsedPost, ParseError> 
         canonical_url: string_field(&fm, &["canonical_url", "canonicalURL"]),
         author: string_field(&fm, &["author"]),
         tags: dedupe(tags),
+        category_path,
         series: series(&fm),
         published_at,
         date_source,

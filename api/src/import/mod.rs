@@ -3,6 +3,7 @@
 //! transcoded) and parses it; `service::import` writes the result. The demo loader,
 //! `quire import` and `importPosts` all go through these two steps.
 
+mod category;
 mod date;
 mod document;
 mod encoding;
@@ -13,6 +14,7 @@ mod more;
 mod plain_text;
 mod title;
 
+pub use category::category_path;
 pub use date::parse_date;
 pub use document::{DateSource, ParsedPost, Trashed, excerpt_of, parse_bytes, parse_document};
 pub use encoding::{CP949, Decoded, EncodingError, decode};

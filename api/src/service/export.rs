@@ -1,5 +1,5 @@
 //! Reading every post out for `quire export`: drafts and the trash included, with
-//! tag names, series titles and author slugs, in batches so ten thousand posts cost a
+//! tag names, series titles, category paths and author slugs, in batches so ten thousand posts cost a
 //! handful of queries.
 
 use std::collections::HashMap;
@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use entity::post;
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 
-use super::{author, series, tag};
+use super::{author, category, series, tag};
 use crate::error::AppResult;
 
 /// Posts looked up per `IN (…)` query, well under both databases' parameter limits.
@@ -19,6 +19,8 @@ pub struct ExportedPost {
     pub post: post::Model,
     pub tags: Vec<String>,
     pub series: Option<String>,
+    /// The category's path of names, top first (empty: none).
+    pub category_path: Vec<String>,
     pub author_slug: Option<String>,
 }
 
@@ -47,6 +49,8 @@ pub async fn all_posts<C: ConnectionTrait>(db: &C) -> AppResult<Vec<ExportedPost
         .map(|u| (u.id, u.slug))
         .collect();
 
+    let categories = category::tree(db).await?;
+
     let mut out = Vec::with_capacity(posts.len());
     for chunk in posts.chunks(BATCH) {
         let ids: Vec<i64> = chunk.iter().map(|p| p.id).collect();
@@ -60,6 +64,10 @@ pub async fn all_posts<C: ConnectionTrait>(db: &C) -> AppResult<Vec<ExportedPost
                     .map(|t| t.name)
                     .collect(),
                 series: p.series_id.and_then(|id| series_titles.get(&id).cloned()),
+                category_path: p
+                    .category_id
+                    .map(|id| categories.path(id).iter().map(|c| c.name.clone()).collect())
+                    .unwrap_or_default(),
                 author_slug: author_slugs.get(&p.author_id).cloned(),
                 post: p.clone(),
             });

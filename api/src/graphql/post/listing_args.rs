@@ -13,6 +13,8 @@ pub struct PostFilter {
     pub tags: Option<Vec<String>>,
     /// Posts of this series (slug).
     pub series: Option<String>,
+    /// Posts in this category (slug) or in any category below it.
+    pub category: Option<String>,
     /// Posts by this author (slug).
     pub author: Option<String>,
     /// Published strictly after this instant.
@@ -30,6 +32,7 @@ impl From<PostFilter> for service::post::PostFilter {
         Self {
             tags: f.tags.unwrap_or_default(),
             series: f.series,
+            category: f.category,
             author: f.author,
             author_id: None,
             published_after: f.published_after.map(|t| t.with_timezone(&Utc)),

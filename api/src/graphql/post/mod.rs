@@ -15,7 +15,10 @@ use async_graphql::{Context, Enum, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
 use entity::post;
 
-use super::{author::AuthorNode, context::state, node, series::SeriesNode, tag::TagNode};
+use super::{
+    author::AuthorNode, category::CategoryNode, context::state, node, series::SeriesNode,
+    tag::TagNode,
+};
 use crate::{
     error::{ApiResult, AppError},
     render, service,
@@ -229,6 +232,16 @@ impl PostNode {
             .into_iter()
             .map(TagNode)
             .collect())
+    }
+
+    /// The category the post is filed under, if any (its `path` gives the categories
+    /// above it).
+    async fn category(&self, ctx: &Context<'_>) -> ApiResult<Option<CategoryNode>> {
+        let Some(id) = self.model.category_id else {
+            return Ok(None);
+        };
+        let tree = state(ctx)?.category_tree().await?;
+        Ok(tree.get(id).cloned().map(CategoryNode))
     }
 
     /// The series the post belongs to, if any.

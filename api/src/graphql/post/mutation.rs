@@ -31,6 +31,8 @@ pub struct CreatePostInput {
     pub tags: Option<Vec<String>>,
     /// Series title or slug; created when missing (editors only).
     pub series: Option<String>,
+    /// The category's slug; it must exist (see `createCategory`).
+    pub category: Option<String>,
     pub cover_image: Option<String>,
     pub canonical_url: Option<String>,
     pub meta_description: Option<String>,
@@ -62,6 +64,8 @@ pub struct UpdatePostInput {
     pub excerpt: MaybeUndefined<String>,
     pub tags: Option<Vec<String>>,
     pub series: MaybeUndefined<String>,
+    /// The category's slug (it must exist); `null` leaves the post uncategorised.
+    pub category: MaybeUndefined<String>,
     pub cover_image: MaybeUndefined<String>,
     pub canonical_url: MaybeUndefined<String>,
     pub meta_description: MaybeUndefined<String>,
@@ -177,6 +181,7 @@ impl PostMutation {
             excerpt: Some(input.excerpt),
             tags: input.tags,
             series: input.series.map(Some),
+            category: input.category.map(Some),
             cover_image: Some(input.cover_image),
             canonical_url: Some(input.canonical_url),
             meta_description: Some(input.meta_description),
@@ -208,6 +213,7 @@ impl PostMutation {
             excerpt: maybe(input.excerpt),
             tags: input.tags,
             series: maybe(input.series),
+            category: maybe(input.category),
             cover_image: maybe(input.cover_image),
             canonical_url: maybe(input.canonical_url),
             meta_description: maybe(input.meta_description),

@@ -167,7 +167,7 @@ pub struct SocialLink {
     url: String,
 }
 
-/// What a menu item can point at. (Pages and categories will join when quire has them.)
+/// What a menu item can point at. (Pages will join when quire has them.)
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum MenuTargetKind {
     /// A post, at `/posts/{slug}`.
@@ -176,6 +176,9 @@ pub enum MenuTargetKind {
     Tag,
     /// A series' page, at `/series/{slug}`.
     Series,
+    /// A category's page, at `/categories/{slug}` (category slugs are unique across the
+    /// tree).
+    Category,
 }
 
 impl MenuTargetKind {
@@ -184,6 +187,7 @@ impl MenuTargetKind {
             Self::Post => svc::TargetKind::Post,
             Self::Tag => svc::TargetKind::Tag,
             Self::Series => svc::TargetKind::Series,
+            Self::Category => svc::TargetKind::Category,
         }
     }
 
@@ -192,18 +196,19 @@ impl MenuTargetKind {
             svc::TargetKind::Post => Self::Post,
             svc::TargetKind::Tag => Self::Tag,
             svc::TargetKind::Series => Self::Series,
+            svc::TargetKind::Category => Self::Category,
         }
     }
 }
 
-/// The post, tag or series a menu item points at, as it is now.
+/// The post, tag, series or category a menu item points at, as it is now.
 #[derive(SimpleObject)]
 pub struct MenuTarget {
     /// What it is.
     kind: MenuTargetKind,
     /// Its current slug (a rename is followed).
     slug: String,
-    /// Its current title (a tag's name).
+    /// Its current title (a tag's or category's name).
     title: String,
 }
 

@@ -10,8 +10,9 @@ fn chirpy_style() {
     )
     .unwrap();
     assert_eq!(p.title, "올해 회고");
-    // `Retrospective` (a category) has the same slug as the tag `retrospective`.
-    assert_eq!(p.tags, vec!["retrospective", "ETC"]);
+    // Categories are a path, not tags: the tags stay as written.
+    assert_eq!(p.tags, vec!["retrospective"]);
+    assert_eq!(p.category_path, vec!["ETC", "Retrospective"]);
     assert_eq!(
         p.published_at.unwrap().to_rfc3339(),
         "2022-01-01T17:30:00+09:00"
@@ -84,7 +85,8 @@ fn classic_jekyll_with_space_separated_tags() {
     .unwrap();
     assert_eq!(p.title, "회사 이야기 - acme");
     assert_eq!(p.subtitle.as_deref(), Some("첫 직장"));
-    assert_eq!(p.tags, vec!["Diary", "acme", "essay"]);
+    assert_eq!(p.tags, vec!["Diary", "acme"]);
+    assert_eq!(p.category_path, vec!["essay"]);
     assert_eq!(
         p.published_at.unwrap().to_rfc3339(),
         "2021-07-04T00:00:00+00:00"
@@ -120,7 +122,8 @@ fn comma_tags_slash_categories_series_and_drafts() {
         "---\ntitle: T\ntags: \"rust, 웹 개발\"\ncategories: dev/backend\nseries: [\"러스트 입문\"]\ndraft: true\nslug: my-post\n---\n",
     )
     .unwrap();
-    assert_eq!(p.tags, vec!["rust", "웹 개발", "dev", "backend"]);
+    assert_eq!(p.tags, vec!["rust", "웹 개발"]);
+    assert_eq!(p.category_path, vec!["dev", "backend"]);
     assert_eq!(p.series.as_deref(), Some("러스트 입문"));
     assert!(p.draft);
     assert_eq!(p.slug.as_deref(), Some("my-post"));
@@ -225,4 +228,15 @@ fn bytes_in_cp949_are_transcoded() {
         .err()
         .unwrap();
     assert_eq!(e.line, Some(2));
+}
+
+#[test]
+fn just_the_docs_parents_are_a_category_path() {
+    let p = parse_document(
+        "docs/personal/review.md",
+        "---\ntitle: 회고\nparent: Personal\ngrand_parent: Writes\nnav_order: 2\n---\n본문\n",
+    )
+    .unwrap();
+    assert_eq!(p.category_path, vec!["Writes", "Personal"]);
+    assert!(p.tags.is_empty());
 }

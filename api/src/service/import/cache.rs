@@ -1,6 +1,6 @@
 //! What a bulk import remembers between files so most files cost only their writes:
 //! every post's slug and source path (loaded once, kept up to date as files commit) and
-//! the ids of tags already seen. A file whose path and slug are both unknown skips the
+//! the ids of tags, series, authors and category paths already seen. A file whose path and slug are both unknown skips the
 //! lookup; any failure is retried once without the cache, which is then dropped, so a
 //! concurrent writer can cost speed but never correctness.
 
@@ -27,6 +27,8 @@ pub struct ImportCache {
     authors: HashMap<String, i64>,
     /// Series slugs → ids.
     series: HashMap<String, i64>,
+    /// Category paths (names, top first) → the category they resolved to.
+    categories: HashMap<Vec<String>, i64>,
     /// PostgreSQL commits without waiting for the WAL flush (`synchronous_commit =
     /// off` for the import's transactions): each file stays atomic and the database
     /// consistent; an operating-system crash may forget the last files, which running
@@ -86,13 +88,28 @@ impl ImportCache {
         self.series.get(slug).copied()
     }
 
-    /// Records what a committed document's author and series resolved to.
+    /// The category a document's category path resolved to: `Some(None)` for no
+    /// path, `None` when not known yet.
+    pub(super) fn category_id(&self, path: &[String]) -> Option<Option<i64>> {
+        if path.is_empty() {
+            return Some(None);
+        }
+        self.categories.get(path).map(|&id| Some(id))
+    }
+
+    /// Records what a committed document's author, series and category resolved to.
     pub(super) fn remember_names(
         &mut self,
         doc: &crate::import::ParsedPost,
         author_id: i64,
         series_id: Option<i64>,
+        category_id: Option<i64>,
     ) {
+        if let Some(id) = category_id
+            && !doc.category_path.is_empty()
+        {
+            self.categories.insert(doc.category_path.clone(), id);
+        }
         if let Some(name) = &doc.author {
             self.authors.insert(name.clone(), author_id);
         }
@@ -135,5 +152,6 @@ impl ImportCache {
         self.tags.clear();
         self.authors.clear();
         self.series.clear();
+        self.categories.clear();
     }
 }

@@ -36,6 +36,7 @@ pub(super) fn new_post() -> post::ActiveModel {
         created_at: Set(now()),
         series_position: Set(None),
         deleted_at: Set(None),
+        // Every column is set (a group writer turns the post into a model).
         kind: Set(post::Kind::Post),
         parent_id: Set(None),
         menu_order: Set(0),
@@ -49,6 +50,8 @@ pub(super) struct Filled {
     pub slug: String,
     pub author_id: i64,
     pub series_id: Option<i64>,
+    /// The category the document's path resolved to.
+    pub category_id: Option<i64>,
     /// When the post was put in the trash, if it is there.
     pub trashed_before: Option<DateTime<Utc>>,
 }
@@ -87,6 +90,7 @@ pub(super) fn fill(
     active.published_at_offset = Set(Some(published.offset().local_minus_utc()));
     active.author_id = Set(from_db.author_id);
     active.series_id = Set(from_db.series_id);
+    active.category_id = Set(from_db.category_id);
     active.cover_image = Set(doc.cover_image.clone());
     active.canonical_url = Set(doc.canonical_url.clone());
     active.meta_description = Set(doc.meta_description.clone());

@@ -16,7 +16,7 @@ use super::{
 };
 use crate::{
     error::{AppError, AppResult},
-    service::{author, now, post as posts, search, series, tag},
+    service::{author, category, now, post as posts, search, series, tag},
     slug,
 };
 
@@ -116,6 +116,14 @@ async fn import_with<C: TransactionTrait + ConnectionTrait>(
         None => None,
     };
 
+    let category_id = match cache
+        .as_ref()
+        .and_then(|c| c.category_id(&doc.category_path))
+    {
+        Some(id) => id,
+        None => category::find_or_create_path(&txn, &doc.category_path).await?,
+    };
+
     let mut active = match &existing {
         Some(p) => post::ActiveModel::from(p.clone()),
         None => new_post(),
@@ -128,6 +136,7 @@ async fn import_with<C: TransactionTrait + ConnectionTrait>(
             slug: new_slug,
             author_id,
             series_id,
+            category_id,
             trashed_before: existing.as_ref().and_then(|p| p.deleted_at),
         },
     );
@@ -147,7 +156,7 @@ async fn import_with<C: TransactionTrait + ConnectionTrait>(
         txn.commit().await?;
         if let Some(c) = cache.as_mut() {
             c.remember(p, tag_slugs.into_iter().zip(tag_ids));
-            c.remember_names(doc, author_id, series_id);
+            c.remember_names(doc, author_id, series_id, category_id);
         }
         return Ok(Imported {
             outcome: Outcome::Unchanged,
@@ -199,7 +208,7 @@ async fn import_with<C: TransactionTrait + ConnectionTrait>(
     txn.commit().await?;
     if let Some(c) = cache.as_mut() {
         c.remember(&saved, tag_slugs.into_iter().zip(tag_ids));
-        c.remember_names(doc, author_id, series_id);
+        c.remember_names(doc, author_id, series_id, category_id);
     }
     Ok(Imported {
         outcome,

@@ -25,6 +25,8 @@ pub struct PostChanges {
     pub tags: Option<Vec<String>>,
     /// Series title or slug; created when missing (by editors).
     pub series: Option<Option<String>>,
+    /// Category slug (it must exist); `Some(None)` leaves the post uncategorised.
+    pub category: Option<Option<String>>,
     pub cover_image: Option<Option<String>>,
     pub canonical_url: Option<Option<String>>,
     pub meta_description: Option<Option<String>>,

@@ -27,6 +27,8 @@ pub struct PostFilter {
     /// Posts carrying any of these tags (by slug).
     pub tags: Vec<String>,
     pub series: Option<String>,
+    /// Posts in this category (slug) or any category below it.
+    pub category: Option<String>,
     pub author: Option<String>,
     pub author_id: Option<i64>,
     pub published_after: Option<DateTime<Utc>>,
@@ -42,6 +44,7 @@ impl PostFilter {
     pub fn tags_only(&self) -> bool {
         !self.tags.is_empty()
             && self.series.is_none()
+            && self.category.is_none()
             && self.author.is_none()
             && self.author_id.is_none()
             && self.published_after.is_none()
@@ -170,6 +173,9 @@ pub fn narrowing(f: &PostFilter) -> Condition {
                     .into_query(),
             ),
         );
+    }
+    if let Some(slug) = &f.category {
+        c = c.add(crate::service::category::in_subtree(slug));
     }
     if let Some(a) = &f.author {
         c = c.add(

@@ -13,7 +13,7 @@ use super::{
     lifecycle,
     revision::record_revision,
 };
-use crate::service::{author, post as posts, search, series, tag};
+use crate::service::{author, category, post as posts, search, series, tag};
 use crate::{
     auth::{Principal, policy, rank},
     error::{AppError, AppResult},
@@ -146,6 +146,12 @@ async fn apply(
                 None => None,
             });
         }
+    }
+    if let Some(slug) = &c.category {
+        a.category_id = Set(match slug {
+            Some(s) => Some(category::id_by_slug(txn, s, "category").await?),
+            None => None,
+        });
     }
     let mut flags = current.map(flags::of).unwrap_or_default();
     if let Some(fm) = &c.front_matter {

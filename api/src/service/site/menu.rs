@@ -1,12 +1,12 @@
-//! Navigation menus as written and stored: items with a label and either a URL or a reference to a post, tag
-//! or series, nested one level. A reference is written with the target's slug, checked
+//! Navigation menus as written and stored: items with a label and either a URL or a reference to a post, tag,
+//! series or category, nested one level. A reference is written with the target's slug, checked
 //! and stored by ID, and read back with the target's current slug and title, so a
 //! renamed target keeps its place in the menu. The public sees an item only while its
 //! target exists and is public.
 
 use std::collections::{HashMap, HashSet};
 
-use entity::{post, series, tag};
+use entity::{category, post, series, tag};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::{Deserialize, Serialize};
 
@@ -17,24 +17,26 @@ use crate::error::{AppError, AppResult};
 pub const MAX_ITEMS: usize = 50;
 const MAX_LABEL: usize = 100;
 
-/// What a menu item may point at. Pages and categories will join this list when quire
-/// has them; stored references carry the kind's name, so adding one changes no row.
+/// What a menu item may point at. Pages will join this list when quire has them;
+/// stored references carry the kind's name, so adding one changes no row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TargetKind {
     Post,
     Tag,
     Series,
+    Category,
 }
 
 impl TargetKind {
-    pub(super) const ALL: [Self; 3] = [Self::Post, Self::Tag, Self::Series];
+    pub(super) const ALL: [Self; 4] = [Self::Post, Self::Tag, Self::Series, Self::Category];
 
     pub(super) fn name(self) -> &'static str {
         match self {
             Self::Post => "POST",
             Self::Tag => "TAG",
             Self::Series => "SERIES",
+            Self::Category => "CATEGORY",
         }
     }
 
@@ -43,6 +45,7 @@ impl TargetKind {
             Self::Post => "post",
             Self::Tag => "tag",
             Self::Series => "series",
+            Self::Category => "category",
         }
     }
 
@@ -52,6 +55,7 @@ impl TargetKind {
             Self::Post => format!("/posts/{slug}"),
             Self::Tag => format!("/tags/{slug}"),
             Self::Series => format!("/series/{slug}"),
+            Self::Category => format!("/categories/{slug}"),
         }
     }
 }
@@ -253,6 +257,15 @@ async fn ids_by_slug<C: ConnectionTrait>(
                     .select_only()
                     .columns([series::Column::Id, series::Column::Slug])
                     .filter(series::Column::Slug.is_in(slugs))
+                    .into_tuple()
+                    .all(db)
+                    .await?
+            }
+            TargetKind::Category => {
+                category::Entity::find()
+                    .select_only()
+                    .columns([category::Column::Id, category::Column::Slug])
+                    .filter(category::Column::Slug.is_in(slugs))
                     .into_tuple()
                     .all(db)
                     .await?

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use entity::{post, series, tag};
+use entity::{category, post, series, tag};
 use sea_orm::{
     ConnectionTrait, EntityTrait,
     sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, UnionType},
@@ -18,7 +18,7 @@ use crate::{error::AppResult, service::post::visibility::publicly_visible};
 pub struct Target {
     pub kind: TargetKind,
     pub slug: String,
-    /// A post's or series' title, a tag's name.
+    /// A post's or series' title, a tag's or category's name.
     pub title: String,
 }
 
@@ -110,6 +110,16 @@ pub async fn targets<C: ConnectionTrait>(
             series::Column::Slug,
             series::Column::Title,
             series,
+        ));
+    }
+    let categories = ids(TargetKind::Category);
+    if !categories.is_empty() {
+        parts.push(part::<category::Entity>(
+            TargetKind::Category,
+            category::Column::Id,
+            category::Column::Slug,
+            category::Column::Name,
+            categories,
         ));
     }
     let mut parts = parts.into_iter();

@@ -30,7 +30,7 @@ pub struct NamedChanges {
     pub description: Option<Option<String>>,
 }
 
-fn checked_name(field: &str, name: &str) -> AppResult<String> {
+pub(crate) fn checked_name(field: &str, name: &str) -> AppResult<String> {
     let n = name.trim();
     if n.is_empty() || slug::slugify(n).is_empty() {
         return Err(AppError::bad_input(field, "must contain a letter or digit"));
@@ -41,7 +41,7 @@ fn checked_name(field: &str, name: &str) -> AppResult<String> {
     Ok(n.to_owned())
 }
 
-fn checked_slug(s: &str) -> AppResult<String> {
+pub(crate) fn checked_slug(s: &str) -> AppResult<String> {
     slug::validate(s).map_err(|m| AppError::bad_input("slug", m))?;
     Ok(s.to_owned())
 }

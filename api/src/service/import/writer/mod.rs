@@ -12,8 +12,9 @@
 //! again writes it.
 //!
 //! What is common to both databases is here: which files may join a group ([`Group::add`],
-//! decided from the run's [`ImportCache`] alone), the post each file becomes, and the
-//! posts a group wrote, read back by slug ([`Written`]).
+//! decided from the run's [`ImportCache`] alone: tags, series, author and category seen
+//! before), the post each file becomes (its `category_id` with it, so neither writer's
+//! SQL names categories), and the posts a group wrote, read back by slug ([`Written`]).
 
 mod postgres;
 mod sqlite;
@@ -126,7 +127,7 @@ impl Group {
 
     /// Adds `file` as a new post when the cache knows everything the post needs: its
     /// search document was made ahead, no post (nor any post of the group) has its path
-    /// or slug, and its tags, series and author were seen before. False: the file must
+    /// or slug, and its tags, series, author and category were seen before. False: the file must
     /// take the one-file path, after the group is written.
     pub fn add(&mut self, file: &PreparedFile, opts: &ImportOptions, cache: &ImportCache) -> bool {
         let doc = &file.doc;
@@ -150,6 +151,9 @@ impl Group {
             },
             None => None,
         };
+        let Some(category_id) = cache.category_id(&doc.category_path) else {
+            return false;
+        };
         let author_id = match &doc.author {
             Some(name) => match cache.author_id(name) {
                 Some(id) => id,
@@ -167,6 +171,7 @@ impl Group {
                 slug: wanted_slug.clone(),
                 author_id,
                 series_id,
+                category_id,
                 trashed_before: None,
             },
         );
