@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use quire_tests::{
     Backend,
-    entity::{post, user::Role},
+    entity::{post, post_author, user::Role},
     fresh_database,
     quire::{
         db,
@@ -266,6 +266,10 @@ async fn load(db: &DatabaseConnection, posts: usize) -> Duration {
                 pinned: false,
                 featured: false,
                 comments_enabled: true,
+                kind: post::Kind::Post,
+                parent_id: None,
+                menu_order: 0,
+                category_id: None,
                 cover_image: None,
                 canonical_url: None,
                 meta_description: None,
@@ -283,6 +287,13 @@ async fn load(db: &DatabaseConnection, posts: usize) -> Duration {
             .map(|m| post::ActiveModel::from(m).reset_all())
             .collect();
         post::Entity::insert_many(active).exec(&txn).await.unwrap();
+        let bylines = models
+            .iter()
+            .flat_map(|m| service::post::authors::rows(m.id, &[m.author_id]));
+        post_author::Entity::insert_many(bylines)
+            .exec(&txn)
+            .await
+            .unwrap();
         for m in &models {
             service::search::index_post(&txn, m).await.unwrap();
         }

@@ -1,5 +1,5 @@
 //! Reading every post out for `quire export`: drafts and the trash included, with
-//! tag names, series titles and author slugs, in batches so ten thousand posts cost a
+//! tag names, series titles and the authors' slugs in order, in batches so ten thousand posts cost a
 //! handful of queries.
 
 use std::collections::HashMap;
@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use entity::post;
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 
-use super::{author, series, tag};
+use super::{post::authors as post_authors, series, tag};
 use crate::error::AppResult;
 
 /// Posts looked up per `IN (…)` query, well under both databases' parameter limits.
@@ -19,7 +19,16 @@ pub struct ExportedPost {
     pub post: post::Model,
     pub tags: Vec<String>,
     pub series: Option<String>,
-    pub author_slug: Option<String>,
+    /// The authors in byline order, primary first.
+    pub authors: Vec<ExportedAuthor>,
+}
+
+/// An author as export names them: by slug, with the display name a preserved front
+/// matter may name them by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportedAuthor {
+    pub slug: String,
+    pub name: String,
 }
 
 /// Every post, those in the trash included, oldest first.
@@ -38,19 +47,12 @@ pub async fn all_posts<C: ConnectionTrait>(db: &C) -> AppResult<Vec<ExportedPost
         .into_iter()
         .map(|s| (s.id, s.title))
         .collect();
-    let mut author_ids: Vec<i64> = posts.iter().map(|p| p.author_id).collect();
-    author_ids.sort_unstable();
-    author_ids.dedup();
-    let author_slugs: HashMap<i64, String> = author::find_by_ids(db, &author_ids)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.slug))
-        .collect();
 
     let mut out = Vec::with_capacity(posts.len());
     for chunk in posts.chunks(BATCH) {
         let ids: Vec<i64> = chunk.iter().map(|p| p.id).collect();
         let mut tags = tag::by_posts(db, &ids).await?;
+        let mut authors = post_authors::by_posts(db, &ids).await?;
         for p in chunk {
             out.push(ExportedPost {
                 tags: tags
@@ -60,7 +62,15 @@ pub async fn all_posts<C: ConnectionTrait>(db: &C) -> AppResult<Vec<ExportedPost
                     .map(|t| t.name)
                     .collect(),
                 series: p.series_id.and_then(|id| series_titles.get(&id).cloned()),
-                author_slug: author_slugs.get(&p.author_id).cloned(),
+                authors: authors
+                    .remove(&p.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|u| ExportedAuthor {
+                        slug: u.slug,
+                        name: u.display_name,
+                    })
+                    .collect(),
                 post: p.clone(),
             });
         }

@@ -13,7 +13,7 @@ pub struct PostFilter {
     pub tags: Option<Vec<String>>,
     /// Posts of this series (slug).
     pub series: Option<String>,
-    /// Posts by this author (slug).
+    /// Posts by this author (slug), in any place of the byline (co-written ones too).
     pub author: Option<String>,
     /// Published strictly after this instant.
     pub published_after: Option<DateTime<FixedOffset>>,

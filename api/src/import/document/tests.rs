@@ -17,7 +17,7 @@ fn chirpy_style() {
         "2022-01-01T17:30:00+09:00"
     );
     assert_eq!(p.date_source, DateSource::FrontMatter);
-    assert_eq!(p.author.as_deref(), Some("홍길동"));
+    assert_eq!(p.authors, ["홍길동"]);
     assert!(
         p.markdown.starts_with("# 첫 절"),
         "an H1 in the body stays when the title came from front matter"
@@ -225,4 +225,26 @@ fn bytes_in_cp949_are_transcoded() {
         .err()
         .unwrap();
     assert_eq!(e.line, Some(2));
+}
+
+#[test]
+fn authors_come_from_authors_or_author_lists_and_strings() {
+    let authors = |fm: &str| {
+        parse_document("a.md", &format!("---\ntitle: 소개\n{fm}\n---\n본문\n"))
+            .unwrap()
+            .authors
+    };
+    assert_eq!(authors("authors: [김하늘, 이바다]"), ["김하늘", "이바다"]);
+    assert_eq!(authors("authors: 김하늘, 이바다"), ["김하늘", "이바다"]);
+    assert_eq!(authors("author: 김 하늘"), ["김 하늘"]);
+    assert_eq!(
+        authors("author: [김하늘, 이바다, 김하늘]"),
+        ["김하늘", "이바다"]
+    );
+    assert_eq!(
+        authors("authors: []\nauthor: 홍길동"),
+        ["홍길동"],
+        "an empty authors: list falls back to author:"
+    );
+    assert!(authors("author: \"\"").is_empty());
 }
