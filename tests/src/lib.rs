@@ -8,6 +8,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod bylines;
 mod database;
 pub mod fixtures;
 pub mod imports;
