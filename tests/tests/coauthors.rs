@@ -143,6 +143,15 @@ async fn co_authors_may_edit_and_others_may_not(app: TestApp) {
     assert_eq!(r.data()["node"]["title"], "둘이 쓴 초안", "{}", r.body);
     let r = app.graphql_as(&stranger, read, draft.clone()).await;
     assert_eq!(r.data()["node"], Value::Null);
+    // Their own listing (drafts included) holds it; the stranger's does not.
+    let own = "{ viewer { posts { totalCount nodes { title } } } }";
+    let r = app.graphql_as(&second_token, own, json!({})).await;
+    assert_eq!(
+        r.data()["viewer"]["posts"],
+        json!({ "totalCount": 1, "nodes": [{ "title": "둘이 쓴 초안" }] })
+    );
+    let r = app.graphql_as(&stranger, own, json!({})).await;
+    assert_eq!(r.data()["viewer"]["posts"]["totalCount"], 0);
     let r = app
         .graphql_as(
             &second_token,

@@ -84,3 +84,44 @@ pub fn own_account(p: &Principal) -> AppResult<i64> {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use entity::user;
+
+    use super::*;
+
+    fn someone(id: i64, role: Role) -> Principal {
+        Principal::User(user::Model {
+            id,
+            slug: format!("u{id}"),
+            display_name: "김하늘".into(),
+            bio: None,
+            avatar_url: None,
+            email: format!("u{id}@example.com"),
+            role,
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+            password_hash: None,
+            disabled_at: None,
+            deleted_at: None,
+        })
+    }
+
+    #[test]
+    fn authors_edit_posts_they_are_any_author_of_and_must_stay_one() {
+        let author = someone(7, Role::Author);
+        assert!(can_edit_post(&author, &[7]).is_ok());
+        assert!(can_edit_post(&author, &[3, 7]).is_ok(), "a co-author");
+        assert!(can_edit_post(&author, &[3, 4]).is_err());
+        assert!(can_read_draft(&author, &[3, 7]));
+        assert!(can_set_authors(&author, &[3, 7]).is_ok());
+        assert!(
+            can_set_authors(&author, &[3]).is_err(),
+            "giving a post away"
+        );
+        let editor = someone(8, Role::Editor);
+        assert!(can_edit_post(&editor, &[3]).is_ok());
+        assert!(can_set_authors(&editor, &[3, 4]).is_ok());
+    }
+}
