@@ -240,6 +240,13 @@ async fn authors_list_counts_and_filters(app: TestApp) {
     );
     let r = app.graphql(&list("POST_COUNT"), json!({})).await;
     assert_eq!(names(&r.data()["authors"]["nodes"]), ["이바다", "김하늘"]);
+    // A page of authors with their counts is one statement (two with `totalCount`).
+    app.reset_statements();
+    let r = app
+        .graphql("{ authors { nodes { name postCount } } }", json!({}))
+        .await;
+    assert_eq!(names(&r.data()["authors"]["nodes"]), ["김하늘", "이바다"]);
+    assert_eq!(app.statement_count(), 1);
     // Paged.
     let r = app
         .graphql(
