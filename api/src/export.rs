@@ -15,6 +15,7 @@ use crate::{
         export::ExportedPost,
         post::flags::{self, Flags, FlagsInFrontMatter},
     },
+    slug,
 };
 
 /// One file to write, relative to the export folder.
@@ -129,10 +130,30 @@ pub fn to_jekyll(e: &ExportedPost) -> JekyllFile {
             put(key, now.into());
         }
     }
-    if !preserved.contains_key("author")
-        && let Some(a) = &e.author_slug
-    {
-        put("author", a.clone().into());
+    // The authors, unless the preserved front matter names the same ones in the same
+    // order (by slug or display name): one as `author:`, several as `authors:`.
+    let named = fields::author_names(&preserved);
+    let same = named.len() == e.authors.len()
+        && named
+            .iter()
+            .zip(&e.authors)
+            .all(|(n, a)| *n == a.slug || *n == a.name || slug::slugify(n) == a.slug);
+    if !same {
+        let slugs: Vec<Value> = e.authors.iter().map(|a| a.slug.clone().into()).collect();
+        match slugs.as_slice() {
+            [one] => {
+                put("author", one.clone());
+                if preserved.contains_key("authors") {
+                    put("authors", Value::Null);
+                }
+            }
+            _ => {
+                put("authors", slugs.into());
+                if preserved.contains_key("author") {
+                    put("author", Value::Null);
+                }
+            }
+        }
     }
 
     let mut fm = Hash::new();

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use quire_tests::{
     Backend,
-    entity::{post, user::Role},
+    entity::{post, post_author, user::Role},
     fresh_database,
     quire::{
         db,
@@ -287,6 +287,13 @@ async fn load(db: &DatabaseConnection, posts: usize) -> Duration {
             .map(|m| post::ActiveModel::from(m).reset_all())
             .collect();
         post::Entity::insert_many(active).exec(&txn).await.unwrap();
+        let bylines = models
+            .iter()
+            .flat_map(|m| service::post::authors::rows(m.id, &[m.author_id]));
+        post_author::Entity::insert_many(bylines)
+            .exec(&txn)
+            .await
+            .unwrap();
         for m in &models {
             service::search::index_post(&txn, m).await.unwrap();
         }

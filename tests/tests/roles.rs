@@ -1,9 +1,12 @@
-//! The role matrix: every mutation against anonymous, an author (on their own post and
-//! on someone else's), an editor and an admin. A refused call writes nothing.
+//! The role matrix: every mutation against anonymous, an author (on their own post, on a
+//! post they co-author in second place, and on someone else's), an editor and an admin.
+//! A refused call writes nothing.
 
 use quire_tests::{
     TestApp, both_backends,
-    entity::{api_key, category, post, post_tag, series, site, tag, user, user::Role},
+    entity::{
+        api_key, category, post, post_author, post_tag, series, site, tag, user, user::Role,
+    },
     quire::{
         auth::Principal,
         service::{self, post::input::PostChanges},
@@ -17,6 +20,8 @@ enum Who {
     Anonymous,
     /// The author, acting on a post of their own.
     AuthorOwn,
+    /// The author, acting on a post another author wrote with them (they are second).
+    AuthorCo,
     /// The author, acting on another author's post.
     AuthorOther,
     Editor,
@@ -52,6 +57,7 @@ fn gid(kind: &str, id: i64) -> String {
 async fn fixture(
     app: &TestApp,
     owner: &user::Model,
+    co_author: Option<&user::Model>,
     admin: &user::Model,
     trashed: bool,
     n: usize,
@@ -64,6 +70,7 @@ async fn fixture(
         PostChanges {
             title: Some(format!("글 {n}")),
             markdown: Some("본문".into()),
+            authors: co_author.map(|c| vec![owner.id, c.id]),
             ..Default::default()
         },
     )
@@ -237,7 +244,13 @@ async fn snapshot(app: &TestApp) -> String {
         .map(|k| (k.id, k.revoked_at.is_some()))
         .collect();
     let site = site::Entity::find().all(&app.db).await.unwrap();
-    format!("{posts:?}{links:?}{tags:?}{categories:?}{series:?}{users:?}{keys:?}{site:?}")
+    let bylines: Vec<_> = post_author::Entity::find()
+        .order_by_asc(post_author::Column::PostId)
+        .order_by_asc(post_author::Column::Position)
+        .all(&app.db)
+        .await
+        .unwrap();
+    format!("{posts:?}{links:?}{tags:?}{categories:?}{series:?}{users:?}{keys:?}{site:?}{bylines:?}")
 }
 
 fn call(name: &str, input: Value) -> (String, Value) {
@@ -304,7 +317,7 @@ fn expected(name: &str, who: Who) -> Want {
         return Unauthenticated;
     }
     let rank = match who {
-        Who::AuthorOwn | Who::AuthorOther => 1,
+        Who::AuthorOwn | Who::AuthorCo | Who::AuthorOther => 1,
         Who::Editor => 2,
         Who::Admin => 3,
         Who::Anonymous => 0,
@@ -381,23 +394,26 @@ async fn every_mutation_against_every_role(app: TestApp) {
         for who in [
             Who::Anonymous,
             Who::AuthorOwn,
+            Who::AuthorCo,
             Who::AuthorOther,
             Who::Editor,
             Who::Admin,
         ] {
             n += 1;
-            // The target post belongs to the author for AuthorOwn, to someone else otherwise.
+            // The target post belongs to the author for AuthorOwn, to someone else
+            // otherwise; for AuthorCo the author is its second author.
             let owner = if who == Who::AuthorOwn {
                 &author
             } else {
                 &other
             };
-            let f = fixture(&app, owner, &admin, *name == "restorePost", n).await;
+            let co = (who == Who::AuthorCo).then_some(&author);
+            let f = fixture(&app, owner, co, &admin, *name == "restorePost", n).await;
             let (doc, vars) = call(name, input(name, &f));
             let before = snapshot(&app).await;
             let r = match who {
                 Who::Anonymous => app.graphql(&doc, vars).await,
-                Who::AuthorOwn | Who::AuthorOther => {
+                Who::AuthorOwn | Who::AuthorCo | Who::AuthorOther => {
                     app.graphql_as(&author_token, &doc, vars).await
                 }
                 Who::Editor => app.graphql_as(&editor_token, &doc, vars).await,
@@ -421,7 +437,7 @@ async fn every_mutation_against_every_role(app: TestApp) {
             table.push(format!("{name:<20} {who:<12?} {got:?}"));
         }
     }
-    assert_eq!(table.len(), MUTATIONS.len() * 5);
+    assert_eq!(table.len(), MUTATIONS.len() * 6);
 }
 both_backends!(every_mutation_against_every_role);
 

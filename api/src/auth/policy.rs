@@ -1,6 +1,8 @@
 //! The role matrix. ADMIN: everything. EDITOR: all content of everyone. AUTHOR: creates
-//! posts, edits and publishes only their own, may attach existing tags, series and
-//! categories to them but not create, change or delete them. Anonymous: reads only.
+//! posts, edits and publishes only their own (those they are one of the authors of, in
+//! any place of the byline), may attach existing tags, series and categories to them but
+//! not create, change or delete them, and may name co-authors but must stay one of the
+//! authors. Anonymous: reads only.
 //!
 //! **Where the rules are checked: in the services, only.** A service function that acts
 //! for a caller takes the caller (`who: &Principal`) and calls these rules before it
@@ -10,7 +12,7 @@
 //! without a `who` act with the database's own authority: the shell commands and
 //! imports call them, and the API reaches them only through checked ones.
 
-use entity::{post, user::Role};
+use entity::user::Role;
 
 use super::{Principal, rank};
 use crate::error::{AppError, AppResult};
@@ -27,9 +29,10 @@ pub fn require_role(p: &Principal, min: Role, what: &str) -> AppResult<()> {
     }
 }
 
-/// Editing, publishing, trashing a post: editors any, authors their own.
-pub fn can_edit_post(p: &Principal, post: &post::Model) -> AppResult<()> {
-    if rank(p.role()) >= rank(Role::Editor) || post.author_id == p.user_id() {
+/// Editing, publishing, trashing a post whose authors are `author_ids` (in any order):
+/// editors any, authors those they are one of the authors of.
+pub fn can_edit_post(p: &Principal, author_ids: &[i64]) -> AppResult<()> {
+    if rank(p.role()) >= rank(Role::Editor) || author_ids.contains(&p.user_id()) {
         Ok(())
     } else {
         Err(AppError::Forbidden(
@@ -39,8 +42,20 @@ pub fn can_edit_post(p: &Principal, post: &post::Model) -> AppResult<()> {
 }
 
 /// Reading a draft, its revisions: the same people who may edit it.
-pub fn can_read_draft(p: &Principal, post: &post::Model) -> bool {
-    can_edit_post(p, post).is_ok()
+pub fn can_read_draft(p: &Principal, author_ids: &[i64]) -> bool {
+    can_edit_post(p, author_ids).is_ok()
+}
+
+/// Setting a post's authors to `author_ids`: editors anyone; an author may name
+/// co-authors, in any order, but must stay one of them (they cannot give a post away).
+pub fn can_set_authors(p: &Principal, author_ids: &[i64]) -> AppResult<()> {
+    if rank(p.role()) >= rank(Role::Editor) || author_ids.contains(&p.user_id()) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "authors must stay one of the authors of their posts".into(),
+        ))
+    }
 }
 
 /// Creating, renaming, merging, moving, deleting tags, series and categories.
@@ -71,5 +86,46 @@ pub fn own_account(p: &Principal) -> AppResult<i64> {
         Principal::ApiKey { .. } => Err(AppError::Forbidden(
             "API keys have no profile or password".into(),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use entity::user;
+
+    use super::*;
+
+    fn someone(id: i64, role: Role) -> Principal {
+        Principal::User(user::Model {
+            id,
+            slug: format!("u{id}"),
+            display_name: "김하늘".into(),
+            bio: None,
+            avatar_url: None,
+            email: format!("u{id}@example.com"),
+            role,
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+            password_hash: None,
+            disabled_at: None,
+            deleted_at: None,
+        })
+    }
+
+    #[test]
+    fn authors_edit_posts_they_are_any_author_of_and_must_stay_one() {
+        let author = someone(7, Role::Author);
+        assert!(can_edit_post(&author, &[7]).is_ok());
+        assert!(can_edit_post(&author, &[3, 7]).is_ok(), "a co-author");
+        assert!(can_edit_post(&author, &[3, 4]).is_err());
+        assert!(can_read_draft(&author, &[3, 7]));
+        assert!(can_set_authors(&author, &[3, 7]).is_ok());
+        assert!(
+            can_set_authors(&author, &[3]).is_err(),
+            "giving a post away"
+        );
+        let editor = someone(8, Role::Editor);
+        assert!(can_edit_post(&editor, &[3]).is_ok());
+        assert!(can_set_authors(&editor, &[3, 4]).is_ok());
     }
 }

@@ -200,7 +200,11 @@ fn reported(done: FileDone) -> (String, FileResult) {
         Ok(imported) => FileResult::Done {
             outcome: imported.outcome,
             slug: imported.post.slug,
-            new_author: imported.new_author.map(|u| (u.display_name, u.slug)),
+            new_authors: imported
+                .new_authors
+                .into_iter()
+                .map(|u| (u.display_name, u.slug))
+                .collect(),
             dated_by_mtime: done.dated_by_fallback,
             transcoded_from: done.transcoded_from,
         },

@@ -17,8 +17,8 @@ pub enum FileResult {
         /// The modification time used because the file has no date.
         dated_by_mtime: Option<DateTime<FixedOffset>>,
         transcoded_from: Option<&'static str>,
-        /// `(display name, slug)` of the author created for the file's `author:`.
-        new_author: Option<(String, String)>,
+        /// `(display name, slug)` of the authors created for the file's author names.
+        new_authors: Vec<(String, String)>,
     },
     Failed {
         line: Option<usize>,
@@ -108,10 +108,13 @@ impl Report {
                 "Authors created (role AUTHOR, email SLUG@import.invalid, no password; to let one log in: quire user set-email, then set-password):"
             },
             |r| match r {
-                FileResult::Done {
-                    new_author: Some((name, slug)),
-                    ..
-                } => Some(format!("author `{name}`, slug `{slug}`")),
+                FileResult::Done { new_authors, .. } if !new_authors.is_empty() => Some(
+                    new_authors
+                        .iter()
+                        .map(|(name, slug)| format!("author `{name}`, slug `{slug}`"))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
                 _ => None,
             },
         );
@@ -174,7 +177,7 @@ mod tests {
                         slug: "a".into(),
                         dated_by_mtime: Some(date),
                         transcoded_from: None,
-                        new_author: Some(("김 하늘".into(), "김-하늘".into())),
+                        new_authors: vec![("김 하늘".into(), "김-하늘".into())],
                     },
                 ),
                 (
@@ -184,7 +187,7 @@ mod tests {
                         slug: "b".into(),
                         dated_by_mtime: None,
                         transcoded_from: Some("CP949/EUC-KR"),
-                        new_author: None,
+                        new_authors: Vec::new(),
                     },
                 ),
                 (

@@ -15,7 +15,7 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::OnceCell;
 
 use super::{
-    author::loader::AuthorLoader,
+    author::loader::{AuthorLoader, AuthorPostCountLoader, PostAuthorsLoader},
     post::loader::PostLoader,
     series::loader::{SeriesEntriesLoader, SeriesLoader, SeriesPlaceLoader, SeriesPostsLoader},
     tag::loader::{PostTagsLoader, TagPostCountLoader},
@@ -50,6 +50,10 @@ pub struct RequestState {
     /// One instant per request, so every visibility check in it agrees.
     pub now: DateTime<Utc>,
     pub authors: CachedLoader<AuthorLoader>,
+    /// A post's authors, in byline order.
+    pub post_authors: CachedLoader<PostAuthorsLoader>,
+    /// Public posts per author (any place in the byline).
+    pub author_counts: CachedLoader<AuthorPostCountLoader>,
     pub post_tags: CachedLoader<PostTagsLoader>,
     pub tag_counts: CachedLoader<TagPostCountLoader>,
     /// Every category, read once when the request first needs one (see
@@ -95,6 +99,8 @@ impl RequestState {
             principal: OnceCell::new(),
             personal: std::sync::atomic::AtomicBool::new(false),
             authors: cached(AuthorLoader::new(db.clone())),
+            post_authors: cached(PostAuthorsLoader::new(db.clone())),
+            author_counts: cached(AuthorPostCountLoader::new(db.clone(), now)),
             post_tags: cached(PostTagsLoader::new(db.clone())),
             tag_counts: cached(TagPostCountLoader::new(db.clone(), now)),
             category_tree: tokio::sync::Mutex::new(None),

@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 use super::date::{date_from_file_name, parse_date};
 use super::error::ParseError;
 use super::fields::{
-    FileStatus, cover_image, dedupe, is_draft, name_list, series, slug_from_permalink, status,
-    string_field,
+    FileStatus, author_names, cover_image, dedupe, is_draft, name_list, series,
+    slug_from_permalink, status, string_field,
 };
 use super::{front_matter, more, plain_text, title};
 
@@ -32,7 +32,9 @@ pub struct ParsedPost {
     pub meta_description: Option<String>,
     pub cover_image: Option<String>,
     pub canonical_url: Option<String>,
-    pub author: Option<String>,
+    /// The authors' names (or slugs), in byline order, without repeats: `authors:` (a
+    /// list, or names separated by commas), else `author:` (a name, or a list).
+    pub authors: Vec<String>,
     /// Tags as written (`tags`, never `categories`).
     pub tags: Vec<String>,
     /// The category, as a path of names from the top (empty: none); see
@@ -171,7 +173,7 @@ pub fn parse_document(path: &str, text: &str) -> Result<ParsedPost, ParseError> 
         meta_description: description,
         cover_image: cover_image(&fm),
         canonical_url: string_field(&fm, &["canonical_url", "canonicalURL"]),
-        author: string_field(&fm, &["author"]),
+        authors: author_names(&fm),
         tags: dedupe(tags),
         category_path,
         series: series(&fm),

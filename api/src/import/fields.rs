@@ -118,6 +118,46 @@ pub fn status(fm: &Map<String, Value>) -> Option<FileStatus> {
     }
 }
 
+/// The names of `authors:` (a list, or one string of names separated by commas), else
+/// of `author:` (one name, or a list, as Jekyll's and Chirpy's themes allow), trimmed,
+/// in order, without repeats.
+pub fn author_names(fm: &Map<String, Value>) -> Vec<String> {
+    let names = |v: &Value, split: bool| -> Vec<String> {
+        let raw: Vec<String> = match v {
+            Value::Array(items) => items
+                .iter()
+                .filter_map(|i| match i {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                })
+                .collect(),
+            Value::String(s) if split => s.split(',').map(str::to_owned).collect(),
+            Value::String(s) => vec![s.clone()],
+            Value::Number(n) => vec![n.to_string()],
+            _ => Vec::new(),
+        };
+        raw.into_iter()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let found = match fm.get("authors").map(|v| names(v, true)) {
+        Some(list) if !list.is_empty() => list,
+        _ => fm
+            .get("author")
+            .map(|v| names(v, false))
+            .unwrap_or_default(),
+    };
+    let mut out: Vec<String> = Vec::with_capacity(found.len());
+    for n in found {
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,12 +1,100 @@
-//! Authors (users as the public sees them): lookups and the default author of imports.
+//! Authors (users as the public sees them): lookups, the public list with post counts,
+//! and the default author of imports.
 
-use entity::user;
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use entity::{post_author, user};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
+    JoinType, QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait, Set,
 };
 
-use crate::{error::AppResult, slug::slugify};
+use crate::{error::AppResult, service::post::publicly_visible, slug::slugify};
+
+/// Publicly visible posts per user, counting every place in the byline; users without
+/// any are absent. One statement.
+pub async fn public_post_counts<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    user_ids: &[i64],
+) -> AppResult<HashMap<i64, i64>> {
+    let rows: Vec<(i64, i64)> = post_author::Entity::find()
+        .select_only()
+        .column(post_author::Column::UserId)
+        .column_as(post_author::Column::PostId.count(), "n")
+        .join(JoinType::InnerJoin, post_author::Relation::Post.def())
+        .filter(publicly_visible(now))
+        .filter(post_author::Column::UserId.is_in(user_ids.iter().copied()))
+        .group_by(post_author::Column::UserId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// How to order the public list of authors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthorOrder {
+    /// By display name, then id.
+    Name,
+    /// Most public posts first, then by display name.
+    PostCount,
+}
+
+/// One page of the authors of at least one publicly visible post, each with the number
+/// of such posts, in one statement: `limit + 1` rows from `offset` (the extra one says
+/// whether there are more).
+pub async fn public_page<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    order: AuthorOrder,
+    offset: u64,
+    limit: u64,
+) -> AppResult<Vec<(user::Model, i64)>> {
+    let n = post_author::Column::PostId.count();
+    let mut q = user::Entity::find()
+        .column_as(n.clone(), "post_count")
+        .join(JoinType::InnerJoin, post_author::Relation::User.def().rev())
+        .join(JoinType::InnerJoin, post_author::Relation::Post.def())
+        .filter(publicly_visible(now))
+        .filter(user::Column::DeletedAt.is_null())
+        .group_by(user::Column::Id);
+    if order == AuthorOrder::PostCount {
+        q = q.order_by_desc(n);
+    }
+    let q = q
+        .order_by_asc(user::Column::DisplayName)
+        .order_by_asc(user::Column::Id)
+        .offset(offset)
+        .limit(limit + 1);
+    let rows = db
+        .query_all_raw(db.get_database_backend().build(&QueryTrait::into_query(q)))
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                user::Model::from_query_result(row, "")?,
+                row.try_get::<i64>("", "post_count")?,
+            ))
+        })
+        .collect()
+}
+
+/// How many users author at least one publicly visible post.
+pub async fn public_count<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> AppResult<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(post_author::Entity::find()
+        .select_only()
+        .column(post_author::Column::UserId)
+        .distinct()
+        .join(JoinType::InnerJoin, post_author::Relation::Post.def())
+        .join(JoinType::InnerJoin, post_author::Relation::User.def())
+        .filter(publicly_visible(now))
+        .filter(user::Column::DeletedAt.is_null())
+        .count(db)
+        .await?)
+}
 
 pub async fn find_by_slug<C: ConnectionTrait>(
     db: &C,

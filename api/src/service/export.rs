@@ -1,13 +1,13 @@
-//! Reading every post out for `quire export`: drafts and the trash included, with
-//! tag names, series titles, category paths and author slugs, in batches so ten thousand posts cost a
-//! handful of queries.
+//! Reading every post out for `quire export`: drafts and the trash included, with tag
+//! names, series titles, category paths and the authors' slugs in order, in batches so
+//! ten thousand posts cost a handful of queries.
 
 use std::collections::HashMap;
 
 use entity::post;
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 
-use super::{author, category, series, tag};
+use super::{category, post::authors as post_authors, series, tag};
 use crate::error::AppResult;
 
 /// Posts looked up per `IN (…)` query, well under both databases' parameter limits.
@@ -21,7 +21,16 @@ pub struct ExportedPost {
     pub series: Option<String>,
     /// The category's path of names, top first (empty: none).
     pub category_path: Vec<String>,
-    pub author_slug: Option<String>,
+    /// The authors in byline order, primary first.
+    pub authors: Vec<ExportedAuthor>,
+}
+
+/// An author as export names them: by slug, with the display name a preserved front
+/// matter may name them by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportedAuthor {
+    pub slug: String,
+    pub name: String,
 }
 
 /// Every post, those in the trash included, oldest first.
@@ -40,14 +49,6 @@ pub async fn all_posts<C: ConnectionTrait>(db: &C) -> AppResult<Vec<ExportedPost
         .into_iter()
         .map(|s| (s.id, s.title))
         .collect();
-    let mut author_ids: Vec<i64> = posts.iter().map(|p| p.author_id).collect();
-    author_ids.sort_unstable();
-    author_ids.dedup();
-    let author_slugs: HashMap<i64, String> = author::find_by_ids(db, &author_ids)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.slug))
-        .collect();
 
     let categories = category::tree(db).await?;
 
@@ -55,6 +56,7 @@ pub async fn all_posts<C: ConnectionTrait>(db: &C) -> AppResult<Vec<ExportedPost
     for chunk in posts.chunks(BATCH) {
         let ids: Vec<i64> = chunk.iter().map(|p| p.id).collect();
         let mut tags = tag::by_posts(db, &ids).await?;
+        let mut authors = post_authors::by_posts(db, &ids).await?;
         for p in chunk {
             out.push(ExportedPost {
                 tags: tags
@@ -68,7 +70,15 @@ pub async fn all_posts<C: ConnectionTrait>(db: &C) -> AppResult<Vec<ExportedPost
                     .category_id
                     .map(|id| categories.path(id).iter().map(|c| c.name.clone()).collect())
                     .unwrap_or_default(),
-                author_slug: author_slugs.get(&p.author_id).cloned(),
+                authors: authors
+                    .remove(&p.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|u| ExportedAuthor {
+                        slug: u.slug,
+                        name: u.display_name,
+                    })
+                    .collect(),
                 post: p.clone(),
             });
         }

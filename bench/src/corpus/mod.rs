@@ -12,7 +12,7 @@ use std::{collections::HashMap, sync::mpsc, time::Instant};
 
 use anyhow::Context as _;
 use chrono::{DateTime, Duration, Utc};
-use entity::{post, post_tag, series, tag, user::Role};
+use entity::{post, post_author, post_tag, series, tag, user::Role};
 use quire::{
     render::render,
     service::{self, author, search::SearchDocument},
@@ -273,8 +273,8 @@ fn prepare_all(
     made
 }
 
-/// One transaction: the posts in one `INSERT`, their tags in another, then the search
-/// index of each post through quire's own indexing code.
+/// One transaction: the posts in one `INSERT`, their tags in another, their authors in a
+/// third, then the search index of each post through quire's own indexing code.
 async fn write_chunk(
     db: &DatabaseConnection,
     postgres: bool,
@@ -311,6 +311,15 @@ async fn write_chunk(
         .exec(&txn)
         .await
         .context("inserting post tags")?;
+    // Each post's author row (position 0, the primary author), as every writer keeps.
+    let bylines: Vec<post_author::ActiveModel> = chunk
+        .iter()
+        .flat_map(|p| service::post::authors::rows(p.model.id, &[p.model.author_id]))
+        .collect();
+    post_author::Entity::insert_many(bylines)
+        .exec(&txn)
+        .await
+        .context("inserting post authors")?;
     for p in &chunk {
         service::search::index_document(&txn, p.model.id, &p.search)
             .await

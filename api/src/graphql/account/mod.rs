@@ -112,7 +112,8 @@ impl UserNode {
         self.model.created_at
     }
 
-    /// The user's own posts in every status (not the trash), most recently updated first.
+    /// The user's own posts (any place in the byline) in every status (not the trash),
+    /// most recently updated first.
     #[graphql(
         complexity = "crate::graphql::pagination::page_cost(first.or(last), child_complexity)"
     )]

@@ -7,6 +7,7 @@ use async_graphql::{Context, ID, Object};
 use entity::user;
 
 use super::{
+    context::state,
     node,
     pagination::ConnectionArgs,
     post::{
@@ -45,7 +46,16 @@ impl AuthorNode {
         self.0.avatar_url.as_deref()
     }
 
-    /// The author's published posts, newest first.
+    /// How many published posts the author wrote or co-wrote.
+    async fn post_count(&self, ctx: &Context<'_>) -> ApiResult<i64> {
+        Ok(state(ctx)?
+            .author_counts
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or(0))
+    }
+
+    /// The author's published posts (co-written ones too), newest first.
     #[graphql(
         complexity = "crate::graphql::pagination::page_cost(first.or(last), child_complexity)"
     )]

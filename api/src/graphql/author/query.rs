@@ -1,9 +1,50 @@
-//! `author(slug:)`.
+//! `author(slug:)` and `authors(...)`.
+//!
+//! `authors` pages with offset cursors ([`pagination::encode_offset_cursor`]), as
+//! `search` does: ordered by post count, the list has no stable key to seek from.
 
-use async_graphql::{Context, Object};
+use async_graphql::{
+    Context, Enum, Object,
+    connection::{Connection, Edge, EmptyFields},
+};
 
 use super::AuthorNode;
-use crate::{error::ApiResult, graphql::context::state, service};
+use crate::{
+    error::ApiResult,
+    graphql::{
+        context::state,
+        pagination::{self, DEFAULT_PAGE_SIZE},
+    },
+    service::{self, author::AuthorOrder as ServiceOrder},
+};
+
+/// How to order `authors`.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum AuthorOrder {
+    /// Alphabetically by display name.
+    #[default]
+    Name,
+    /// Most published posts first (co-authored ones count), then by name.
+    PostCount,
+}
+
+/// The list name offset cursors of `authors` carry.
+const LIST: &str = "AUTHORS";
+
+pub type AuthorConnection = Connection<String, AuthorNode, AuthorCount, EmptyFields>;
+
+/// The size of the whole `authors` list.
+pub struct AuthorCount;
+
+#[Object]
+impl AuthorCount {
+    /// How many authors the whole list holds (not just this page).
+    async fn total_count(&self, ctx: &Context<'_>) -> ApiResult<i64> {
+        let s = state(ctx)?;
+        let n = service::author::public_count(&s.db, s.now).await?;
+        Ok(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
 
 #[derive(Default)]
 pub struct AuthorQuery;
@@ -16,5 +57,42 @@ impl AuthorQuery {
         Ok(service::author::find_by_slug(&s.db, &slug)
             .await?
             .map(AuthorNode))
+    }
+
+    /// Everyone who is an author (in any place of the byline) of at least one published
+    /// post, each with `postCount`, in one statement per page.
+    #[graphql(complexity = "crate::graphql::pagination::page_cost(first, child_complexity)")]
+    async fn authors(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Authors per page (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "A cursor of a previous page's edge; authors after it.")] after: Option<
+            String,
+        >,
+        #[graphql(default, desc = "The order: by name (default) or by post count.")]
+        order_by: AuthorOrder,
+    ) -> ApiResult<AuthorConnection> {
+        let s = state(ctx)?;
+        let limit = pagination::size(first.unwrap_or(DEFAULT_PAGE_SIZE), "first")?;
+        let offset = match after.as_deref() {
+            Some(c) => pagination::decode_offset_cursor(c, LIST, "after")?.saturating_add(1),
+            None => 0,
+        };
+        let order = match order_by {
+            AuthorOrder::Name => ServiceOrder::Name,
+            AuthorOrder::PostCount => ServiceOrder::PostCount,
+        };
+        let mut rows = service::author::public_page(&s.db, s.now, order, offset, limit).await?;
+        let has_more = rows.len() as u64 > limit;
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        let mut conn = Connection::with_additional_fields(offset > 0, has_more, AuthorCount);
+        for ((user, count), i) in rows.into_iter().zip(offset..) {
+            s.author_counts.feed_one(user.id, count).await;
+            conn.edges.push(Edge::new(
+                pagination::encode_offset_cursor(LIST, i),
+                AuthorNode(user),
+            ));
+        }
+        Ok(conn)
     }
 }

@@ -15,7 +15,7 @@ pub struct PostFilter {
     pub series: Option<String>,
     /// Posts in this category (slug) or in any category below it.
     pub category: Option<String>,
-    /// Posts by this author (slug).
+    /// Posts by this author (slug), in any place of the byline (co-written ones too).
     pub author: Option<String>,
     /// Published strictly after this instant.
     pub published_after: Option<DateTime<FixedOffset>>,

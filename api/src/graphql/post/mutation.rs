@@ -37,8 +37,11 @@ pub struct CreatePostInput {
     pub canonical_url: Option<String>,
     pub meta_description: Option<String>,
     pub published_at: Option<DateTime<FixedOffset>>,
-    /// Author slug; editors may write for someone else.
+    /// Author slug; editors may write for someone else. Not together with `authors`.
     pub author: Option<String>,
+    /// The authors, in byline order, the first the primary author (default: you). No
+    /// repeats, at most 20, each an existing account; an AUTHOR must be one of them.
+    pub authors: Option<Vec<ID>>,
     /// Custom fields: a JSON object of at most 64 KiB, kept in key order and exported
     /// back into front matter. `pin`, `featured` and `comments` booleans in it set the
     /// flags below unless those are given too; `math: true` renders TeX.
@@ -70,7 +73,12 @@ pub struct UpdatePostInput {
     pub canonical_url: MaybeUndefined<String>,
     pub meta_description: MaybeUndefined<String>,
     pub published_at: MaybeUndefined<DateTime<FixedOffset>>,
+    /// Author slug (editors only): becomes the primary author, co-authors stay. Not
+    /// together with `authors`.
     pub author: Option<String>,
+    /// Replaces the authors, in byline order, the first the primary author. No repeats,
+    /// at most 20, each an existing account; an AUTHOR must stay one of them.
+    pub authors: Option<Vec<ID>>,
     /// Replaces the custom fields (see `CreatePostInput.frontMatter`); `null` empties them.
     pub front_matter: MaybeUndefined<Json<serde_json::Value>>,
     pub pinned: Option<bool>,
@@ -161,6 +169,18 @@ fn post_id(id: &ID) -> ApiResult<i64> {
     Ok(node::decode_as(id, node::Kind::Post, "id")?)
 }
 
+/// The user ids of `Author` IDs, in order.
+fn author_ids(ids: Option<Vec<ID>>) -> ApiResult<Option<Vec<i64>>> {
+    Ok(match ids {
+        Some(ids) => Some(
+            ids.iter()
+                .map(|id| node::decode_as(id, node::Kind::Author, "authors"))
+                .collect::<Result<_, _>>()?,
+        ),
+        None => None,
+    })
+}
+
 #[derive(Default)]
 pub struct PostMutation;
 
@@ -187,6 +207,7 @@ impl PostMutation {
             meta_description: Some(input.meta_description),
             published_at: Some(input.published_at),
             author: input.author,
+            authors: author_ids(input.authors)?,
             front_matter: input.front_matter.map(|j| j.0),
             pinned: input.pinned,
             featured: input.featured,
@@ -219,6 +240,7 @@ impl PostMutation {
             meta_description: maybe(input.meta_description),
             published_at: maybe(input.published_at),
             author: input.author,
+            authors: author_ids(input.authors)?,
             front_matter: match input.front_matter {
                 MaybeUndefined::Value(j) => Some(j.0),
                 MaybeUndefined::Null => Some(serde_json::json!({})),

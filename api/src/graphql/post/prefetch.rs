@@ -51,8 +51,8 @@ pub async fn feed_parents(
         .await;
 }
 
-/// Fills the caches for `author`, `tags` (and their `postCount`), `series` and the
-/// series navigation fields (positions, previous and next posts) of `posts`, as far as
+/// Fills the caches for `author`, `authors` and `tags` (and their `postCount`), `series`
+/// and the series navigation fields (positions, previous and next posts) of `posts`, as far as
 /// `selections` ask for them: the independent relations concurrently, then those that
 /// need the first ones' answers (tag counts, series neighbours).
 pub async fn prefetch(
@@ -71,6 +71,12 @@ pub async fn prefetch(
     let authors = async {
         if wants(selections, &["author"]) {
             fill(&s.authors, posts.iter().map(|p| p.author_id)).await?;
+        }
+        if wants(selections, &["authors"]) {
+            let authors = fill(&s.post_authors, posts.iter().map(|p| p.id)).await?;
+            if wants(selections, &["authors", "postCount"]) {
+                fill(&s.author_counts, authors.values().flatten().map(|a| a.id)).await?;
+            }
         }
         Ok::<_, Arc<DbErr>>(())
     };

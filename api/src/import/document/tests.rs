@@ -18,7 +18,7 @@ fn chirpy_style() {
         "2022-01-01T17:30:00+09:00"
     );
     assert_eq!(p.date_source, DateSource::FrontMatter);
-    assert_eq!(p.author.as_deref(), Some("홍길동"));
+    assert_eq!(p.authors, ["홍길동"]);
     assert!(
         p.markdown.starts_with("# 첫 절"),
         "an H1 in the body stays when the title came from front matter"
@@ -239,4 +239,26 @@ fn just_the_docs_parents_are_a_category_path() {
     .unwrap();
     assert_eq!(p.category_path, vec!["Writes", "Personal"]);
     assert!(p.tags.is_empty());
+}
+
+#[test]
+fn authors_come_from_authors_or_author_lists_and_strings() {
+    let authors = |fm: &str| {
+        parse_document("a.md", &format!("---\ntitle: 소개\n{fm}\n---\n본문\n"))
+            .unwrap()
+            .authors
+    };
+    assert_eq!(authors("authors: [김하늘, 이바다]"), ["김하늘", "이바다"]);
+    assert_eq!(authors("authors: 김하늘, 이바다"), ["김하늘", "이바다"]);
+    assert_eq!(authors("author: 김 하늘"), ["김 하늘"]);
+    assert_eq!(
+        authors("author: [김하늘, 이바다, 김하늘]"),
+        ["김하늘", "이바다"]
+    );
+    assert_eq!(
+        authors("authors: []\nauthor: 홍길동"),
+        ["홍길동"],
+        "an empty authors: list falls back to author:"
+    );
+    assert!(authors("author: \"\"").is_empty());
 }

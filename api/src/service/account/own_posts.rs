@@ -1,5 +1,5 @@
-//! A user's own post listing (`User.posts`): every status but the trash, drafts
-//! included, so only the user and editors may see it.
+//! A user's own post listing (`User.posts`: those they are any author of): every status
+//! but the trash, drafts included, so only the user and editors may see it.
 
 use crate::{
     auth::{Principal, policy},

@@ -23,8 +23,9 @@ struct PostIndex {
 pub struct ImportCache {
     posts: Option<PostIndex>,
     tags: HashMap<String, i64>,
-    /// Front-matter `author:` values → the user they resolved to.
-    authors: HashMap<String, i64>,
+    /// Front-matter author names → the user they resolved to (`None`: nobody, a
+    /// placeholder or an unknown name the run may not create).
+    authors: HashMap<String, Option<i64>>,
     /// Series slugs → ids.
     series: HashMap<String, i64>,
     /// Category paths (names, top first) → the category they resolved to.
@@ -78,9 +79,10 @@ impl ImportCache {
         slugs.iter().map(|s| self.tags.get(s).copied()).collect()
     }
 
-    /// The user an `author:` value resolved to, when known.
-    pub(super) fn author_id(&self, name: &str) -> Option<i64> {
-        self.authors.get(name).copied()
+    /// The users these author names resolved to (in order, `None` for a name that
+    /// names nobody), when all are known.
+    pub(super) fn author_ids(&self, names: &[String]) -> Option<Vec<Option<i64>>> {
+        names.iter().map(|n| self.authors.get(n).copied()).collect()
     }
 
     /// The id of the series with this slug, when known.
@@ -97,11 +99,12 @@ impl ImportCache {
         self.categories.get(path).map(|&id| Some(id))
     }
 
-    /// Records what a committed document's author, series and category resolved to.
+    /// Records what a committed document's authors (`resolved`, one per name), series
+    /// and category resolved to.
     pub(super) fn remember_names(
         &mut self,
         doc: &crate::import::ParsedPost,
-        author_id: i64,
+        resolved: &[Option<i64>],
         series_id: Option<i64>,
         category_id: Option<i64>,
     ) {
@@ -110,8 +113,8 @@ impl ImportCache {
         {
             self.categories.insert(doc.category_path.clone(), id);
         }
-        if let Some(name) = &doc.author {
-            self.authors.insert(name.clone(), author_id);
+        for (name, id) in doc.authors.iter().zip(resolved) {
+            self.authors.insert(name.clone(), *id);
         }
         if let (Some(title), Some(id)) = (&doc.series, series_id) {
             self.series.insert(crate::slug::slugify(title), id);

@@ -29,6 +29,22 @@ pub(super) fn wanted_slug(doc: &ParsedPost) -> AppResult<String> {
     })
 }
 
+/// A post's authors from what each of its document's author names resolved to (in
+/// order; `None` for a name that names nobody): those found, without repeats, else the
+/// run's default author. Both writers take their authors from here.
+pub(super) fn author_list(resolved: &[Option<i64>], default_author_id: i64) -> Vec<i64> {
+    let mut ids: Vec<i64> = Vec::with_capacity(resolved.len().max(1));
+    for id in resolved.iter().flatten() {
+        if !ids.contains(id) {
+            ids.push(*id);
+        }
+    }
+    if ids.is_empty() {
+        ids.push(default_author_id);
+    }
+    ids
+}
+
 /// A post not yet written (no id).
 pub(super) fn new_post() -> post::ActiveModel {
     post::ActiveModel {
@@ -36,7 +52,8 @@ pub(super) fn new_post() -> post::ActiveModel {
         created_at: Set(now()),
         series_position: Set(None),
         deleted_at: Set(None),
-        // Every column is set (a group writer turns the post into a model).
+        // The columns no file sets yet, at their defaults, so a group's posts can be
+        // read back whole (see `writer::InFlight::finish`).
         kind: Set(post::Kind::Post),
         parent_id: Set(None),
         menu_order: Set(0),
@@ -48,6 +65,7 @@ pub(super) fn new_post() -> post::ActiveModel {
 /// What [`fill`] takes from the database rather than the document.
 pub(super) struct Filled {
     pub slug: String,
+    /// The primary author (the first of [`author_list`]).
     pub author_id: i64,
     pub series_id: Option<i64>,
     /// The category the document's path resolved to.

@@ -59,6 +59,6 @@ pub enum Outcome {
 pub struct Imported {
     pub outcome: Outcome,
     pub post: post::Model,
-    /// The author created for the file's `author:` value (no user had that name).
-    pub new_author: Option<user::Model>,
+    /// The authors created for the file's author names (no user had those names).
+    pub new_authors: Vec<user::Model>,
 }

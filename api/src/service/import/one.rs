@@ -12,7 +12,7 @@ use sea_orm::{
 
 use super::{
     ImportCache, ImportOptions, Imported, Outcome, PreparedFile,
-    fill::{Filled, fill, new_post, same_file, wanted_slug},
+    fill::{Filled, author_list, fill, new_post, same_file, wanted_slug},
 };
 use crate::{
     error::{AppError, AppResult},
@@ -66,19 +66,25 @@ async fn import_with<C: TransactionTrait + ConnectionTrait>(
             .await?;
     }
 
-    let (author_id, new_author) = match &doc.author {
-        Some(name) if opts.create_authors => {
+    let mut resolved = Vec::with_capacity(doc.authors.len());
+    let mut new_authors = Vec::new();
+    for name in &doc.authors {
+        resolved.push(if opts.create_authors {
             match author::find_or_create_imported(&txn, name).await? {
-                Some((u, true)) => (u.id, Some(u)),
-                Some((u, false)) => (u.id, None),
-                None => (opts.default_author_id, None),
+                Some((u, created)) => {
+                    let id = u.id;
+                    if created {
+                        new_authors.push(u);
+                    }
+                    Some(id)
+                }
+                None => None,
             }
-        }
-        Some(name) => author::find_by_name(&txn, name)
-            .await?
-            .map_or((opts.default_author_id, None), |u| (u.id, None)),
-        None => (opts.default_author_id, None),
-    };
+        } else {
+            author::find_by_name(&txn, name).await?.map(|u| u.id)
+        });
+    }
+    let author_ids = author_list(&resolved, opts.default_author_id);
 
     // One query finds both the post of this file and the post holding the wanted slug.
     let candidates = if cache
@@ -134,7 +140,7 @@ async fn import_with<C: TransactionTrait + ConnectionTrait>(
         opts,
         Filled {
             slug: new_slug,
-            author_id,
+            author_id: author_ids[0],
             series_id,
             category_id,
             trashed_before: existing.as_ref().and_then(|p| p.deleted_at),
@@ -149,19 +155,24 @@ async fn import_with<C: TransactionTrait + ConnectionTrait>(
         None => Vec::new(),
     };
     let tags_same = old_tags.iter().map(|t| t.id).eq(tag_ids.iter().copied());
+    let authors_same = match existing_id {
+        Some(id) => posts::authors::ids_of(&txn, id).await? == author_ids,
+        None => false,
+    };
     if let Some(p) = &existing
         && tags_same
+        && authors_same
         && active.clone().try_into_model().is_ok_and(|m| m == *p)
     {
         txn.commit().await?;
         if let Some(c) = cache.as_mut() {
             c.remember(p, tag_slugs.into_iter().zip(tag_ids));
-            c.remember_names(doc, author_id, series_id, category_id);
+            c.remember_names(doc, &resolved, series_id, category_id);
         }
         return Ok(Imported {
             outcome: Outcome::Unchanged,
             post: p.clone(),
-            new_author,
+            new_authors,
         });
     }
 
@@ -185,8 +196,14 @@ async fn import_with<C: TransactionTrait + ConnectionTrait>(
     posts::content::keep_json_order(&txn, &mut saved, &front_matter, toc.as_ref()).await?;
     if outcome == Outcome::Imported {
         tag::insert_post_tags(&txn, saved.id, &tag_ids).await?;
-    } else if !tags_same {
-        tag::set_post_tags(&txn, saved.id, &tag_ids).await?;
+        posts::authors::insert(&txn, saved.id, &author_ids).await?;
+    } else {
+        if !tags_same {
+            tag::set_post_tags(&txn, saved.id, &tag_ids).await?;
+        }
+        if !authors_same {
+            posts::authors::replace(&txn, saved.id, &author_ids).await?;
+        }
     }
     let series_touched: Vec<i64> = [old_series, series_id].into_iter().flatten().collect();
     for sid in &series_touched {
@@ -208,11 +225,11 @@ async fn import_with<C: TransactionTrait + ConnectionTrait>(
     txn.commit().await?;
     if let Some(c) = cache.as_mut() {
         c.remember(&saved, tag_slugs.into_iter().zip(tag_ids));
-        c.remember_names(doc, author_id, series_id, category_id);
+        c.remember_names(doc, &resolved, series_id, category_id);
     }
     Ok(Imported {
         outcome,
         post: saved,
-        new_author,
+        new_authors,
     })
 }

@@ -31,8 +31,12 @@ pub struct PostChanges {
     pub canonical_url: Option<Option<String>>,
     pub meta_description: Option<Option<String>>,
     pub published_at: Option<Option<DateTime<FixedOffset>>>,
-    /// Author slug; only editors may set someone else.
+    /// Author slug; only editors may set someone else. It becomes the primary author,
+    /// the co-authors stay.
     pub author: Option<String>,
+    /// The authors' user ids, in order, the first the primary author: replaces them all
+    /// (see [`super::authors::check`]). Not together with `author`.
+    pub authors: Option<Vec<i64>>,
     /// Custom fields, kept in key order and exported back into front matter. Known
     /// flags in it (`pin`, `featured`, `comments`) set the typed flags below unless those
     /// are given too.
@@ -92,6 +96,12 @@ impl PostChanges {
                     format!("{bad:?} is not a usable tag name"),
                 ));
             }
+        }
+        if self.author.is_some() && self.authors.is_some() {
+            return Err(AppError::bad_input(
+                "authors",
+                "give either author or authors, not both",
+            ));
         }
         if let Some(s) = &self.slug {
             slug::validate(s).map_err(|m| AppError::bad_input("slug", m))?;

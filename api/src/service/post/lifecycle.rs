@@ -22,7 +22,7 @@ pub async fn transition(
 ) -> AppResult<post::Model> {
     let txn = crate::db::begin_write(db).await?;
     let current = load(&txn, id).await?;
-    policy::can_edit_post(who, &current)?;
+    super::authors::may_edit(&txn, who, &current).await?;
     let expected = expected_version.unwrap_or(current.version);
     claim_version(&txn, id, expected).await?;
     let mut a: post::ActiveModel = current.clone().into();

@@ -29,7 +29,9 @@ pub struct PostFilter {
     pub series: Option<String>,
     /// Posts in this category (slug) or any category below it.
     pub category: Option<String>,
+    /// Posts with this author (by slug) in any place of the byline.
     pub author: Option<String>,
+    /// Posts with this author (by user id) in any place of the byline.
     pub author_id: Option<i64>,
     pub published_after: Option<DateTime<Utc>>,
     pub published_before: Option<DateTime<Utc>>,
@@ -178,18 +180,10 @@ pub fn narrowing(f: &PostFilter) -> Condition {
         c = c.add(crate::service::category::in_subtree(slug));
     }
     if let Some(a) = &f.author {
-        c = c.add(
-            post::Column::AuthorId.in_subquery(
-                user::Entity::find()
-                    .select_only()
-                    .column(user::Column::Id)
-                    .filter(user::Column::Slug.eq(a.as_str()))
-                    .into_query(),
-            ),
-        );
+        c = c.add(post::Column::Id.in_subquery(super::authors::posts_of_slug(a)));
     }
     if let Some(id) = f.author_id {
-        c = c.add(post::Column::AuthorId.eq(id));
+        c = c.add(post::Column::Id.in_subquery(super::authors::posts_of(id)));
     }
     if let Some(t) = f.published_after {
         c = c.add(post::Column::PublishedAt.gt(t));

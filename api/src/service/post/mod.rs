@@ -2,6 +2,7 @@
 //! series navigation, look-ups, and every write, one module each. The items callers use
 //! most are re-exported here, so `service::post::list` reads as what it does.
 
+pub mod authors;
 pub mod bodies;
 pub mod content;
 pub mod flags;

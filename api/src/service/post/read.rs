@@ -9,7 +9,7 @@ use super::{
     visibility::is_public,
 };
 use crate::{
-    auth::{Principal, Secret, policy, token},
+    auth::{Principal, Secret, token},
     error::{AppError, AppResult},
 };
 
@@ -33,9 +33,16 @@ pub async fn find_readable<C: sea_orm::ConnectionTrait>(
         PostRef::Id(id) => one_with_parents(db, post::Entity::find_by_id(id)).await?,
         PostRef::Slug(s) => find_by_slug_or_alias(db, s).await?,
     };
-    Ok(found.filter(|f| {
-        is_public(&f.post, now) || who.is_some_and(|w| policy::can_read_draft(w, &f.post))
-    }))
+    let Some(f) = found else {
+        return Ok(None);
+    };
+    if is_public(&f.post, now) {
+        return Ok(Some(f));
+    }
+    Ok(match who {
+        Some(w) if super::authors::may_read_draft(db, w, &f.post).await? => Some(f),
+        _ => None,
+    })
 }
 
 /// The post a preview token opens (any status, not the trash), with its author and
@@ -61,7 +68,7 @@ pub async fn preview_token<C: sea_orm::ConnectionTrait>(
     id: i64,
 ) -> AppResult<(String, i64)> {
     let p = super::write::load(db, id).await?;
-    if !policy::can_read_draft(who, &p) {
+    if !super::authors::may_read_draft(db, who, &p).await? {
         return Err(AppError::Forbidden(
             "authors may preview only their own posts".into(),
         ));

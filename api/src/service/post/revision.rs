@@ -12,7 +12,7 @@ use super::{
     write::{load, update},
 };
 use crate::{
-    auth::{Principal, policy},
+    auth::Principal,
     error::{AppError, AppResult},
 };
 
@@ -62,7 +62,7 @@ pub async fn revisions<C: ConnectionTrait>(
     who: &Principal,
     p: &post::Model,
 ) -> AppResult<Vec<revision::Model>> {
-    if !policy::can_read_draft(who, p) {
+    if !super::authors::may_read_draft(db, who, p).await? {
         return Err(AppError::Forbidden(
             "only editors and the post's author see revisions".into(),
         ));

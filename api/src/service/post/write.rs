@@ -8,6 +8,7 @@ use sea_orm::{
 };
 
 use super::{
+    authors,
     flags::{self, FlagsInFrontMatter},
     input::PostChanges,
     lifecycle,
@@ -96,6 +97,33 @@ async fn next_series_position<C: ConnectionTrait>(db: &C, series_id: i64) -> App
     Ok(max.flatten().unwrap_or(0) + 1)
 }
 
+/// The authors `c` gives a post whose authors are `current` (none for a new post), in
+/// order; `None` leaves them as they are. A new post without any is the caller's.
+async fn resolve_authors(
+    txn: &DatabaseTransaction,
+    who: &Principal,
+    current: &[i64],
+    c: &PostChanges,
+) -> AppResult<Option<Vec<i64>>> {
+    if let Some(ids) = &c.authors {
+        authors::check(txn, who, ids).await?;
+        return Ok(Some(ids.clone()));
+    }
+    if let Some(slug) = &c.author {
+        if rank(who.role()) < rank(entity::user::Role::Editor) {
+            return Err(AppError::Forbidden(
+                "only editors may set another author".into(),
+            ));
+        }
+        let u = author::find_by_slug(txn, slug)
+            .await?
+            .ok_or_else(|| AppError::bad_input("author", format!("no author {slug:?}")))?;
+        let rest = current.iter().copied().filter(|&id| id != u.id);
+        return Ok(Some(std::iter::once(u.id).chain(rest).collect()));
+    }
+    Ok(current.is_empty().then(|| vec![who.user_id()]))
+}
+
 /// Applies `c` to `a` and re-renders.
 async fn apply(
     txn: &DatabaseTransaction,
@@ -122,17 +150,6 @@ async fn apply(
     if let Some(v) = &c.published_at {
         a.published_at = Set(v.map(|d| d.with_timezone(&chrono::Utc)));
         a.published_at_offset = Set(v.map(|d| d.offset().local_minus_utc()));
-    }
-    if let Some(slug) = &c.author {
-        if rank(who.role()) < rank(entity::user::Role::Editor) {
-            return Err(AppError::Forbidden(
-                "only editors may set another author".into(),
-            ));
-        }
-        let u = author::find_by_slug(txn, slug)
-            .await?
-            .ok_or_else(|| AppError::bad_input("author", format!("no author {slug:?}")))?;
-        a.author_id = Set(u.id);
     }
     if let Some(s) = &c.series {
         let new_id = match s {
@@ -224,8 +241,13 @@ pub async fn create(
         ..Default::default()
     };
     apply(&txn, who, &mut a, None, &c).await?;
+    let author_ids = resolve_authors(&txn, who, &[], &c)
+        .await?
+        .unwrap_or_else(|| vec![who.user_id()]);
+    a.author_id = Set(author_ids[0]);
     let tag_ids = resolve_tags(&txn, who, c.tags.as_deref().unwrap_or_default()).await?;
     let mut saved = a.insert(&txn).await?;
+    authors::insert(&txn, saved.id, &author_ids).await?;
     if let Some(fm) = &c.front_matter {
         posts::content::keep_json_order(&txn, &mut saved, fm, None).await?;
     }
@@ -274,12 +296,21 @@ pub async fn update(
     let c = changes.validate()?;
     let txn = crate::db::begin_write(db).await?;
     let current = load(&txn, id).await?;
-    policy::can_edit_post(who, &current)?;
+    authors::may_edit(&txn, who, &current).await?;
     lifecycle::not_trashed(&current)?;
     claim_version(&txn, id, expected_version).await?;
     let mut a: post::ActiveModel = current.clone().into();
     a.version = Set(expected_version + 1);
     apply(&txn, who, &mut a, Some(&current), &c).await?;
+    let new_authors = if c.authors.is_some() || c.author.is_some() {
+        let now = authors::ids_of(&txn, id).await?;
+        resolve_authors(&txn, who, &now, &c).await?
+    } else {
+        None
+    };
+    if let Some(ids) = &new_authors {
+        a.author_id = Set(ids[0]);
+    }
     if let Some(new_slug) = c.slug.as_ref().filter(|s| **s != current.slug) {
         ensure_slug_free(&txn, new_slug, Some(id)).await?;
         slug_alias::Entity::delete_many()
@@ -303,6 +334,9 @@ pub async fn update(
     if let Some(names) = &c.tags {
         let ids = resolve_tags(&txn, who, names).await?;
         tag::set_post_tags(&txn, id, &ids).await?;
+    }
+    if let Some(ids) = &new_authors {
+        authors::replace(&txn, id, ids).await?;
     }
     if c.touches_content() {
         record_revision(&txn, &saved, who).await?;

@@ -97,7 +97,7 @@ pub async fn set_post_series(
 ) -> AppResult<post::Model> {
     let txn = crate::db::begin_write(db).await?;
     let p = load_post(&txn, post_id).await?;
-    policy::can_edit_post(who, &p)?;
+    crate::service::post::authors::may_edit(&txn, who, &p).await?;
     if let Some(old) = p.series_id {
         let rest: Vec<i64> = ordered_ids(&txn, old)
             .await?

@@ -1,6 +1,6 @@
-//! The bulk import's group writer: new posts — each one's row, tags, series positions
-//! and search index — written up to [`GROUP_FILES`] at a time in one transaction, each
-//! file inside its own savepoint, in (nearly) one round trip, by the writer of the
+//! The bulk import's group writer: new posts — each one's row, authors, tags, series
+//! positions and search index — written up to [`GROUP_FILES`] at a time in one
+//! transaction, each file inside its own savepoint, in (nearly) one round trip, by the writer of the
 //! database: [`sqlite`] or [`postgres`]. A commit writes every page it touched, and most
 //! of those pages (index leaves, the search structures) are the same for neighbouring
 //! files: 64 files to a commit write a fraction of the pages 64 commits would.
@@ -26,7 +26,7 @@ use sea_orm::{DatabaseConnection, DbBackend, TryIntoModel};
 
 use super::{
     ImportCache, ImportOptions, Imported, Outcome, PreparedFile,
-    fill::{Filled, fill, new_post, wanted_slug},
+    fill::{Filled, author_list, fill, new_post, wanted_slug},
 };
 use crate::{
     error::{AppError, AppResult},
@@ -154,13 +154,10 @@ impl Group {
         let Some(category_id) = cache.category_id(&doc.category_path) else {
             return false;
         };
-        let author_id = match &doc.author {
-            Some(name) => match cache.author_id(name) {
-                Some(id) => id,
-                None => return false,
-            },
-            None => opts.default_author_id,
+        let Some(resolved) = cache.author_ids(&doc.authors) else {
+            return false;
         };
+        let author_ids = author_list(&resolved, opts.default_author_id);
 
         let mut active = new_post();
         fill(
@@ -169,7 +166,7 @@ impl Group {
             opts,
             Filled {
                 slug: wanted_slug.clone(),
-                author_id,
+                author_id: author_ids[0],
                 series_id,
                 category_id,
                 trashed_before: None,
@@ -178,8 +175,8 @@ impl Group {
         active.version = sea_orm::Set(1);
         active.updated_at = sea_orm::Set(now());
         let added = match &mut self.batch {
-            Batch::Sqlite(b) => b.add(&active, &wanted_slug, &tag_ids, search),
-            Batch::Postgres(b) => b.add(&active, &wanted_slug, &tag_ids, search),
+            Batch::Sqlite(b) => b.add(&active, &wanted_slug, &tag_ids, &author_ids, search),
+            Batch::Postgres(b) => b.add(&active, &wanted_slug, &tag_ids, &author_ids, search),
         };
         if let Err(e) = added {
             tracing::debug!(error = %e, path = %doc.source_path, "not batched");
@@ -261,7 +258,7 @@ impl InFlight {
             out.push(Some(Imported {
                 outcome: Outcome::Imported,
                 post: saved,
-                new_author: None,
+                new_authors: Vec::new(),
             }));
         }
         Ok(out)

@@ -1,7 +1,7 @@
 //! The group writer on PostgreSQL: a group (see [`super`]) is one transaction on a
 //! connection of the pool, with `synchronous_commit` off (see
 //! [`ImportCache`](super::super::ImportCache)), in four round trips whatever its size:
-//! `BEGIN`; one string of statements (each file's `SAVEPOINT`, post, tags, search
+//! `BEGIN`; one string of statements (each file's `SAVEPOINT`, post, authors, tags, search
 //! document and postings, `RELEASE`, then the renumbering of the series the group added
 //! to); one `SELECT` of the posts it wrote; `COMMIT`. A file's tags and postings are one
 //! multi-row statement each.
@@ -43,6 +43,7 @@ impl Batch {
         active: &post::ActiveModel,
         slug: &str,
         tag_ids: &[i64],
+        author_ids: &[i64],
         search: &SearchDocument,
     ) -> AppResult<()> {
         let [title_tsv, all_tsv, freqs] = search.postgres_columns()?;
@@ -56,6 +57,15 @@ impl Batch {
         );
         let mut sql = String::with_capacity(insert.len() + 4 * 1024);
         let _ = writeln!(sql, "SAVEPOINT {SAVEPOINT};\n{insert};");
+        // The authors, in order (see `post::authors`).
+        let ids: Vec<String> = author_ids.iter().map(i64::to_string).collect();
+        let _ = writeln!(
+            sql,
+            "INSERT INTO post_authors (post_id, user_id, position) \
+             SELECT {post_id}, a.user_id, CAST(a.position - 1 AS integer) \
+             FROM unnest(CAST(ARRAY[{}] AS bigint[])) WITH ORDINALITY AS a(user_id, position);",
+            ids.join(",")
+        );
         if !tag_ids.is_empty() {
             let ids: Vec<String> = tag_ids.iter().map(i64::to_string).collect();
             let _ = writeln!(

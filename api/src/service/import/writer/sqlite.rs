@@ -1,6 +1,6 @@
 //! The group writer on SQLite: a group (see [`super`]) is one string of statements sent
 //! in one round trip to SQLite's worker thread: `BEGIN IMMEDIATE`, each file's
-//! `SAVEPOINT`, post, tags and search index, `RELEASE`, then one statement renumbering
+//! `SAVEPOINT`, post, authors, tags and search index, `RELEASE`, then one statement renumbering
 //! the series the group added to, one `SELECT` of the posts it wrote, and `COMMIT`.
 //! Every post's statements have the same text (ids and tokens travel as JSON), so a
 //! group of `n` posts is prepared once per run.
@@ -77,6 +77,7 @@ impl Batch {
         active: &post::ActiveModel,
         slug: &str,
         tag_ids: &[i64],
+        author_ids: &[i64],
         search: &SearchDocument,
     ) -> AppResult<()> {
         if self.sql.is_empty() {
@@ -85,6 +86,16 @@ impl Batch {
         self.push(&format!("SAVEPOINT {SAVEPOINT}"), []);
         let insert = post::Entity::insert(active.clone()).build(DbBackend::Sqlite);
         self.push(&insert.sql, insert.values.map(|v| v.0).unwrap_or_default());
+        // The authors, in order (see `post::authors`): ids as one JSON array, so the text
+        // is the same whatever their number.
+        self.push(
+            &format!(
+                "INSERT INTO post_authors (post_id, user_id, position) \
+                 SELECT {POST_ID}, CAST(j.value AS INTEGER), CAST(j.key AS INTEGER) \
+                 FROM json_each(?) AS j"
+            ),
+            [slug.into(), json_ids(author_ids).into()],
+        );
         let ids = tag_ids
             .iter()
             .map(i64::to_string)
@@ -129,6 +140,12 @@ impl Batch {
         self.sql.push_str(sql);
         self.values.extend(values);
     }
+}
+
+/// `ids` as a JSON array.
+fn json_ids(ids: &[i64]) -> String {
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    format!("[{}]", ids.join(","))
 }
 
 /// The statements that end a group, before its `COMMIT`: the series it added to are
