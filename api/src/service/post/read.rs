@@ -33,9 +33,13 @@ pub async fn find_readable<C: sea_orm::ConnectionTrait>(
         PostRef::Id(id) => one_with_parents(db, post::Entity::find_by_id(id)).await?,
         PostRef::Slug(s) => find_by_slug_or_alias(db, s).await?,
     };
-    Ok(found.filter(|f| {
-        is_public(&f.post, now) || who.is_some_and(|w| policy::can_read_draft(w, &f.post))
-    }))
+    Ok(found.filter(|f| may_read(who, now, &f.post)))
+}
+
+/// Whether `who` may read `p` at `now`: the public sees published posts; editors and the
+/// post's authors also its drafts and trash.
+pub fn may_read(who: Option<&Principal>, now: DateTime<Utc>, p: &post::Model) -> bool {
+    is_public(p, now) || who.is_some_and(|w| policy::can_read_draft(w, p))
 }
 
 /// The post a preview token opens (any status, not the trash), with its author and
