@@ -358,3 +358,205 @@ async fn lifecycle_slugs_and_kinds(app: TestApp) {
     );
 }
 both_backends!(lifecycle_slugs_and_kinds);
+
+async fn pages_stay_out_of_post_listings_and_search_asks(app: TestApp) {
+    let (author, token) = app.actor(Role::Author).await;
+    app.post("회고 글", "2022-01-01", "tags: [회고]\nauthor: 테스터")
+        .await;
+    published(
+        &app,
+        &token,
+        json!({ "title": "회고 소개", "markdown": "회고를 쓰는 곳" }),
+    )
+    .await;
+    let r = app
+        .graphql(
+            "{ posts { totalCount nodes { title } } tag(slug: \"회고\") { postCount posts { totalCount } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(titles(&r.data()["posts"]["nodes"]), ["회고 글"]);
+    assert_eq!(r.data()["posts"]["totalCount"], 1);
+    assert_eq!(r.data()["tag"]["postCount"], 1);
+    assert_eq!(r.data()["tag"]["posts"]["totalCount"], 1);
+    let q = "query($s: String!) { author(slug: $s) { posts { totalCount nodes { title } } } }";
+    let r = app.graphql(q, json!({ "s": author.slug })).await;
+    assert_eq!(r.data()["author"]["posts"]["totalCount"], 0);
+    assert_eq!(r.data()["author"]["posts"]["nodes"], json!([]));
+
+    // Search: posts unless asked; each hit says what it is.
+    let search = |kinds: Option<Value>| {
+        let app = &app;
+        async move {
+            let q = "query($k: [ContentKind!]) { search(query: \"회고\", kinds: $k) {
+              totalCount nodes { kind post { title } page { title slug } } } }";
+            let q = if kinds.is_none() {
+                q.replace(", kinds: $k", "")
+                    .replace("($k: [ContentKind!])", "")
+            } else {
+                q.to_owned()
+            };
+            app.graphql(&q, json!({ "k": kinds })).await.data()["search"].clone()
+        }
+    };
+    let posts = search(None).await;
+    assert_eq!(posts["totalCount"], 1);
+    assert_eq!(posts["nodes"][0]["kind"], "POST");
+    assert_eq!(posts["nodes"][0]["page"], Value::Null);
+    let pages = search(Some(json!(["PAGE"]))).await;
+    assert_eq!(pages["totalCount"], 1);
+    assert_eq!(pages["nodes"][0]["kind"], "PAGE");
+    assert_eq!(pages["nodes"][0]["page"]["title"], "회고 소개");
+    let both = search(Some(json!(["POST", "PAGE"]))).await;
+    assert_eq!(both["totalCount"], 2);
+    let r = app
+        .graphql(
+            "{ search(query: \"회고\", kinds: []) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.error_code(), "BAD_USER_INPUT");
+}
+both_backends!(pages_stay_out_of_post_listings_and_search_asks);
+
+async fn revisions_and_previews(app: TestApp) {
+    let (_, token) = app.actor(Role::Author).await;
+    let p = create(
+        &app,
+        &token,
+        json!({ "title": "지금", "markdown": "첫 판" }),
+    )
+    .await;
+    let id = p["id"].as_str().unwrap();
+    app.graphql_as(
+        &token,
+        UPDATE,
+        json!({ "i": { "id": id, "expectedVersion": 1, "title": "요즘", "markdown": "둘째 판" } }),
+    )
+    .await;
+    let q = "query($id: ID!) { node(id: $id) { ... on Page { title revisions { id version title } } } }";
+    let r = app.graphql_as(&token, q, json!({ "id": id })).await;
+    let revs = r.data()["node"]["revisions"].as_array().unwrap().clone();
+    assert_eq!(revs.len(), 2);
+    assert_eq!(revs[1]["title"], "지금");
+    let r = app
+        .graphql_as(
+            &token,
+            "mutation($i: RestorePageRevisionInput!) { restorePageRevision(input: $i) { page { title markdown version } } }",
+            json!({ "i": { "id": revs[1]["id"] } }),
+        )
+        .await;
+    let page = &r.data()["restorePageRevision"]["page"];
+    assert_eq!(page["title"], "지금");
+    assert_eq!(page["markdown"], "첫 판");
+    assert_eq!(page["version"], 3);
+
+    // A draft: nobody sees it without a preview token.
+    let by_slug = "query($s: String!) { page(slug: $s) { title } }";
+    assert_eq!(
+        app.graphql(by_slug, json!({ "s": "지금" })).await.data()["page"],
+        Value::Null
+    );
+    let r = app
+        .graphql_as(
+            &token,
+            "mutation($i: CreatePagePreviewTokenInput!) { createPagePreviewToken(input: $i) { token } }",
+            json!({ "i": { "pageId": id } }),
+        )
+        .await;
+    let preview = r.data()["createPagePreviewToken"]["token"].clone();
+    let r = app
+        .graphql(
+            "query($t: String!) { page(previewToken: $t) { title status } }",
+            json!({ "t": preview }),
+        )
+        .await;
+    assert_eq!(r.data()["page"]["title"], "지금");
+    assert_eq!(r.data()["page"]["status"], "DRAFT");
+}
+both_backends!(revisions_and_previews);
+
+async fn a_page_write_invalidates_the_cached_page(app: TestApp) {
+    let (_, editor) = app.actor(Role::Editor).await;
+    let id = published(
+        &app,
+        &editor,
+        json!({ "title": "소개", "markdown": "처음" }),
+    )
+    .await;
+    let get = |q: &'static str| {
+        let app = &app;
+        async move {
+            let resp = app
+                .client()
+                .get(app.url("/graphql"))
+                .query(&[("query", q)])
+                .send()
+                .await
+                .unwrap();
+            let cache = resp.headers()["x-cache"].to_str().unwrap().to_owned();
+            let body: Value = resp.json().await.unwrap();
+            (
+                body["data"]["page"]["title"].as_str().unwrap().to_owned(),
+                cache,
+            )
+        }
+    };
+    const Q: &str = "{ page(slug: \"소개\") { title } }";
+    assert_eq!(get(Q).await, ("소개".to_owned(), "MISS".to_owned()));
+    assert_eq!(get(Q).await, ("소개".to_owned(), "HIT".to_owned()));
+    app.graphql_as(
+        &editor,
+        UPDATE,
+        json!({ "i": { "id": id, "expectedVersion": 2, "title": "저를 소개합니다" } }),
+    )
+    .await;
+    assert_eq!(
+        get(Q).await,
+        ("저를 소개합니다".to_owned(), "MISS".to_owned())
+    );
+}
+both_backends!(a_page_write_invalidates_the_cached_page, |app| {
+    let config = quire_tests::quire::config::HttpConfig {
+        response_cache_mb: 8,
+        cache_poll_ms: 3_600_000,
+        ..app.http().clone()
+    };
+    app.http_config(config)
+});
+
+/// A page with its parent, children and breadcrumbs costs the same statements at any
+/// depth and with any number of children.
+async fn page_statements_are_fixed(app: TestApp) {
+    let (_, editor) = app.actor(Role::Editor).await;
+    tree(&app, &editor).await;
+    for i in 0..6 {
+        published(
+            &app,
+            &editor,
+            json!({ "title": format!("팀원 {i}"), "parent": "팀", "menuOrder": i }),
+        )
+        .await;
+    }
+    const Q: &str = "query($s: String!) { page(slug: $s) { title html author { name }
+      parent { title slug } children { title slug } breadcrumbs { title slug } } }";
+    app.graphql(Q, json!({ "s": "지금" })).await;
+    let mut counts = Vec::new();
+    for (slug, crumbs, children) in [
+        ("소개", 0, 2),
+        ("팀", 1, 7),
+        ("연혁", 2, 0),
+        ("팀원-3", 2, 0),
+    ] {
+        app.reset_statements();
+        let r = app.graphql(Q, json!({ "s": slug })).await;
+        let p = &r.data()["page"];
+        assert_eq!(p["breadcrumbs"].as_array().unwrap().len(), crumbs, "{p}");
+        assert_eq!(p["children"].as_array().unwrap().len(), children, "{p}");
+        counts.push(app.statement_count());
+    }
+    println!("statements of a page: {counts:?}");
+    // The page with its author, its parent (none for 소개), its children, its ancestors.
+    assert_eq!(counts, [3, 4, 4, 4]);
+}
+both_backends!(page_statements_are_fixed);
