@@ -560,3 +560,44 @@ async fn page_statements_are_fixed(app: TestApp) {
     assert_eq!(counts, [3, 4, 4, 4]);
 }
 both_backends!(page_statements_are_fixed);
+
+async fn a_menu_item_points_at_a_page(app: TestApp) {
+    let (_, admin) = app.actor(Role::Admin).await;
+    tree(&app, &admin).await;
+    app.post("일반 글", "2022-01-01", "").await;
+    const SET: &str = "mutation($i: UpdateSiteInput!) { updateSite(input: $i) { site { title } } }";
+    let items = json!([
+        { "label": "소개", "target": { "kind": "PAGE", "slug": "소개" }, "children": [
+            { "label": "팀", "target": { "kind": "PAGE", "slug": "팀" } }
+        ] }
+    ]);
+    app.graphql_as(&admin, SET, json!({ "i": { "primaryMenu": items } }))
+        .await
+        .data();
+    let r = app
+        .graphql(
+            "{ site { primaryMenu { url target { kind slug title } children { url target { kind title } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        r.data()["site"]["primaryMenu"],
+        json!([{ "url": "/소개", "target": { "kind": "PAGE", "slug": "소개", "title": "소개" },
+                 "children": [{ "url": "/팀", "target": { "kind": "PAGE", "title": "팀" } }] }])
+    );
+    // A page is no post and a post no page: both references are refused, nothing changes.
+    for (kind, slug) in [("POST", "소개"), ("PAGE", "일반-글")] {
+        let items = json!([{ "label": "틀림", "target": { "kind": kind, "slug": slug } }]);
+        let r = app
+            .graphql_as(
+                &admin,
+                SET,
+                json!({ "i": { "title": "바뀌면 안 됨", "primaryMenu": items } }),
+            )
+            .await;
+        assert_eq!(r.error_code(), "BAD_USER_INPUT", "{}", r.body);
+    }
+    let s = app.graphql("{ site { title } }", json!({})).await;
+    assert_eq!(s.data()["site"]["title"], "quire");
+}
+both_backends!(a_menu_item_points_at_a_page);

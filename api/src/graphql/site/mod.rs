@@ -167,11 +167,13 @@ pub struct SocialLink {
     url: String,
 }
 
-/// What a menu item can point at. (Pages and categories will join when quire has them.)
+/// What a menu item can point at. (Categories will join when quire has them.)
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum MenuTargetKind {
     /// A post, at `/posts/{slug}`.
     Post,
+    /// A page, at `/{slug}`.
+    Page,
     /// A tag's page, at `/tags/{slug}`.
     Tag,
     /// A series' page, at `/series/{slug}`.
@@ -182,6 +184,7 @@ impl MenuTargetKind {
     pub fn to_service(self) -> svc::TargetKind {
         match self {
             Self::Post => svc::TargetKind::Post,
+            Self::Page => svc::TargetKind::Page,
             Self::Tag => svc::TargetKind::Tag,
             Self::Series => svc::TargetKind::Series,
         }
@@ -190,13 +193,14 @@ impl MenuTargetKind {
     fn from_service(k: svc::TargetKind) -> Self {
         match k {
             svc::TargetKind::Post => Self::Post,
+            svc::TargetKind::Page => Self::Page,
             svc::TargetKind::Tag => Self::Tag,
             svc::TargetKind::Series => Self::Series,
         }
     }
 }
 
-/// The post, tag or series a menu item points at, as it is now.
+/// The post, page, tag or series a menu item points at, as it is now.
 #[derive(SimpleObject)]
 pub struct MenuTarget {
     /// What it is.
