@@ -1,5 +1,5 @@
-//! Reading every post out for `quire export`: drafts and the trash included, with
-//! tag names, series titles and author slugs, in batches so ten thousand posts cost a
+//! Reading every post and page out for `quire export`: drafts and the trash included,
+//! with tag names, series titles, author slugs and parent pages' slugs, in batches so ten thousand posts cost a
 //! handful of queries.
 
 use std::collections::HashMap;
@@ -20,6 +20,8 @@ pub struct ExportedPost {
     pub tags: Vec<String>,
     pub series: Option<String>,
     pub author_slug: Option<String>,
+    /// A page's parent page's slug.
+    pub parent_slug: Option<String>,
 }
 
 /// Every post, those in the trash included, oldest first.
@@ -47,6 +49,11 @@ pub async fn all_posts<C: ConnectionTrait>(db: &C) -> AppResult<Vec<ExportedPost
         .map(|u| (u.id, u.slug))
         .collect();
 
+    let slugs: HashMap<i64, String> = posts
+        .iter()
+        .filter(|p| p.kind == post::Kind::Page)
+        .map(|p| (p.id, p.slug.clone()))
+        .collect();
     let mut out = Vec::with_capacity(posts.len());
     for chunk in posts.chunks(BATCH) {
         let ids: Vec<i64> = chunk.iter().map(|p| p.id).collect();
@@ -61,6 +68,7 @@ pub async fn all_posts<C: ConnectionTrait>(db: &C) -> AppResult<Vec<ExportedPost
                     .collect(),
                 series: p.series_id.and_then(|id| series_titles.get(&id).cloned()),
                 author_slug: author_slugs.get(&p.author_id).cloned(),
+                parent_slug: p.parent_id.and_then(|id| slugs.get(&id).cloned()),
                 post: p.clone(),
             });
         }
