@@ -242,6 +242,12 @@ async fn lifecycle_slugs_and_kinds(app: TestApp) {
     let r = app.graphql(q, json!({ "s": "소개" })).await;
     assert_eq!(r.data()["page"]["slug"], "about");
 
+    // A page is no post: `post` does not answer its slug.
+    let r = app
+        .graphql("{ post(slug: \"about\") { title } }", json!({}))
+        .await;
+    assert_eq!(r.data()["post"], Value::Null);
+
     // One slug namespace with posts; a post's slug is no page.
     app.post("첫 글", "2022-01-01", "").await;
     let r = app

@@ -74,9 +74,7 @@ impl PageQuery {
             }
             (None, None, Some(t)) => {
                 s.mark_personal();
-                service::post::read::find_by_preview(&s.db, &s.secret, &t)
-                    .await?
-                    .filter(|f| f.post.kind == entity::post::Kind::Page)
+                service::page::find_page_by_preview(&s.db, &s.secret, &t).await?
             }
             _ => {
                 return Err(AppError::bad_input(

@@ -15,11 +15,11 @@ use entity::post;
 use sea_orm::ConnectionTrait;
 
 use crate::{
-    auth::Principal,
+    auth::{Principal, Secret},
     error::{AppError, AppResult},
     service::post::{
         WithParents,
-        read::{PostRef, find_readable, may_read},
+        read::{PostRef, find_readable_row, find_row_by_preview, may_read},
         write::load,
     },
 };
@@ -35,7 +35,18 @@ pub async fn find_readable_page<C: ConnectionTrait>(
     now: DateTime<Utc>,
     by: PostRef<'_>,
 ) -> AppResult<Option<WithParents>> {
-    Ok(find_readable(db, who, now, by)
+    Ok(find_readable_row(db, who, now, by)
+        .await?
+        .filter(|f| f.post.kind == post::Kind::Page))
+}
+
+/// The page a preview token opens (any status, not the trash).
+pub async fn find_page_by_preview<C: ConnectionTrait>(
+    db: &C,
+    secret: &Secret,
+    preview: &str,
+) -> AppResult<Option<WithParents>> {
+    Ok(find_row_by_preview(db, secret, preview)
         .await?
         .filter(|f| f.post.kind == post::Kind::Page))
 }
