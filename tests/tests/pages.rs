@@ -457,6 +457,21 @@ async fn revisions_and_previews(app: TestApp) {
     assert_eq!(page["markdown"], "첫 판");
     assert_eq!(page["version"], 3);
 
+    // A writer lists their own pages, drafts included; the public listing does not.
+    let r = app
+        .graphql_as(
+            &token,
+            "{ viewer { pages { totalCount nodes { title status } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        r.data()["viewer"]["pages"],
+        json!({ "totalCount": 1, "nodes": [{ "title": "지금", "status": "DRAFT" }] })
+    );
+    let r = app.graphql("{ pages { totalCount } }", json!({})).await;
+    assert_eq!(r.data()["pages"]["totalCount"], 0);
+
     // A draft: nobody sees it without a preview token.
     let by_slug = "query($s: String!) { page(slug: $s) { title } }";
     assert_eq!(

@@ -113,31 +113,40 @@ impl PageQuery {
         } else {
             Scope::Public(s.now)
         };
-        let limit = pagination::size(first.unwrap_or(DEFAULT_PAGE_SIZE), "first")?;
-        let offset = match after.as_deref() {
-            Some(c) => pagination::decode_offset_cursor(c, LIST, "after")?.saturating_add(1),
-            None => 0,
-        };
         let under = service::page::listing::under(&s.db, parent.as_deref()).await?;
-        let slice = match under {
-            Some(u) => service::page::list(&s.db, scope, u, offset, limit).await?,
-            None => service::keyset::Slice {
-                items: Vec::new(),
-                has_more: false,
-            },
-        };
-        let mut conn = Connection::with_additional_fields(
-            offset > 0,
-            slice.has_more,
-            PageCount { scope, under },
-        );
-        conn.edges
-            .extend(slice.items.into_iter().zip(offset..).map(|(p, i)| {
-                Edge::new(
-                    pagination::encode_offset_cursor(LIST, i),
-                    PageNode::new(p, s.now),
-                )
-            }));
-        Ok(conn)
+        page_listing(ctx, scope, under, first, after).await
     }
+}
+
+/// One numbered page of the listing `under` (nothing when `None`) in `scope`.
+pub async fn page_listing(
+    ctx: &Context<'_>,
+    scope: Scope,
+    under: Option<Under>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> ApiResult<PageConnection> {
+    let s = state(ctx)?;
+    let limit = pagination::size(first.unwrap_or(DEFAULT_PAGE_SIZE), "first")?;
+    let offset = match after.as_deref() {
+        Some(c) => pagination::decode_offset_cursor(c, LIST, "after")?.saturating_add(1),
+        None => 0,
+    };
+    let slice = match under {
+        Some(u) => service::page::list(&s.db, scope, u, offset, limit).await?,
+        None => service::keyset::Slice {
+            items: Vec::new(),
+            has_more: false,
+        },
+    };
+    let mut conn =
+        Connection::with_additional_fields(offset > 0, slice.has_more, PageCount { scope, under });
+    conn.edges
+        .extend(slice.items.into_iter().zip(offset..).map(|(p, i)| {
+            Edge::new(
+                pagination::encode_offset_cursor(LIST, i),
+                PageNode::new(p, s.now),
+            )
+        }));
+    Ok(conn)
 }

@@ -1,5 +1,6 @@
 //! Listing pages: the pages under one parent (or at the top), in menu order, then by
-//! title and ID. Menus are short, so pages are numbered (offset), not keyset-paged.
+//! title and ID, or a writer's own pages. Menus are short, so pages are numbered
+//! (offset), not keyset-paged.
 
 use entity::{post, user};
 use sea_orm::{
@@ -15,13 +16,16 @@ use crate::{
     },
 };
 
-/// Where in the tree a listing of pages looks.
+/// Which pages a listing holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Under {
-    /// Pages without a parent.
+    /// Pages without a parent, in menu order.
     Top,
-    /// The children of this page.
+    /// The children of this page, in menu order.
     Page(i64),
+    /// This user's pages anywhere in the tree, most recently updated first (a writer's
+    /// own listing).
+    Author(i64),
 }
 
 fn query(scope: Scope, under: Under) -> sea_orm::Select<post::Entity> {
@@ -31,10 +35,12 @@ fn query(scope: Scope, under: Under) -> sea_orm::Select<post::Entity> {
     match under {
         Under::Top => q.filter(post::Column::ParentId.is_null()),
         Under::Page(id) => q.filter(post::Column::ParentId.eq(id)),
+        Under::Author(id) => q.filter(post::Column::AuthorId.eq(id)),
     }
 }
 
-/// Pages `offset..offset + limit` under `under` in `scope`, in menu order.
+/// Pages `offset..offset + limit` of the listing `under` in `scope` (see [`Under`] for
+/// the order; ties by title, then ID).
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     scope: Scope,
@@ -42,8 +48,11 @@ pub async fn list<C: ConnectionTrait>(
     offset: u64,
     limit: u64,
 ) -> AppResult<Slice<post::Model>> {
-    let rows = query(scope, under)
-        .order_by_asc(post::Column::MenuOrder)
+    let q = match under {
+        Under::Author(_) => query(scope, under).order_by_desc(post::Column::UpdatedAt),
+        _ => query(scope, under).order_by_asc(post::Column::MenuOrder),
+    };
+    let rows = q
         .order_by_asc(post::Column::Title)
         .order_by_asc(post::Column::Id)
         .offset(offset)
