@@ -1,4 +1,5 @@
-//! A post → a Jekyll Markdown file (`_posts/YYYY-MM-DD-slug.md`) whose YAML front matter
+//! A post → a Jekyll Markdown file (`_posts/YYYY-MM-DD-slug.md`; a page: `_pages/slug.md`
+//! with `layout: page`, its parent's slug and its menu order) whose YAML front matter
 //! holds the title, the date with its original offset, tags, series, slug, draft, status
 //! (`archived` included), `trashed` for a post in the trash, and every preserved
 //! front-matter key in its original order, so importing the file gives the same post.
@@ -10,7 +11,7 @@ use serde_json::Value;
 use yaml_rust2::{Yaml, YamlEmitter, yaml::Hash};
 
 use crate::{
-    import::{excerpt_of, fields},
+    import::{PageFields, excerpt_of, fields},
     service::{
         export::ExportedPost,
         post::flags::{self, Flags, FlagsInFrontMatter},
@@ -59,7 +60,12 @@ pub fn to_jekyll(e: &ExportedPost) -> JekyllFile {
         date.format("%Y-%m-%d %H:%M:%S %z").to_string().into(),
     );
     put("slug", p.slug.clone().into());
-    put("tags", e.tags.clone().into());
+    let page = p.kind == post::Kind::Page;
+    if page {
+        page_fields(e, &preserved, &mut put);
+    } else {
+        put("tags", e.tags.clone().into());
+    }
     match &e.series {
         Some(s) => put("series", s.clone().into()),
         // The preserved key would put the post back in the series it has left.
@@ -175,9 +181,34 @@ pub fn to_jekyll(e: &ExportedPost) -> JekyllFile {
         text.push('\n');
     }
     let safe_slug = p.slug.replace(['/', '\\'], "-");
+    let relative_path = if page {
+        format!("_pages/{safe_slug}.md")
+    } else {
+        format!("_posts/{}-{safe_slug}.md", date.format("%Y-%m-%d"))
+    };
     JekyllFile {
-        relative_path: format!("_posts/{}-{safe_slug}.md", date.format("%Y-%m-%d")),
+        relative_path,
         text,
+    }
+}
+
+/// A page's own keys: `layout: page`, its parent's slug and its menu order (when the
+/// preserved front matter would not give them back).
+fn page_fields(
+    e: &ExportedPost,
+    preserved: &serde_json::Map<String, Value>,
+    put: &mut impl FnMut(&str, Value),
+) {
+    let from_file = PageFields::read(preserved);
+    put("layout", "page".into());
+    match &e.parent_slug {
+        Some(s) if from_file.parent.as_ref() != Some(s) => put("parent", s.clone().into()),
+        Some(_) => {}
+        None if from_file.parent.is_some() => put("parent", Value::Null),
+        None => {}
+    }
+    if from_file.menu_order != e.post.menu_order {
+        put("menu_order", e.post.menu_order.into());
     }
 }
 

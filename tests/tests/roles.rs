@@ -4,9 +4,7 @@
 
 use quire_tests::{
     TestApp, both_backends,
-    entity::{
-        api_key, category, post, post_author, post_tag, series, site, tag, user, user::Role,
-    },
+    entity::{api_key, category, post, post_author, post_tag, series, site, tag, user, user::Role},
     quire::{
         auth::Principal,
         service::{self, post::input::PostChanges},
@@ -47,6 +45,9 @@ struct Fixture {
     category: String,
     victim: String,
     key_id: String,
+    page: String,
+    page_version: i32,
+    page_revision: String,
 }
 
 fn gid(kind: &str, id: i64) -> String {
@@ -84,6 +85,28 @@ async fn fixture(
         p
     };
     let revision = service::post::revision::revisions(&app.db, &who, &p)
+        .await
+        .unwrap()[0]
+        .id;
+    let page = service::page::write::create(
+        &app.db,
+        &who,
+        PostChanges {
+            title: Some(format!("쪽 {n}")),
+            markdown: Some("소개".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let page = if trashed {
+        service::post::lifecycle::trash(&app.db, &who, page.id, None)
+            .await
+            .unwrap()
+    } else {
+        page
+    };
+    let page_revision = service::post::revision::revisions(&app.db, &who, &page)
         .await
         .unwrap()[0]
         .id;
@@ -161,6 +184,9 @@ async fn fixture(
         category: gid("Category", category.id),
         victim: gid("Author", victim.id),
         key_id: key.key_id,
+        page: gid("Page", page.id),
+        page_version: page.version,
+        page_revision: gid("Revision", page_revision),
     }
 }
 
@@ -184,6 +210,8 @@ async fn snapshot(app: &TestApp) -> String {
                 p.series_position,
                 p.author_id,
                 p.category_id,
+                p.parent_id,
+                p.menu_order,
             )
         })
         .collect();
@@ -250,7 +278,9 @@ async fn snapshot(app: &TestApp) -> String {
         .all(&app.db)
         .await
         .unwrap();
-    format!("{posts:?}{links:?}{tags:?}{categories:?}{series:?}{users:?}{keys:?}{site:?}{bylines:?}")
+    format!(
+        "{posts:?}{links:?}{tags:?}{categories:?}{series:?}{users:?}{keys:?}{site:?}{bylines:?}"
+    )
 }
 
 fn call(name: &str, input: Value) -> (String, Value) {
@@ -276,6 +306,14 @@ fn input(name: &str, f: &Fixture) -> Value {
         | "purgePost" => json!({ "id": f.post }),
         "restoreRevision" => json!({ "id": f.revision }),
         "createPreviewToken" => json!({ "postId": f.post }),
+        "createPage" => json!({ "title": "새 쪽", "menuOrder": 1 }),
+        "updatePage" => {
+            json!({ "id": f.page, "expectedVersion": f.page_version, "title": "고친 쪽", "menuOrder": 3 })
+        }
+        "publishPage" | "unpublishPage" | "archivePage" | "deletePage" | "restorePage"
+        | "purgePage" => json!({ "id": f.page }),
+        "restorePageRevision" => json!({ "id": f.page_revision }),
+        "createPagePreviewToken" => json!({ "pageId": f.page }),
         "createSeries" => json!({ "title": format!("새 시리즈 {}", f.key_id) }),
         "updateSeries" => json!({ "id": f.series, "title": "바뀐 시리즈" }),
         "deleteSeries" => json!({ "id": f.series }),
@@ -323,17 +361,32 @@ fn expected(name: &str, who: Who) -> Want {
         Who::Anonymous => 0,
     };
     match name {
-        "createPost" | "updateViewer" | "changePassword" => Ok,
-        "updatePost" | "publishPost" | "unpublishPost" | "archivePost" | "deletePost"
-        | "restorePost" | "restoreRevision" | "createPreviewToken" | "setPostSeries" => {
+        "createPost" | "createPage" | "updateViewer" | "changePassword" => Ok,
+        "updatePost"
+        | "publishPost"
+        | "unpublishPost"
+        | "archivePost"
+        | "deletePost"
+        | "restorePost"
+        | "restoreRevision"
+        | "createPreviewToken"
+        | "setPostSeries"
+        | "updatePage"
+        | "publishPage"
+        | "unpublishPage"
+        | "archivePage"
+        | "deletePage"
+        | "restorePage"
+        | "restorePageRevision"
+        | "createPagePreviewToken" => {
             if who == Who::AuthorOther {
                 Forbidden
             } else {
                 Ok
             }
         }
-        "purgePost" | "createUser" | "updateUser" | "resetUserPassword" | "deleteUser"
-        | "createApiKey" | "revokeApiKey" | "updateSite" => {
+        "purgePost" | "purgePage" | "createUser" | "updateUser" | "resetUserPassword"
+        | "deleteUser" | "createApiKey" | "revokeApiKey" | "updateSite" => {
             if rank == 3 {
                 Ok
             } else {
@@ -361,6 +414,16 @@ const MUTATIONS: &[&str] = &[
     "purgePost",
     "restoreRevision",
     "createPreviewToken",
+    "createPage",
+    "updatePage",
+    "publishPage",
+    "unpublishPage",
+    "archivePage",
+    "deletePage",
+    "restorePage",
+    "purgePage",
+    "restorePageRevision",
+    "createPagePreviewToken",
     "createSeries",
     "updateSeries",
     "deleteSeries",
@@ -407,8 +470,9 @@ async fn every_mutation_against_every_role(app: TestApp) {
             } else {
                 &other
             };
+            let trashed = *name == "restorePost" || *name == "restorePage";
             let co = (who == Who::AuthorCo).then_some(&author);
-            let f = fixture(&app, owner, co, &admin, *name == "restorePost", n).await;
+            let f = fixture(&app, owner, co, &admin, trashed, n).await;
             let (doc, vars) = call(name, input(name, &f));
             let before = snapshot(&app).await;
             let r = match who {

@@ -121,6 +121,7 @@ async fn a_reference_to_nothing_is_refused(app: TestApp) {
     let before = menu(&app).await;
     for (kind, field) in [
         ("POST", "primaryMenu[1].target"),
+        ("PAGE", "primaryMenu[1].target"),
         ("TAG", "primaryMenu[1].target"),
         ("SERIES", "primaryMenu[1].target"),
     ] {
@@ -146,7 +147,7 @@ async fn a_reference_to_nothing_is_refused(app: TestApp) {
         assert_eq!(menu(&app).await, before);
     }
     // An unknown kind is refused by the schema itself.
-    let items = json!([{ "label": "쪽", "target": target("PAGE", "소개") }]);
+    let items = json!([{ "label": "쪽", "target": target("AUTHOR", "소개") }]);
     let r = app
         .graphql_as(&admin, UPDATE, json!({ "i": { "primaryMenu": items } }))
         .await;

@@ -1,6 +1,8 @@
 //! Which files `quire import PATH…` reads: files named on the command line as they are,
 //! and in folders every `.md`, `.markdown` and `.txt` below them. A Jekyll site root
-//! (with `_posts/`) contributes `_posts/` and `_drafts/`; a Hugo site root (with a Hugo
+//! (with `_posts/`) contributes `_posts/`, `_drafts/` and `_pages/`, and its own Markdown
+//! files that open with front matter (`about.md`), as pages (except `README`, `LICENSE`,
+//! `CHANGELOG` and `index`); a Hugo site root (with a Hugo
 //! config and `content/`) contributes `content/`. Hidden folders, `node_modules`,
 //! `_site` and Hugo's `_index.md` section pages are skipped; symlinked folders are not
 //! followed.
@@ -29,6 +31,40 @@ pub struct Found {
     pub files: Vec<PathBuf>,
     /// `(path, reason)` for arguments that do not exist or folders that cannot be read.
     pub problems: Vec<(PathBuf, String)>,
+    /// The files that are pages by their place in a Jekyll site (its root's own files).
+    pub pages: BTreeSet<PathBuf>,
+}
+
+/// Root files of a Jekyll site that are no pages, by name without extension.
+const NOT_PAGES: [&str; 4] = ["readme", "license", "changelog", "index"];
+
+/// The Markdown files directly in a Jekyll site root that open with front matter: its
+/// pages (About, Now), as Jekyll renders them.
+fn jekyll_root_pages(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().to_ascii_lowercase();
+        let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+        let markdown = name.ends_with(".md") || name.ends_with(".markdown");
+        if !markdown || name.starts_with('.') || NOT_PAGES.contains(&stem) || !path.is_file() {
+            continue;
+        }
+        let opens_with_front_matter = std::fs::read(&path)
+            .map(|b| {
+                b.strip_prefix(b"\xef\xbb\xbf")
+                    .unwrap_or(&b)
+                    .starts_with(b"---")
+            })
+            .unwrap_or(false);
+        if opens_with_front_matter {
+            out.push(path);
+        }
+    }
+    out
 }
 
 /// Finds the files to import under `paths`; see the module docs.
@@ -47,6 +83,12 @@ pub fn discover(paths: &[PathBuf]) -> Found {
                 for root in site_roots(path) {
                     walk(&root, &mut files, &mut found.problems);
                 }
+                if path.join("_posts").is_dir() {
+                    for page in jekyll_root_pages(path) {
+                        files.insert(page.clone());
+                        found.pages.insert(page);
+                    }
+                }
             }
         }
     }
@@ -58,9 +100,9 @@ pub fn discover(paths: &[PathBuf]) -> Found {
 fn site_roots(dir: &Path) -> Vec<PathBuf> {
     let posts = dir.join("_posts");
     if posts.is_dir() {
-        let drafts = dir.join("_drafts");
+        let more = ["_drafts", "_pages"].map(|d| dir.join(d));
         return std::iter::once(posts)
-            .chain(drafts.is_dir().then_some(drafts))
+            .chain(more.into_iter().filter(|d| d.is_dir()))
             .collect();
     }
     let content = dir.join("content");

@@ -1,5 +1,5 @@
 //! `quire export DIR`: every post, drafts included, written as Jekyll Markdown under
-//! `DIR/_posts/` (see [`crate::export`]). Posts in the trash are written too, marked
+//! `DIR/_posts/`, and every page under `DIR/_pages/` (see [`crate::export`]). Posts in the trash are written too, marked
 //! `trashed`, so importing the export puts them back in the trash: nothing is lost.
 
 use std::path::{Path, PathBuf};
@@ -54,6 +54,11 @@ pub async fn run(db: &DatabaseConnection, dir: &Path) -> AppResult<ExportReport>
     for p in &posts {
         let file = to_jekyll(p);
         let path = dir.join(&file.relative_path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                AppError::bad_input("DIR", format!("cannot create {}: {e}", parent.display()))
+            })?;
+        }
         std::fs::write(&path, file.text).map_err(|e| {
             AppError::bad_input("DIR", format!("cannot write {}: {e}", path.display()))
         })?;

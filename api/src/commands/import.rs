@@ -98,6 +98,7 @@ async fn run_on<C: ConnectionTrait + TransactionTrait>(
         .map_or(2, std::num::NonZeroUsize::get)
         .clamp(1, MAX_READERS);
     let files = std::sync::Arc::new(found.files.clone());
+    let pages = std::sync::Arc::new(found.pages.clone());
     let known = std::sync::Arc::new(run.known_paths());
     let mut readers = Vec::with_capacity(threads);
     let mut queues = Vec::with_capacity(threads);
@@ -105,13 +106,18 @@ async fn run_on<C: ConnectionTrait + TransactionTrait>(
         let (tx, rx) = tokio::sync::mpsc::channel::<(String, Result<PreparedFile, Failure>)>(
             PIPELINE_DEPTH.div_ceil(threads),
         );
-        let (files, known) = (files.clone(), known.clone());
+        let (files, known, pages) = (files.clone(), known.clone(), pages.clone());
         readers.push(tokio::task::spawn_blocking(move || {
             for path in files.iter().skip(first).step_by(threads) {
                 let shown = source_path(path);
                 // A file imported before is most likely unchanged: its search document
                 // is made only if the post changes, from the post as written.
-                let prepared = prepare(path, &shown, !known.contains(&shown));
+                let mut prepared = prepare(path, &shown, !known.contains(&shown));
+                if let Ok(file) = &mut prepared
+                    && pages.contains(path)
+                {
+                    file.doc.make_page();
+                }
                 if tx.blocking_send((shown, prepared)).is_err() {
                     break;
                 }
@@ -145,6 +151,7 @@ async fn run_on<C: ConnectionTrait + TransactionTrait>(
             .map_err(|e| AppError::Internal(format!("a file reader stopped: {e}")))?;
     }
     progress.finish_and_clear();
+    crate::service::import::link_parents(db).await?;
     Ok(report)
 }
 

@@ -16,6 +16,7 @@ use tokio::sync::OnceCell;
 
 use super::{
     author::loader::{AuthorLoader, AuthorPostCountLoader, PostAuthorsLoader},
+    page::loader::{PageAncestorsLoader, PageChildrenLoader},
     post::loader::PostLoader,
     series::loader::{SeriesEntriesLoader, SeriesLoader, SeriesPlaceLoader, SeriesPostsLoader},
     tag::loader::{PostTagsLoader, TagPostCountLoader},
@@ -71,6 +72,10 @@ pub struct RequestState {
     pub posts: CachedLoader<PostLoader>,
     /// The same without their bodies, for selections that ask for none of them.
     pub posts_without_bodies: CachedLoader<PostLoader>,
+    /// A page's children, in menu order.
+    pub page_children: CachedLoader<PageChildrenLoader>,
+    /// A page's ancestors, the root first.
+    pub page_ancestors: CachedLoader<PageAncestorsLoader>,
 }
 
 impl RequestState {
@@ -111,6 +116,8 @@ impl RequestState {
             series_places: cached(SeriesPlaceLoader::new(db.clone(), now)),
             posts: cached(PostLoader::new(db.clone(), Bodies::Read)),
             posts_without_bodies: cached(PostLoader::new(db.clone(), Bodies::Skip)),
+            page_children: cached(PageChildrenLoader::new(db.clone())),
+            page_ancestors: cached(PageAncestorsLoader::new(db.clone())),
             db,
             now,
         }

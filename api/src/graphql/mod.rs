@@ -9,6 +9,7 @@ pub mod context;
 pub mod import;
 pub mod limits;
 pub mod node;
+pub mod page;
 pub mod pagination;
 pub mod post;
 pub mod search;
@@ -26,6 +27,7 @@ pub use context::RequestState;
 pub struct QueryRoot(
     node::NodeQuery,
     post::query::PostQuery,
+    page::query::PageQuery,
     series::query::SeriesQuery,
     tag::query::TagQuery,
     category::query::CategoryQuery,
@@ -39,6 +41,7 @@ pub struct QueryRoot(
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(
     post::mutation::PostMutation,
+    page::mutation::PageMutation,
     series::mutation::SeriesMutation,
     tag::mutation::TagMutation,
     category::mutation::CategoryMutation,

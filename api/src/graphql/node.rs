@@ -5,8 +5,8 @@ use async_graphql::{Context, ID, Interface, Object};
 use base64::{Engine, engine::general_purpose::STANDARD};
 
 use super::{
-    author::AuthorNode, category::CategoryNode, context::state, post::PostNode, series::SeriesNode,
-    tag::TagNode,
+    author::AuthorNode, category::CategoryNode, context::state, page::PageNode, post::PostNode,
+    series::SeriesNode, tag::TagNode,
 };
 use crate::{
     error::{ApiResult, AppError, AppResult},
@@ -17,6 +17,7 @@ use crate::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Post,
+    Page,
     Series,
     Tag,
     Category,
@@ -28,6 +29,7 @@ impl Kind {
     fn name(self) -> &'static str {
         match self {
             Self::Post => "Post",
+            Self::Page => "Page",
             Self::Series => "Series",
             Self::Tag => "Tag",
             Self::Category => "Category",
@@ -49,6 +51,7 @@ pub fn decode(id: &ID, field: &str) -> AppResult<(Kind, i64)> {
     let (kind, n) = raw.split_once(':').ok_or_else(bad)?;
     let kind = match kind {
         "Post" => Kind::Post,
+        "Page" => Kind::Page,
         "Series" => Kind::Series,
         "Tag" => Kind::Tag,
         "Category" => Kind::Category,
@@ -77,6 +80,7 @@ pub fn decode_as(id: &ID, kind: Kind, field: &str) -> AppResult<i64> {
 #[graphql(field(name = "id", ty = "ID", desc = "Globally unique, opaque and stable."))]
 pub enum Node {
     Post(PostNode),
+    Page(PageNode),
     Series(SeriesNode),
     Tag(TagNode),
     Category(CategoryNode),
@@ -96,6 +100,14 @@ async fn load_node(ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
         )
         .await?
         .map(|f| Node::Post(PostNode::new(f.post, s.now))),
+        Kind::Page => service::page::find_readable_page(
+            &s.db,
+            s.principal().await?,
+            s.now,
+            service::post::read::PostRef::Id(n),
+        )
+        .await?
+        .map(|f| Node::Page(PageNode::new(f.post, s.now))),
         Kind::Series => s
             .series
             .load_one(n)

@@ -9,6 +9,7 @@ use super::fields::{
     FileStatus, author_names, cover_image, dedupe, is_draft, name_list, series,
     slug_from_permalink, status, string_field,
 };
+use super::page::{PageFields, is_page};
 use super::{front_matter, more, plain_text, title};
 
 /// Where a post's date came from, so a summary can say when it was guessed.
@@ -52,6 +53,19 @@ pub struct ParsedPost {
     pub front_matter: Map<String, Value>,
     /// The encoding the file was transcoded from (`CP949/EUC-KR`), when it was not UTF-8.
     pub transcoded_from: Option<&'static str>,
+    /// Set when the file is a page (see [`super::page`]): its parent and menu order.
+    pub page: Option<PageFields>,
+}
+
+impl ParsedPost {
+    /// Makes the document a page: its tags, series and category (which a page cannot
+    /// have) stay only in its front matter.
+    pub fn make_page(&mut self) {
+        self.page = Some(PageFields::read(&self.front_matter));
+        self.tags.clear();
+        self.series = None;
+        self.category_path.clear();
+    }
 }
 
 /// A post in the trash, with the time it was put there when the file says it.
@@ -162,8 +176,9 @@ pub fn parse_document(path: &str, text: &str) -> Result<ParsedPost, ParseError> 
     };
     let description = string_field(&fm, &["description"]);
     let excerpt = excerpt_of(&fm, &markdown);
+    let page = is_page(path, &fm);
 
-    Ok(ParsedPost {
+    let mut doc = ParsedPost {
         source_path: path.to_owned(),
         slug: string_field(&fm, &["slug"])
             .or_else(|| string_field(&fm, &["permalink"]).and_then(|p| slug_from_permalink(&p))),
@@ -185,7 +200,12 @@ pub fn parse_document(path: &str, text: &str) -> Result<ParsedPost, ParseError> 
         title,
         front_matter: fm,
         transcoded_from: None,
-    })
+        page: None,
+    };
+    if page {
+        doc.make_page();
+    }
+    Ok(doc)
 }
 
 /// The writer's excerpt: `excerpt`, `summary` or `description` from the front matter,

@@ -11,6 +11,7 @@ mod error;
 pub(crate) mod fields;
 mod front_matter;
 mod more;
+pub mod page;
 mod plain_text;
 mod title;
 
@@ -19,3 +20,4 @@ pub use date::parse_date;
 pub use document::{DateSource, ParsedPost, Trashed, excerpt_of, parse_bytes, parse_document};
 pub use encoding::{CP949, Decoded, EncodingError, decode};
 pub use error::ParseError;
+pub use page::PageFields;

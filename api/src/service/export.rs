@@ -1,6 +1,6 @@
-//! Reading every post out for `quire export`: drafts and the trash included, with tag
-//! names, series titles, category paths and the authors' slugs in order, in batches so
-//! ten thousand posts cost a handful of queries.
+//! Reading every post and page out for `quire export`: drafts and the trash included,
+//! with tag names, series titles, category paths, the authors' slugs in order and parent
+//! pages' slugs, in batches so ten thousand posts cost a handful of queries.
 
 use std::collections::HashMap;
 
@@ -23,6 +23,8 @@ pub struct ExportedPost {
     pub category_path: Vec<String>,
     /// The authors in byline order, primary first.
     pub authors: Vec<ExportedAuthor>,
+    /// A page's parent page's slug.
+    pub parent_slug: Option<String>,
 }
 
 /// An author as export names them: by slug, with the display name a preserved front
@@ -52,6 +54,11 @@ pub async fn all_posts<C: ConnectionTrait>(db: &C) -> AppResult<Vec<ExportedPost
 
     let categories = category::tree(db).await?;
 
+    let slugs: HashMap<i64, String> = posts
+        .iter()
+        .filter(|p| p.kind == post::Kind::Page)
+        .map(|p| (p.id, p.slug.clone()))
+        .collect();
     let mut out = Vec::with_capacity(posts.len());
     for chunk in posts.chunks(BATCH) {
         let ids: Vec<i64> = chunk.iter().map(|p| p.id).collect();
@@ -79,6 +86,7 @@ pub async fn all_posts<C: ConnectionTrait>(db: &C) -> AppResult<Vec<ExportedPost
                         name: u.display_name,
                     })
                     .collect(),
+                parent_slug: p.parent_id.and_then(|id| slugs.get(&id).cloned()),
                 post: p.clone(),
             });
         }

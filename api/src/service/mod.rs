@@ -17,6 +17,7 @@ pub mod content_clock;
 pub mod export;
 pub mod import;
 pub mod keyset;
+pub mod page;
 pub mod post;
 pub mod search;
 pub mod series;

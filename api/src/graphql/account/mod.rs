@@ -145,6 +145,22 @@ impl UserNode {
         );
         post_page_scoped(ctx, args, filter, order, scope).await
     }
+
+    /// The user's own pages in every status (not the trash), anywhere in the tree, most
+    /// recently updated first.
+    #[graphql(complexity = "crate::graphql::pagination::page_cost(first, child_complexity)")]
+    async fn pages(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "A cursor of a previous edge; pages after it.")] after: Option<String>,
+    ) -> ApiResult<crate::graphql::page::query::PageConnection> {
+        let s = state(ctx)?;
+        let scope =
+            service::account::own_posts::scope(s.require_principal().await?, self.model.id)?;
+        let under = Some(service::page::listing::Under::Author(self.model.id));
+        crate::graphql::page::query::page_listing(ctx, scope, under, first, after).await
+    }
 }
 
 /// An admin API key (its secret is shown only once, when created).

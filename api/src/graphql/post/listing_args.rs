@@ -39,6 +39,7 @@ impl From<PostFilter> for service::post::PostFilter {
             published_before: f.published_before.map(|t| t.with_timezone(&Utc)),
             pinned: f.pinned,
             featured: f.featured,
+            kinds: service::post::Kinds::Posts,
         }
     }
 }

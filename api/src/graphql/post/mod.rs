@@ -71,6 +71,11 @@ impl PostNode {
         Self { model, now }
     }
 
+    /// The request's instant this node reads the post at.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
     /// Where this post stands among the visible posts of its series, if it is one.
     async fn series_place(&self, ctx: &Context<'_>) -> ApiResult<Option<SeriesPlace>> {
         if self.model.series_id.is_none() {
@@ -112,7 +117,21 @@ impl Sibling {
     }
 }
 
-fn with_offset(at: DateTime<Utc>, offset_seconds: Option<i32>) -> DateTime<FixedOffset> {
+/// The stored table of contents of a post or page.
+pub(crate) fn toc_of(model: &post::Model) -> ApiResult<Vec<TocEntry>> {
+    let entries: Vec<render::TocEntry> = serde_json::from_value(model.toc.clone())
+        .map_err(|e| AppError::Internal(format!("stored toc of post {}: {e}", model.id)))?;
+    Ok(entries
+        .into_iter()
+        .map(|t| TocEntry {
+            level: i32::from(t.level),
+            text: t.text,
+            anchor: t.anchor,
+        })
+        .collect())
+}
+
+pub(crate) fn with_offset(at: DateTime<Utc>, offset_seconds: Option<i32>) -> DateTime<FixedOffset> {
     match offset_seconds.and_then(FixedOffset::east_opt) {
         Some(offset) => at.with_timezone(&offset),
         None => at.fixed_offset(),
@@ -153,18 +172,7 @@ impl PostNode {
     /// The headings of the post, in order.
     #[graphql(complexity = "crate::graphql::pagination::list_cost(child_complexity)")]
     async fn toc(&self) -> ApiResult<Vec<TocEntry>> {
-        let entries: Vec<render::TocEntry> = serde_json::from_value(self.model.toc.clone())
-            .map_err(|e| {
-                AppError::Internal(format!("stored toc of post {}: {e}", self.model.id))
-            })?;
-        Ok(entries
-            .into_iter()
-            .map(|t| TocEntry {
-                level: i32::from(t.level),
-                text: t.text,
-                anchor: t.anchor,
-            })
-            .collect())
+        toc_of(&self.model)
     }
 
     /// The writer's excerpt, or the first paragraph as plain text (at most 200 characters).

@@ -212,6 +212,7 @@ impl PostMutation {
             pinned: input.pinned,
             featured: input.featured,
             comments_enabled: input.comments_enabled,
+            ..Default::default()
         };
         Ok(CreatePostPayload {
             post: node_of(s, post_write::create(&s.db, who, changes).await?),
@@ -249,6 +250,7 @@ impl PostMutation {
             pinned: input.pinned,
             featured: input.featured,
             comments_enabled: input.comments_enabled,
+            ..Default::default()
         };
         Ok(UpdatePostPayload {
             post: node_of(

@@ -76,7 +76,7 @@ pub async fn post_page_scoped(
 impl PostQuery {
     /// A post by global ID, by slug (a former slug finds the post under its current
     /// one), or by preview token (exactly one of them). The public sees published posts;
-    /// editors and the post's author also its drafts.
+    /// editors and the post's author also its drafts. Null for a page (see `page`).
     async fn post(
         &self,
         ctx: &Context<'_>,

@@ -4,7 +4,10 @@ pub mod query;
 
 use async_graphql::{Context, Object};
 
-use super::post::PostNode;
+use super::{
+    page::{ContentKind, PageNode},
+    post::PostNode,
+};
 use crate::{error::ApiResult, graphql::context::state, search::SearchQuery, service};
 
 /// One search result.
@@ -15,9 +18,21 @@ pub struct SearchHitNode {
 
 #[Object(name = "SearchHit")]
 impl SearchHitNode {
-    /// The post found.
+    /// The post found. For a page (`kind: PAGE`), the page's fields as a post; read
+    /// them from `page` instead.
     async fn post(&self) -> &PostNode {
         &self.post
+    }
+
+    /// Whether the hit is a post or a page.
+    async fn kind(&self) -> ContentKind {
+        self.hit.post.kind.into()
+    }
+
+    /// The page found, when the hit is a page (null for a post).
+    async fn page(&self) -> Option<PageNode> {
+        (self.hit.post.kind == entity::post::Kind::Page)
+            .then(|| PageNode::new(self.hit.post.clone(), self.post.now()))
     }
 
     /// BM25 relevance of the post to the query; higher is better. Comparable only
@@ -48,7 +63,7 @@ pub struct SearchCount {
 
 #[Object]
 impl SearchCount {
-    /// How many posts match, over all pages.
+    /// How many posts (or pages, as asked) match, over all pages of hits.
     async fn total_count(&self, ctx: &Context<'_>) -> ApiResult<i64> {
         let s = state(ctx)?;
         let n = service::search::count(&s.db, &self.query, self.scope, &self.filter).await?;

@@ -15,6 +15,7 @@ use crate::{
     error::{ApiResult, AppError},
     graphql::{
         context::state,
+        page::ContentKind,
         pagination::{self, DEFAULT_PAGE_SIZE},
         post::{PostFilter, PostNode, prefetch::prefetch},
     },
@@ -32,10 +33,12 @@ pub struct SearchQueryRoot;
 
 #[Object]
 impl SearchQueryRoot {
-    /// Full-text search over published posts, best match first: posts containing more
+    /// Full-text search over published posts (and, when `kinds` asks, pages), best match
+    /// first: posts containing more
     /// of the query's words, then title matches, then BM25 relevance, then newer posts.
     /// Korean words match inside longer words (`회고` finds `회고록`); Latin text is
     /// case-insensitive; punctuation and search-syntax characters are plain text.
+    #[allow(clippy::too_many_arguments)]
     #[graphql(complexity = "crate::graphql::pagination::page_cost(first, child_complexity)")]
     async fn search(
         &self,
@@ -53,6 +56,11 @@ impl SearchQueryRoot {
             desc = "Also search drafts, scheduled and archived posts (editors and admins)."
         )]
         include_drafts: bool,
+        #[graphql(
+            default_with = "vec![ContentKind::Post]",
+            desc = "Which kinds to search: posts (the default), pages, or both."
+        )]
+        kinds: Vec<ContentKind>,
     ) -> ApiResult<SearchConnection> {
         let s = state(ctx)?;
         let scope = if include_drafts {
@@ -67,7 +75,8 @@ impl SearchQueryRoot {
             Some(c) => pagination::decode_offset_cursor(c, LIST, "after")?.saturating_add(1),
             None => 0,
         };
-        let filter: crate::service::post::PostFilter = filter.unwrap_or_default().into();
+        let mut filter: crate::service::post::PostFilter = filter.unwrap_or_default().into();
+        filter.kinds = ContentKind::kinds(&kinds, "kinds")?;
         let page = search::search(&s.db, &parsed, scope, &filter, offset, limit).await?;
         connection(
             ctx,

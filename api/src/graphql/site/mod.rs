@@ -167,11 +167,13 @@ pub struct SocialLink {
     url: String,
 }
 
-/// What a menu item can point at. (Pages will join when quire has them.)
+/// What a menu item can point at.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum MenuTargetKind {
     /// A post, at `/posts/{slug}`.
     Post,
+    /// A page, at `/{slug}`.
+    Page,
     /// A tag's page, at `/tags/{slug}`.
     Tag,
     /// A series' page, at `/series/{slug}`.
@@ -185,6 +187,7 @@ impl MenuTargetKind {
     pub fn to_service(self) -> svc::TargetKind {
         match self {
             Self::Post => svc::TargetKind::Post,
+            Self::Page => svc::TargetKind::Page,
             Self::Tag => svc::TargetKind::Tag,
             Self::Series => svc::TargetKind::Series,
             Self::Category => svc::TargetKind::Category,
@@ -194,6 +197,7 @@ impl MenuTargetKind {
     fn from_service(k: svc::TargetKind) -> Self {
         match k {
             svc::TargetKind::Post => Self::Post,
+            svc::TargetKind::Page => Self::Page,
             svc::TargetKind::Tag => Self::Tag,
             svc::TargetKind::Series => Self::Series,
             svc::TargetKind::Category => Self::Category,
@@ -201,7 +205,7 @@ impl MenuTargetKind {
     }
 }
 
-/// The post, tag, series or category a menu item points at, as it is now.
+/// The post, page, tag, series or category a menu item points at, as it is now.
 #[derive(SimpleObject)]
 pub struct MenuTarget {
     /// What it is.

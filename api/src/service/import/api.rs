@@ -50,6 +50,7 @@ pub async fn import_for_api(
         .await;
         results.push((path.clone(), result));
     }
+    super::link_parents(db).await?;
     Ok(results)
 }
 

@@ -52,8 +52,8 @@ pub(super) fn new_post() -> post::ActiveModel {
         created_at: Set(now()),
         series_position: Set(None),
         deleted_at: Set(None),
-        // The columns no file sets yet, at their defaults, so a group's posts can be
-        // read back whole (see `writer::InFlight::finish`).
+        // What the database would default to: a group reads its new posts back from
+        // these values, so every column must be set.
         kind: Set(post::Kind::Post),
         parent_id: Set(None),
         menu_order: Set(0),
@@ -118,6 +118,19 @@ pub(super) fn fill(
         posts::flags::FlagsInFrontMatter::read(&doc.front_matter).over(Default::default()),
     );
     active.source_path = Set(Some(doc.source_path.clone()));
+    // A page's parent is linked once every file of the import is written
+    // (`super::pages::link_parents`); a post has none.
+    match &doc.page {
+        Some(page) => {
+            active.kind = Set(post::Kind::Page);
+            active.menu_order = Set(page.menu_order);
+        }
+        None => {
+            active.kind = Set(post::Kind::Post);
+            active.parent_id = Set(None);
+            active.menu_order = Set(0);
+        }
+    }
     // A file marked `trashed` puts a post in the trash; no file takes one out of it.
     if from_db.trashed_before.is_none()
         && let Some(t) = doc.trashed

@@ -44,6 +44,10 @@ pub struct PostChanges {
     pub pinned: Option<bool>,
     pub featured: Option<bool>,
     pub comments_enabled: Option<bool>,
+    /// A page's parent page, by slug (pages only; see [`crate::service::page::rules`]).
+    pub parent: Option<Option<String>>,
+    /// A page's order among its siblings, smallest first (pages only).
+    pub menu_order: Option<i32>,
 }
 
 fn check_url(field: &str, url: &Option<String>) -> AppResult<()> {

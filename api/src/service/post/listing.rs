@@ -13,6 +13,7 @@ use sea_orm::{
 
 use super::{
     bodies::{Bodies, without_bodies},
+    kind::Kinds,
     tag_page,
     visibility::Scope,
 };
@@ -39,6 +40,8 @@ pub struct PostFilter {
     pub pinned: Option<bool>,
     /// Only featured (or only unfeatured) posts.
     pub featured: Option<bool>,
+    /// Posts, pages or both ([`Kinds`]); posts unless a caller asks (search, pages).
+    pub kinds: Kinds,
 }
 
 impl PostFilter {
@@ -53,6 +56,7 @@ impl PostFilter {
             && self.published_before.is_none()
             && self.pinned.is_none()
             && self.featured.is_none()
+            && self.kinds == Kinds::Posts
     }
 }
 
@@ -148,7 +152,7 @@ fn filter_condition(scope: Scope, f: &PostFilter) -> Condition {
 
 /// What `f` asks for, without any visibility rule (search adds its own scope).
 pub fn narrowing(f: &PostFilter) -> Condition {
-    let mut c = Condition::all();
+    let mut c = f.kinds.condition();
     if !f.tags.is_empty() {
         c = c.add(
             post::Column::Id.in_subquery(

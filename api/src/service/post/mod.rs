@@ -7,6 +7,7 @@ pub mod bodies;
 pub mod content;
 pub mod flags;
 pub mod input;
+pub mod kind;
 pub mod lifecycle;
 pub mod listing;
 pub mod lookup;
@@ -20,6 +21,7 @@ pub mod write;
 
 pub use bodies::{Bodies, find_by_ids};
 pub use content::{set_content, set_rendered};
+pub use kind::Kinds;
 pub use listing::{Listing, PostFilter, PostOrder, PostSort, count, list, narrowing};
 pub use lookup::{
     WithParents, count_all, find_by_slug, find_by_slug_or_alias, find_by_source_path,

@@ -9,7 +9,7 @@ use super::{
     visibility::is_public,
 };
 use crate::{
-    auth::{Principal, Secret, token},
+    auth::{Principal, Secret, policy, token},
     error::{AppError, AppResult},
 };
 
@@ -20,9 +20,21 @@ pub enum PostRef<'a> {
     Slug(&'a str),
 }
 
-/// The post, with its author and series, if it exists and the caller may read it
-/// (unreadable looks like missing).
+/// The post (not a page: see [`crate::service::page`]), with its author and series, if
+/// it exists and the caller may read it (unreadable looks like missing).
 pub async fn find_readable<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    who: Option<&Principal>,
+    now: DateTime<Utc>,
+    by: PostRef<'_>,
+) -> AppResult<Option<WithParents>> {
+    Ok(find_readable_row(db, who, now, by)
+        .await?
+        .filter(|f| f.post.kind == post::Kind::Post))
+}
+
+/// [`find_readable`] for a row of either kind, post or page.
+pub async fn find_readable_row<C: sea_orm::ConnectionTrait>(
     db: &C,
     who: Option<&Principal>,
     now: DateTime<Utc>,
@@ -45,9 +57,28 @@ pub async fn find_readable<C: sea_orm::ConnectionTrait>(
     })
 }
 
+/// Whether `who` may read `p` at `now` knowing only its primary author: the public sees
+/// published rows; editors and the primary author also drafts and trash. (A co-author's
+/// right to a draft needs their byline: [`super::authors::may_read_draft`].) For pages
+/// reached through another page (parents, children, breadcrumbs).
+pub fn may_read(who: Option<&Principal>, now: DateTime<Utc>, p: &post::Model) -> bool {
+    is_public(p, now) || who.is_some_and(|w| policy::can_read_draft(w, &[p.author_id]))
+}
+
 /// The post a preview token opens (any status, not the trash), with its author and
 /// series.
 pub async fn find_by_preview<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    secret: &Secret,
+    preview: &str,
+) -> AppResult<Option<WithParents>> {
+    Ok(find_row_by_preview(db, secret, preview)
+        .await?
+        .filter(|f| f.post.kind == post::Kind::Post))
+}
+
+/// [`find_by_preview`] for a row of either kind, post or page.
+pub async fn find_row_by_preview<C: sea_orm::ConnectionTrait>(
     db: &C,
     secret: &Secret,
     preview: &str,

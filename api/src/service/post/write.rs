@@ -14,7 +14,7 @@ use super::{
     lifecycle,
     revision::record_revision,
 };
-use crate::service::{author, category, post as posts, search, series, tag};
+use crate::service::{author, category, page, post as posts, search, series, tag};
 use crate::{
     auth::{Principal, policy, rank},
     error::{AppError, AppResult},
@@ -124,14 +124,27 @@ async fn resolve_authors(
     Ok(current.is_empty().then(|| vec![who.user_id()]))
 }
 
-/// Applies `c` to `a` and re-renders.
+/// Applies `c` to `a` (a row of `kind`) and re-renders.
 async fn apply(
     txn: &DatabaseTransaction,
     who: &Principal,
+    kind: post::Kind,
     a: &mut post::ActiveModel,
     current: Option<&post::Model>,
     c: &PostChanges,
 ) -> AppResult<()> {
+    page::check_kind_fields(kind, c)?;
+    if let Some(parent) = &c.parent {
+        a.parent_id = Set(match parent {
+            Some(slug) => {
+                Some(page::rules::resolve_parent(txn, current.map(|p| p.id), slug).await?)
+            }
+            None => None,
+        });
+    }
+    if let Some(order) = c.menu_order {
+        a.menu_order = Set(order);
+    }
     if let Some(t) = &c.title {
         a.title = Set(t.clone());
     }
@@ -201,6 +214,16 @@ pub async fn create(
     who: &Principal,
     changes: PostChanges,
 ) -> AppResult<post::Model> {
+    create_as(db, who, post::Kind::Post, changes).await
+}
+
+/// Creates a draft post or page (`kind`).
+pub async fn create_as(
+    db: &DatabaseConnection,
+    who: &Principal,
+    kind: post::Kind,
+    changes: PostChanges,
+) -> AppResult<post::Model> {
     let c = changes.validate()?;
     let title = c
         .title
@@ -215,13 +238,17 @@ pub async fn create(
         None => {
             let base = Some(slug::slugify(&title))
                 .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| "post".into());
+                .unwrap_or_else(|| match kind {
+                    post::Kind::Post => "post".into(),
+                    post::Kind::Page => "page".into(),
+                });
             posts::unique_slug(&txn, &base, None).await?
         }
     };
     let now = crate::service::now();
     let mut a = post::ActiveModel {
         slug: Set(slug),
+        kind: Set(kind),
         status: Set(post::Status::Draft),
         author_id: Set(who.user_id()),
         subtitle: Set(None),
@@ -240,7 +267,7 @@ pub async fn create(
         deleted_at: Set(None),
         ..Default::default()
     };
-    apply(&txn, who, &mut a, None, &c).await?;
+    apply(&txn, who, kind, &mut a, None, &c).await?;
     let author_ids = resolve_authors(&txn, who, &[], &c)
         .await?
         .unwrap_or_else(|| vec![who.user_id()]);
@@ -301,7 +328,7 @@ pub async fn update(
     claim_version(&txn, id, expected_version).await?;
     let mut a: post::ActiveModel = current.clone().into();
     a.version = Set(expected_version + 1);
-    apply(&txn, who, &mut a, Some(&current), &c).await?;
+    apply(&txn, who, current.kind, &mut a, Some(&current), &c).await?;
     let new_authors = if c.authors.is_some() || c.author.is_some() {
         let now = authors::ids_of(&txn, id).await?;
         resolve_authors(&txn, who, &now, &c).await?

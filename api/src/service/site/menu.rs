@@ -17,23 +17,31 @@ use crate::error::{AppError, AppResult};
 pub const MAX_ITEMS: usize = 50;
 const MAX_LABEL: usize = 100;
 
-/// What a menu item may point at. Pages will join this list when quire has them;
-/// stored references carry the kind's name, so adding one changes no row.
+/// What a menu item may point at. Stored references carry the kind's name, so adding a
+/// kind changes no row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TargetKind {
     Post,
+    Page,
     Tag,
     Series,
     Category,
 }
 
 impl TargetKind {
-    pub(super) const ALL: [Self; 4] = [Self::Post, Self::Tag, Self::Series, Self::Category];
+    pub(super) const ALL: [Self; 5] = [
+        Self::Post,
+        Self::Page,
+        Self::Tag,
+        Self::Series,
+        Self::Category,
+    ];
 
     pub(super) fn name(self) -> &'static str {
         match self {
             Self::Post => "POST",
+            Self::Page => "PAGE",
             Self::Tag => "TAG",
             Self::Series => "SERIES",
             Self::Category => "CATEGORY",
@@ -43,6 +51,7 @@ impl TargetKind {
     pub(super) fn noun(self) -> &'static str {
         match self {
             Self::Post => "post",
+            Self::Page => "page",
             Self::Tag => "tag",
             Self::Series => "series",
             Self::Category => "category",
@@ -53,6 +62,7 @@ impl TargetKind {
     pub fn path(self, slug: &str) -> String {
         match self {
             Self::Post => format!("/posts/{slug}"),
+            Self::Page => format!("/{slug}"),
             Self::Tag => format!("/tags/{slug}"),
             Self::Series => format!("/series/{slug}"),
             Self::Category => format!("/categories/{slug}"),
@@ -233,11 +243,17 @@ async fn ids_by_slug<C: ConnectionTrait>(
             continue;
         }
         let rows: Vec<(i64, String)> = match kind {
-            TargetKind::Post => {
+            TargetKind::Post | TargetKind::Page => {
+                let kind = if kind == TargetKind::Page {
+                    post::Kind::Page
+                } else {
+                    post::Kind::Post
+                };
                 post::Entity::find()
                     .select_only()
                     .columns([post::Column::Id, post::Column::Slug])
                     .filter(post::Column::Slug.is_in(slugs))
+                    .filter(post::Column::Kind.eq(kind))
                     .filter(post::Column::DeletedAt.is_null())
                     .into_tuple()
                     .all(db)

@@ -18,7 +18,7 @@ use crate::{error::AppResult, service::post::visibility::publicly_visible};
 pub struct Target {
     pub kind: TargetKind,
     pub slug: String,
-    /// A post's or series' title, a tag's or category's name.
+    /// A post's, page's or series' title, a tag's or category's name.
     pub title: String,
 }
 
@@ -78,10 +78,13 @@ pub async fn targets<C: ConnectionTrait>(
             .collect()
     };
     let mut parts = Vec::new();
-    let posts = ids(TargetKind::Post);
-    if !posts.is_empty() {
+    for kind in [TargetKind::Post, TargetKind::Page] {
+        let posts = ids(kind);
+        if posts.is_empty() {
+            continue;
+        }
         let mut p = part::<post::Entity>(
-            TargetKind::Post,
+            kind,
             post::Column::Id,
             post::Column::Slug,
             post::Column::Title,
