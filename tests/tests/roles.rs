@@ -94,6 +94,7 @@ async fn fixture(
         PostChanges {
             title: Some(format!("쪽 {n}")),
             markdown: Some("소개".into()),
+            authors: co_author.map(|c| vec![owner.id, c.id]),
             ..Default::default()
         },
     )
