@@ -385,3 +385,33 @@ async fn changing_authors_invalidates_cached_answers(app: TestApp) {
     assert_eq!(after, "테스터,이바다");
 }
 both_backends!(changing_authors_invalidates_cached_answers, super::cached);
+
+/// A page has a byline too, set and read like a post's.
+async fn pages_take_and_show_co_authors(app: TestApp) {
+    let (_, editor) = app.actor(Role::Editor).await;
+    let sky = app.user("sky@example.com", "김하늘", Role::Author).await;
+    let sea = app.user("sea@example.com", "이바다", Role::Author).await;
+    let (a, b) = (author_id(&app, &sky).await, author_id(&app, &sea).await);
+    let r = app
+        .graphql_as(
+            &editor,
+            "mutation($i: CreatePageInput!) { createPage(input: $i) { page { id author { name } authors { name } } } }",
+            json!({ "i": { "title": "함께 쓴 소개", "authors": [b, a] } }),
+        )
+        .await;
+    let page = &r.data()["createPage"]["page"];
+    assert_eq!(names(&page["authors"]), ["이바다", "김하늘"]);
+    assert_eq!(page["author"]["name"], "이바다");
+    let r = app
+        .graphql_as(
+            &editor,
+            "mutation($i: UpdatePageInput!) { updatePage(input: $i) { page { authors { name } } } }",
+            json!({ "i": { "id": page["id"], "expectedVersion": 1, "authors": [a] } }),
+        )
+        .await;
+    assert_eq!(
+        names(&r.data()["updatePage"]["page"]["authors"]),
+        ["김하늘"]
+    );
+}
+both_backends!(pages_take_and_show_co_authors);

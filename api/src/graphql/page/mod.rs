@@ -162,7 +162,20 @@ impl PageNode {
         self.model.deleted_at
     }
 
-    /// Who wrote the page.
+    /// Everyone who wrote the page, in byline order; the first is `author`.
+    #[graphql(complexity = "crate::graphql::pagination::list_cost(child_complexity)")]
+    async fn authors(&self, ctx: &Context<'_>) -> ApiResult<Vec<AuthorNode>> {
+        Ok(state(ctx)?
+            .post_authors
+            .load_one(self.model.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(AuthorNode)
+            .collect())
+    }
+
+    /// Who wrote the page: its primary author (the first of `authors`).
     async fn author(&self, ctx: &Context<'_>) -> ApiResult<AuthorNode> {
         state(ctx)?
             .authors

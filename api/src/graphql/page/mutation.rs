@@ -45,6 +45,9 @@ pub struct CreatePageInput {
     pub published_at: Option<DateTime<FixedOffset>>,
     /// Author slug; editors may write for someone else.
     pub author: Option<String>,
+    /// The authors, in byline order, the first the primary author (as `createPost`'s and
+    /// `updatePost`'s `authors`). Not together with `author`.
+    pub authors: Option<Vec<ID>>,
     /// Custom fields, as on posts (`CreatePostInput.frontMatter`).
     pub front_matter: Option<Json<serde_json::Value>>,
     /// Whether the frontend should offer comments. Default true.
@@ -82,6 +85,9 @@ pub struct UpdatePageInput {
     pub published_at: MaybeUndefined<DateTime<FixedOffset>>,
     /// Author slug (editors only).
     pub author: Option<String>,
+    /// The authors, in byline order, the first the primary author (as `createPost`'s and
+    /// `updatePost`'s `authors`). Not together with `author`.
+    pub authors: Option<Vec<ID>>,
     /// Replaces the custom fields; `null` empties them.
     pub front_matter: MaybeUndefined<Json<serde_json::Value>>,
     /// Whether the frontend should offer comments.
@@ -208,6 +214,7 @@ impl PageMutation {
             meta_description: Some(input.meta_description),
             published_at: Some(input.published_at),
             author: input.author,
+            authors: crate::graphql::post::mutation::author_ids(input.authors)?,
             front_matter: input.front_matter.map(|j| j.0),
             comments_enabled: input.comments_enabled,
             parent: input.parent.map(Some),
@@ -236,6 +243,7 @@ impl PageMutation {
             meta_description: maybe(input.meta_description),
             published_at: maybe(input.published_at),
             author: input.author,
+            authors: crate::graphql::post::mutation::author_ids(input.authors)?,
             front_matter: match input.front_matter {
                 MaybeUndefined::Value(j) => Some(j.0),
                 MaybeUndefined::Null => Some(serde_json::json!({})),

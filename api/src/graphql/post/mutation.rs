@@ -170,7 +170,7 @@ fn post_id(id: &ID) -> ApiResult<i64> {
 }
 
 /// The user ids of `Author` IDs, in order.
-fn author_ids(ids: Option<Vec<ID>>) -> ApiResult<Option<Vec<i64>>> {
+pub(crate) fn author_ids(ids: Option<Vec<ID>>) -> ApiResult<Option<Vec<i64>>> {
     Ok(match ids {
         Some(ids) => Some(
             ids.iter()
