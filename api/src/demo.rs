@@ -1,7 +1,8 @@
 //! The example blog that `quire serve --demo` loads into an empty database. The posts
 //! live in `examples/demo/` and are compiled in, so the binary needs no files beside it;
 //! they go through the same importer as any Markdown file, and `site.json` gives the
-//! site its Korean title, language, time zone and menus.
+//! site its Korean title, language, time zone and menus. It shows what a blog needs: an
+//! About page, categories two deep, a post by two authors, math and highlighted code.
 
 use entity::user::Role;
 use sea_orm::DatabaseConnection;
@@ -15,7 +16,8 @@ use crate::{
     },
 };
 
-/// `(file name, text)` of each demo post.
+/// `(file name, text)` of each demo post and page (`about.md` is a page: its front
+/// matter says `layout: page`).
 pub const POSTS: &[(&str, &str)] = &[
     (
         "2024-03-02-docker-first-steps.md",
@@ -41,6 +43,11 @@ pub const POSTS: &[(&str, &str)] = &[
         "building-a-blog-api.md",
         include_str!("../../examples/demo/building-a-blog-api.md"),
     ),
+    (
+        "2024-11-02-evaluating-a-model.md",
+        include_str!("../../examples/demo/2024-11-02-evaluating-a-model.md"),
+    ),
+    ("about.md", include_str!("../../examples/demo/about.md")),
 ];
 
 /// The demo site's settings (a `quire site set --file` document), set after its posts
@@ -59,6 +66,18 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> AppResult<usize> {
             display_name: "김하늘",
             email: "haneul@example.com",
             bio: Some("MLOps 엔지니어. 배포와 글쓰기를 좋아합니다."),
+            role: Role::Author,
+        },
+    )
+    .await?;
+    // The co-author of the post on model evaluation (named in its `authors:`).
+    author::ensure(
+        db,
+        author::NewUser {
+            slug: "doyun",
+            display_name: "이도윤",
+            email: "doyun@example.com",
+            bio: Some("데이터 과학자. 평가 지표와 실험 설계를 다룹니다."),
             role: Role::Author,
         },
     )
