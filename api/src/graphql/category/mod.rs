@@ -28,6 +28,8 @@ use crate::{error::ApiResult, service};
 /// one category; a category's posts are its own and those of the categories below it.
 pub struct CategoryNode(pub category::Model);
 
+/// A category: a place in a hierarchy (글 › 회고), unlike a tag. A post is in at most
+/// one category; a category's posts are its own and those of the categories below it.
 #[Object(name = "Category")]
 impl CategoryNode {
     /// Globally unique, opaque and stable.

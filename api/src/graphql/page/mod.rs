@@ -83,8 +83,12 @@ impl PageNode {
     }
 }
 
+/// A page: standalone content such as About, Now or Uses, written and published like a
+/// post (revisions, previews, scheduling, trash, former slugs) but outside post listings,
+/// series and search unless asked; placed in a tree by `parent` and `menuOrder`.
 #[Object(name = "Page")]
 impl PageNode {
+    /// Globally unique, opaque and stable.
     pub async fn id(&self) -> ID {
         node::encode(node::Kind::Page, self.model.id)
     }
