@@ -310,11 +310,15 @@ async fn the_demo_site_is_korean(app: TestApp) {
         menu,
         [
             ("홈", "/"),
+            ("소개", "/about"),
+            ("개발", "/categories/개발"),
             ("도커", "/tags/docker"),
             ("배포 자동화 일지", "/series/배포-자동화-일지"),
             ("2023년 회고", "/posts/2023년-회고"),
         ]
     );
-    assert_eq!(s["primaryMenu"][2]["children"][0]["target"]["kind"], "POST");
+    assert_eq!(s["primaryMenu"][1]["target"]["kind"], "PAGE");
+    assert_eq!(s["primaryMenu"][2]["children"][0]["target"]["kind"], "CATEGORY");
+    assert_eq!(s["primaryMenu"][4]["children"][0]["target"]["kind"], "POST");
 }
 both_backends!(the_demo_site_is_korean);
