@@ -101,6 +101,20 @@ pub async fn ready(db: &DatabaseConnection) -> Result<bool, DbErr> {
     Ok(applied >= Migrator::migrations().len())
 }
 
+/// Connections the pool holds now, and how many of them are idle (for `/metrics`).
+pub fn pool_stats(db: &DatabaseConnection) -> (u32, usize) {
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        _ => {
+            let pool = db.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+    }
+}
+
 /// Checks that the database answers a trivial query.
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
     db.execute_unprepared("SELECT 1").await.map(|_| ())

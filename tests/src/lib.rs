@@ -177,6 +177,15 @@ impl TestApp {
     }
 
     /// Where this app's server listens, as `http://127.0.0.1:PORT`.
+    /// `Sqlite` or `Postgres`, to keep names apart when both halves of a test share
+    /// something process-wide.
+    pub fn backend_label(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "Sqlite",
+            Backend::Postgres => "Postgres",
+        }
+    }
+
     pub fn base_url(&self) -> String {
         self.base.clone()
     }

@@ -318,7 +318,10 @@ async fn the_demo_site_is_korean(app: TestApp) {
         ]
     );
     assert_eq!(s["primaryMenu"][1]["target"]["kind"], "PAGE");
-    assert_eq!(s["primaryMenu"][2]["children"][0]["target"]["kind"], "CATEGORY");
+    assert_eq!(
+        s["primaryMenu"][2]["children"][0]["target"]["kind"],
+        "CATEGORY"
+    );
     assert_eq!(s["primaryMenu"][4]["children"][0]["target"]["kind"], "POST");
 }
 both_backends!(the_demo_site_is_korean);

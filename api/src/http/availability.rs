@@ -42,6 +42,7 @@ impl Availability {
     /// that marks it reachable again once it answers and the content clock is read.
     pub fn lost(self: &Arc<Self>, db: &DatabaseConnection, cache: &Arc<ResponseCache>) {
         if !self.down.swap(true, Ordering::AcqRel) {
+            metrics::counter!("quire_db_unavailable_total").increment(1);
             tracing::warn!("the database is unreachable: answering from the cache or 503");
         }
         if self.probing.swap(true, Ordering::AcqRel) {

@@ -169,7 +169,6 @@ impl ResponseCache {
     }
 
     /// Bytes held now (for tests and metrics).
-    #[cfg(test)]
     pub fn bytes(&self) -> usize {
         self.entries.lock().map(|e| e.bytes).unwrap_or(0)
     }

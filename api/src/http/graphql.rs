@@ -34,10 +34,13 @@ pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Respo
     let Some(media) = negotiate::media(req.header(header::ACCEPT)) else {
         return refusal::not_acceptable(access_log::request_id(req));
     };
+    let started = std::time::Instant::now();
     let reply = Reply::new(req, &state, media);
-    serve(req, body, &state, &reply)
+    let resp = serve(req, body, &state, &reply)
         .await
-        .unwrap_or_else(|refusal| reply.refused(refusal))
+        .unwrap_or_else(|refusal| reply.refused(refusal));
+    reply.record(started.elapsed());
+    resp
 }
 
 /// Methods other than GET and POST: a 405 with a code, like every other refusal.
@@ -61,6 +64,7 @@ async fn serve(
         return Ok(reply.stale(stale));
     }
     let mut params = request::read(req, body, state.config.max_body_bytes).await?;
+    reply.name_operation(params.operation_name.as_deref());
     request::refuse_nul(&params)?;
     let document = state
         .apq

@@ -16,12 +16,14 @@ mod graphql;
 mod health;
 pub mod idle;
 mod lookup;
+mod metrics;
 mod negotiate;
 mod order;
 mod refusal;
 mod request;
 mod respond;
 
+pub use metrics::MAX_OPERATION_NAMES;
 use std::{sync::Arc, time::Duration};
 
 use poem::{EndpointExt, IntoEndpoint, Route, get};
@@ -53,6 +55,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: DatabaseConnection, secret: Secret, config: HttpConfig) -> Self {
+        metrics::install();
         let schema = crate::graphql::schema(
             db.clone(),
             SchemaLimits {
@@ -116,6 +119,7 @@ pub fn routes(state: AppState) -> impl IntoEndpoint {
         .at("/graphiql", get(graphql::graphiql))
         .at("/healthz", get(health::healthz))
         .at("/readyz", get(health::readyz))
+        .at("/metrics", get(metrics::scrape))
         .data(state)
         .with(cors)
         .around(move |ep, req| access_log::log(ep, req, trust_proxy))

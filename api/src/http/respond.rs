@@ -4,7 +4,7 @@
 //! requests that were refused before or while running (see [`super::refusal`]). Every
 //! error in an answer carries the request's id as `extensions.requestId`.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use async_graphql::ServerError;
 use bytes::Bytes;
@@ -23,6 +23,7 @@ use super::{
     encoding::{self, Encoding},
     execute::Executed,
     lookup::Lookup,
+    metrics,
     negotiate::GRAPHQL_RESPONSE_JSON,
     refusal,
 };
@@ -72,6 +73,10 @@ pub struct Reply<'a> {
     state: &'a AppState,
     media: &'static str,
     accepted: Encoding,
+    /// How the request ended, for the metrics (see [`super::metrics`]).
+    outcome: OnceLock<&'static str>,
+    /// The operation's name, once the request has been read.
+    operation: OnceLock<Option<String>>,
 }
 
 impl<'a> Reply<'a> {
@@ -81,16 +86,53 @@ impl<'a> Reply<'a> {
             state,
             media,
             accepted: encoding::negotiate(req.header(header::ACCEPT_ENCODING)),
+            outcome: OnceLock::new(),
+            operation: OnceLock::new(),
         }
+    }
+
+    /// Names the request's operation (as its parameters do), for the metrics.
+    pub fn name_operation(&self, name: Option<&str>) {
+        let _ = self.operation.set(name.map(str::to_owned));
+    }
+
+    /// Counts the request in the metrics: its operation (from its parameters, or a GET's
+    /// query string when it was answered before they were read) and how it ended.
+    pub fn record(&self, took: std::time::Duration) {
+        let from_query = || {
+            let q = self.req.uri().query()?;
+            serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+                .ok()?
+                .into_iter()
+                .find(|(k, _)| k == "operationName")
+                .map(|(_, v)| v)
+        };
+        let operation = match self.operation.get() {
+            Some(name) => name.clone(),
+            None => from_query(),
+        };
+        let outcome = self.outcome.get().copied().unwrap_or("ok");
+        metrics::record_request(operation.as_deref(), outcome, took);
+    }
+
+    fn ended(&self, outcome: &'static str) {
+        let _ = self.outcome.set(outcome);
     }
 
     /// The answer to a request refused before (or stopped while) running.
     pub fn refused(&self, r: Refusal) -> Response {
+        self.ended(if r.status == StatusCode::SERVICE_UNAVAILABLE {
+            "unavailable"
+        } else {
+            "refused"
+        });
         refusal::refused(self.media, r, request_id(self.req))
     }
 
     /// An answer from the response cache.
     pub fn hit(&self, hit: Arc<CachedBody>, caching: Caching) -> Response {
+        self.ended("hit");
+        metrics::record_cache("hit");
         let mut resp = self.send(StatusCode::OK, Payload::Shared(hit), caching);
         resp.headers_mut()
             .insert(X_CACHE, HeaderValue::from_static("HIT"));
@@ -100,6 +142,8 @@ impl<'a> Reply<'a> {
     /// A cached answer served while the database is unreachable: `X-Cache: STALE`, and
     /// not to be kept downstream.
     pub fn stale(&self, hit: Arc<CachedBody>) -> Response {
+        self.ended("stale");
+        metrics::record_cache("stale");
         let mut resp = self.send(StatusCode::OK, Payload::Shared(hit), Caching::NoStore);
         resp.headers_mut()
             .insert(X_CACHE, HeaderValue::from_static("STALE"));
@@ -119,6 +163,7 @@ impl<'a> Reply<'a> {
         }
         if availability::any_unavailable(&response.errors) {
             // The database went away during the request: 503 in both media types.
+            self.ended("unavailable");
             self.state.database_lost();
             let body = json!({ "data": response.data, "errors": response.errors }).to_string();
             let mut resp = self.send(
@@ -138,6 +183,11 @@ impl<'a> Reply<'a> {
                 .errors
                 .iter()
                 .all(|e: &ServerError| e.path.is_empty());
+        self.ended(match (request_failed, response.errors.is_empty()) {
+            (true, _) => "refused",
+            (false, true) => "ok",
+            (false, false) => "error",
+        });
         if request_failed {
             label_request_errors(&mut response.errors);
             let status = if self.media == GRAPHQL_RESPONSE_JSON {
@@ -161,6 +211,7 @@ impl<'a> Reply<'a> {
         };
         let mut resp = self.send(StatusCode::OK, payload, caching);
         if lookup.uses_cache && run.is_query {
+            metrics::record_cache("miss");
             resp.headers_mut()
                 .insert(X_CACHE, HeaderValue::from_static("MISS"));
         }

@@ -48,6 +48,7 @@ pub async fn import_for_api(
                 .map(|done| (done.outcome, done.post))
         }
         .await;
+        super::count_file(result.as_ref().ok().map(|(o, _)| *o));
         results.push((path.clone(), result));
     }
     super::link_parents(db).await?;

@@ -56,6 +56,18 @@ pub enum Outcome {
     Unchanged,
 }
 
+/// Counts one file's fate (`None`: it failed) in `quire_import_files_total`, where the
+/// command line's runs and `importPosts` report each file.
+pub(super) fn count_file(outcome: Option<Outcome>) {
+    let label = match outcome {
+        Some(Outcome::Imported) => "imported",
+        Some(Outcome::Updated) => "updated",
+        Some(Outcome::Unchanged) => "unchanged",
+        None => "failed",
+    };
+    metrics::counter!("quire_import_files_total", "outcome" => label).increment(1);
+}
+
 /// What importing one file did.
 #[derive(Debug, Clone)]
 pub struct Imported {

@@ -30,6 +30,7 @@ pub struct FileDone {
 
 impl FileDone {
     fn new(path: String, file: &PreparedFile, result: AppResult<Imported>) -> Self {
+        super::count_file(result.as_ref().ok().map(|i| i.outcome));
         Self {
             path,
             result,
