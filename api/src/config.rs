@@ -139,6 +139,14 @@ pub struct HttpConfig {
     /// How long browsers may cache a CORS preflight answer, in seconds.
     #[arg(long, env = "QUIRE_CORS_MAX_AGE", default_value_t = HttpConfig::DEFAULT.cors_max_age)]
     pub cors_max_age: u32,
+    /// Requests a second each client address may send that the response cache cannot
+    /// answer (a token bucket; cached answers are never limited); 0 turns the limit off.
+    #[arg(long, env = "QUIRE_RATE_LIMIT_PER_SEC", default_value_t = HttpConfig::DEFAULT.rate_limit_per_sec)]
+    pub rate_limit_per_sec: u32,
+    /// How many such requests a client may send at once before the per-second rate
+    /// applies (the bucket's size).
+    #[arg(long, env = "QUIRE_RATE_LIMIT_BURST", default_value_t = HttpConfig::DEFAULT.rate_limit_burst)]
+    pub rate_limit_burst: u32,
     /// A connection that sends and receives nothing for this long is closed, in seconds:
     /// an idle keep-alive connection, or a client that stopped half-way through its
     /// request head (slowloris).
@@ -167,6 +175,8 @@ impl HttpConfig {
         persisted_queries: 1_000,
         cors_origins: Vec::new(),
         cors_max_age: 86_400,
+        rate_limit_per_sec: 100,
+        rate_limit_burst: 500,
         idle_timeout_secs: 30,
         shutdown_timeout_secs: 10,
     };

@@ -123,6 +123,8 @@ pub async fn start_quire(
             "bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
         )
         .env("RUST_LOG", "warn")
+        // The benchmark is one client sending as fast as it can: no front-door limit.
+        .env("QUIRE_RATE_LIMIT_PER_SEC", "0")
         .env_remove("QUIRE_RESPONSE_CACHE_MB")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit());

@@ -96,9 +96,12 @@ pub async fn spawn_app_with(
     // The response cache is off unless a test turns it on: tests write straight to the
     // database, which a running server notices only at its next poll. Nor does the
     // clock poll, so statement counts are the requests' own.
+    // Nor does the front door limit requests: tests send many from one address (the
+    // limit's own test turns it on).
     let app = app.http_config(quire::config::HttpConfig {
         response_cache_mb: 0,
         cache_poll_ms: 3_600_000,
+        rate_limit_per_sec: 0,
         ..quire::config::HttpConfig::default()
     });
     let app = configure(app);

@@ -618,3 +618,46 @@ async fn every_answer_and_error_names_its_request_id(app: TestApp) {
     }
 }
 both_backends!(every_answer_and_error_names_its_request_id);
+
+/// A client that keeps sending queries the cache cannot answer runs out of tokens:
+/// RATE_LIMITED, 429 with Retry-After; its cached answers, and other clients (as a
+/// trusted proxy names them), are not limited.
+async fn uncached_requests_are_limited_per_client(app: TestApp) {
+    let base = app
+        .another_server(|a| {
+            a.http_config(quire_tests::quire::config::HttpConfig {
+                rate_limit_per_sec: 1,
+                rate_limit_burst: 3,
+                cache_poll_ms: 3_600_000,
+                ..quire_tests::quire::config::HttpConfig::default()
+            })
+            .trust_forwarded_for(true)
+        })
+        .await;
+    let ask = |n: usize, client: &'static str| {
+        app.client()
+            .get(format!("{base}/graphql"))
+            .header("x-forwarded-for", client)
+            .query(&[("query", format!("{{ posts(first: {n}) {{ totalCount }} }}"))])
+            .send()
+    };
+    for n in 1..=3 {
+        assert_eq!(ask(n, "203.0.113.7").await.unwrap().status(), 200);
+    }
+    let resp = ask(4, "203.0.113.7").await.unwrap();
+    assert_eq!(resp.status(), 429);
+    let wait: u64 = resp.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&wait), "{wait}");
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED");
+    // A cached answer costs no token; another client has its own bucket.
+    let cached = ask(1, "203.0.113.7").await.unwrap();
+    assert_eq!(cached.status(), 200);
+    assert_eq!(cached.headers()["x-cache"], "HIT");
+    assert_eq!(ask(5, "198.51.100.1").await.unwrap().status(), 200);
+}
+both_backends!(uncached_requests_are_limited_per_client);

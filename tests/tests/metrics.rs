@@ -56,9 +56,7 @@ async fn requests_cache_pool_and_imports_are_counted(app: TestApp) {
         .send()
         .await
         .unwrap();
-    let (_, editor) = app
-        .actor(quire_tests::entity::user::Role::Editor)
-        .await;
+    let (_, editor) = app.actor(quire_tests::entity::user::Role::Editor).await;
     let r = app
         .graphql_as(
             &editor,

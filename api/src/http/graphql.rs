@@ -11,6 +11,9 @@
 //!    check, run under the time limit;
 //! 5. [`respond`](super::respond): status, caching headers, ETag, compression.
 //!
+//! A request the cache cannot answer takes a token from its client's bucket first
+//! ([`throttle`](super::throttle)).
+//!
 //! While the database is unreachable ([`availability`](super::availability)), a request
 //! is answered from the cache as stale, or refused with SERVICE_UNAVAILABLE, before
 //! anything touches the database.
@@ -23,7 +26,7 @@ use poem::{
 };
 
 use super::{
-    AppState, access_log, execute,
+    AppState, access_log, caller, execute,
     lookup::{self, Lookup},
     negotiate, refusal, request,
     respond::{Caching, Refusal, Reply},
@@ -79,6 +82,11 @@ async fn serve(
             None => Err(Refusal::unavailable()),
         };
     }
+    let client = caller::client_address(req, state.trust_forwarded_for);
+    state
+        .throttle
+        .check(&client)
+        .map_err(Refusal::rate_limited)?;
     let operation_name = params.operation_name.as_deref();
     let prepared = execute::prepare(state, &document, operation_name, lookup.is_get)?;
     let executed = execute::run(state, req, lookup.now, &document, prepared, params).await?;

@@ -22,6 +22,7 @@ mod order;
 mod refusal;
 mod request;
 mod respond;
+mod throttle;
 
 pub use metrics::MAX_OPERATION_NAMES;
 use std::{sync::Arc, time::Duration};
@@ -50,6 +51,7 @@ pub struct AppState {
     apq: Arc<apq::PersistedQueries>,
     cache: Arc<cache::ResponseCache>,
     availability: Arc<availability::Availability>,
+    throttle: Arc<throttle::Throttle>,
     documents: Arc<documents::ParsedDocuments>,
 }
 
@@ -73,6 +75,10 @@ impl AppState {
                 config.response_cache_mb.saturating_mul(1024 * 1024),
             )),
             availability: Arc::default(),
+            throttle: Arc::new(throttle::Throttle::new(
+                config.rate_limit_per_sec,
+                config.rate_limit_burst,
+            )),
             documents: Arc::new(documents::ParsedDocuments::new(PARSED_DOCUMENTS)),
             config: Arc::new(config),
         }

@@ -21,10 +21,14 @@ pub struct Refusal {
     /// `extensions.code`: every refusal has one.
     pub code: &'static str,
     /// The request could not be read as GraphQL (bad JSON, too large, wrong method or
-    /// media type): its status is kept in both media types.
+    /// media type), or was not run at all (rate limit, database unreachable): its status
+    /// is kept in both media types.
     pub transport: bool,
     /// The methods to name in `Allow` (a 405).
     pub allow: Option<&'static str>,
+    /// Seconds to name in `Retry-After` (a 429; a 503 always names
+    /// [`availability::RETRY_AFTER_SECS`]).
+    pub retry_after: Option<u64>,
 }
 
 impl Refusal {
@@ -36,6 +40,7 @@ impl Refusal {
             code,
             transport: false,
             allow: None,
+            retry_after: None,
         }
     }
 
@@ -47,6 +52,20 @@ impl Refusal {
                 StatusCode::SERVICE_UNAVAILABLE,
                 crate::error::AppError::Unavailable.to_string(),
                 availability::CODE,
+            )
+        }
+    }
+
+    /// Too many uncached requests from one client: 429 in both media types, with
+    /// `Retry-After` (whole seconds, at least 1).
+    pub fn rate_limited(wait: std::time::Duration) -> Self {
+        Self {
+            transport: true,
+            retry_after: Some(wait.as_secs() + u64::from(wait.subsec_nanos() > 0)),
+            ..Self::graphql(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many requests from this client; try again shortly".into(),
+                "RATE_LIMITED",
             )
         }
     }
@@ -66,6 +85,7 @@ impl Refusal {
             code,
             transport: true,
             allow: None,
+            retry_after: None,
         }
     }
 }
@@ -133,6 +153,9 @@ pub fn refused(media: &'static str, r: Refusal, request_id: Option<&str>) -> Res
     }
     if r.status == StatusCode::SERVICE_UNAVAILABLE {
         builder = builder.header(header::RETRY_AFTER, availability::RETRY_AFTER_SECS);
+    }
+    if let Some(secs) = r.retry_after {
+        builder = builder.header(header::RETRY_AFTER, secs);
     }
     builder.body(json!({ "errors": [error] }).to_string())
 }
