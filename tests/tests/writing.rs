@@ -513,3 +513,50 @@ async fn tag_id(app: &TestApp, slug: &str) -> Value {
         .await;
     r.data()["tag"]["id"].clone()
 }
+
+/// Links writers store are http(s) URLs or paths on the site: a protocol-relative link
+/// (`//host`, `/\host`), which browsers follow off-site, or a `javascript:` avatar is
+/// BAD_USER_INPUT naming the field, and nothing is written.
+async fn off_site_and_script_links_are_refused(app: TestApp) {
+    let (_, token) = app.actor(Role::Author).await;
+    let before = app.count_posts().await;
+    for (field, link) in [
+        ("coverImage", "//evil.example/x.png"),
+        ("canonicalUrl", "/\\evil.example/x"),
+        ("coverImage", "javascript:alert(1)"),
+    ] {
+        let r = app
+            .graphql_as(
+                &token,
+                CREATE,
+                json!({ "i": { "title": "표지", field: link } }),
+            )
+            .await;
+        assert_eq!(r.error_code(), "BAD_USER_INPUT", "{link}: {}", r.body);
+        assert_eq!(r.body["errors"][0]["extensions"]["field"], field);
+    }
+    assert_eq!(app.count_posts().await, before);
+    let r = app
+        .graphql_as(
+            &token,
+            CREATE,
+            json!({ "i": { "title": "표지", "coverImage": "/images/표지.png" } }),
+        )
+        .await;
+    assert!(r.data()["createPost"]["post"]["id"].is_string(), "{}", r.body);
+
+    let avatar = "mutation($u: String) { updateViewer(input: { avatarUrl: $u }) { user { avatarUrl } } }";
+    let r = app
+        .graphql_as(&token, avatar, json!({ "u": "javascript:alert(1)" }))
+        .await;
+    assert_eq!(r.error_code(), "BAD_USER_INPUT");
+    assert_eq!(r.body["errors"][0]["extensions"]["field"], "avatarUrl");
+    let r = app
+        .graphql_as(&token, avatar, json!({ "u": "https://img.example/나.png" }))
+        .await;
+    assert_eq!(
+        r.data()["updateViewer"]["user"]["avatarUrl"],
+        "https://img.example/나.png"
+    );
+}
+both_backends!(off_site_and_script_links_are_refused);

@@ -25,6 +25,7 @@ pub mod settings;
 pub mod site;
 pub mod tag;
 pub mod taxonomy;
+pub mod url;
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 

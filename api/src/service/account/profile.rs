@@ -38,6 +38,7 @@ pub async fn update_own<C: ConnectionTrait>(
         a.bio = Set(bio);
     }
     if let Some(url) = change.avatar_url {
+        service::url::check("avatarUrl", url.as_deref())?;
         a.avatar_url = Set(url);
     }
     a.updated_at = Set(service::now());

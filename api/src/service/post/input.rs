@@ -4,6 +4,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::{
     error::{AppError, AppResult},
+    service::url,
     slug,
 };
 
@@ -48,19 +49,6 @@ pub struct PostChanges {
     pub parent: Option<Option<String>>,
     /// A page's order among its siblings, smallest first (pages only).
     pub menu_order: Option<i32>,
-}
-
-fn check_url(field: &str, url: &Option<String>) -> AppResult<()> {
-    if let Some(u) = url {
-        let ok = u.starts_with("https://") || u.starts_with("http://") || u.starts_with('/');
-        if !ok || u.len() > 2048 || u.chars().any(char::is_whitespace) {
-            return Err(AppError::bad_input(
-                field,
-                "must be an http(s) URL or a path starting with /",
-            ));
-        }
-    }
-    Ok(())
 }
 
 impl PostChanges {
@@ -110,8 +98,11 @@ impl PostChanges {
         if let Some(s) = &self.slug {
             slug::validate(s).map_err(|m| AppError::bad_input("slug", m))?;
         }
-        check_url("coverImage", self.cover_image.as_ref().unwrap_or(&None))?;
-        check_url("canonicalUrl", self.canonical_url.as_ref().unwrap_or(&None))?;
+        url::check("coverImage", self.cover_image.clone().flatten().as_deref())?;
+        url::check(
+            "canonicalUrl",
+            self.canonical_url.clone().flatten().as_deref(),
+        )?;
         if let Some(fm) = &self.front_matter {
             if !fm.is_object() {
                 return Err(AppError::bad_input("frontMatter", "must be a JSON object"));
@@ -195,6 +186,28 @@ mod tests {
             }),
             "canonicalUrl"
         );
+        for off_site in ["//evil.example/x", "/\\evil.example/x", "/a\u{7}b"] {
+            assert_eq!(
+                field(PostChanges {
+                    cover_image: Some(Some(off_site.into())),
+                    ..Default::default()
+                }),
+                "coverImage",
+                "{off_site}"
+            );
+        }
+        for fine in ["/images/표지.png", "https://cdn.example/a.png"] {
+            assert!(
+                PostChanges {
+                    cover_image: Some(Some(fine.into())),
+                    canonical_url: Some(Some(fine.into())),
+                    ..Default::default()
+                }
+                .validate()
+                .is_ok(),
+                "{fine}"
+            );
+        }
         let ok = PostChanges {
             title: Some(" 제목 ".into()),
             tags: Some(vec!["러스트".into()]),

@@ -5,9 +5,7 @@
 use url::Url;
 
 use crate::error::{AppError, AppResult};
-
-/// The longest URL accepted anywhere in the settings.
-const MAX_URL: usize = 2048;
+use crate::service::url::MAX_URL;
 
 /// Text that must be there: trimmed, not empty, at most `max` characters.
 pub fn required_text(field: &str, value: &str, max: usize) -> AppResult<String> {
@@ -108,7 +106,7 @@ pub fn base_url(field: &str, value: &str) -> AppResult<String> {
 /// A link: an absolute http(s) URL, or a path on the site (`/about`, not `//host`).
 pub fn link(field: &str, value: &str) -> AppResult<String> {
     let v = value.trim();
-    if v.starts_with('/') && !v.starts_with("//") {
+    if crate::service::url::is_site_path(v) {
         if v.len() > MAX_URL {
             return Err(AppError::bad_input(
                 field,
