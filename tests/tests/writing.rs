@@ -543,9 +543,14 @@ async fn off_site_and_script_links_are_refused(app: TestApp) {
             json!({ "i": { "title": "표지", "coverImage": "/images/표지.png" } }),
         )
         .await;
-    assert!(r.data()["createPost"]["post"]["id"].is_string(), "{}", r.body);
+    assert!(
+        r.data()["createPost"]["post"]["id"].is_string(),
+        "{}",
+        r.body
+    );
 
-    let avatar = "mutation($u: String) { updateViewer(input: { avatarUrl: $u }) { user { avatarUrl } } }";
+    let avatar =
+        "mutation($u: String) { updateViewer(input: { avatarUrl: $u }) { user { avatarUrl } } }";
     let r = app
         .graphql_as(&token, avatar, json!({ "u": "javascript:alert(1)" }))
         .await;
@@ -560,3 +565,24 @@ async fn off_site_and_script_links_are_refused(app: TestApp) {
     );
 }
 both_backends!(off_site_and_script_links_are_refused);
+
+/// Plain-text fields stay plain text (Markdown's `&lt;` is the character `<`), and
+/// `excerptHtml` is the same text escaped for HTML.
+async fn excerpt_html_is_the_excerpt_escaped(app: TestApp) {
+    let (_, token) = app.actor(Role::Author).await;
+    let r = app
+        .graphql_as(
+            &token,
+            "mutation($i: CreatePostInput!) { createPost(input: $i) { post { excerpt excerptHtml html } } }",
+            json!({ "i": { "title": "꺾쇠", "markdown": "&lt;script&gt;alert(\"x\")&lt;/script&gt; & 본문" } }),
+        )
+        .await;
+    let p = &r.data()["createPost"]["post"];
+    assert_eq!(p["excerpt"], "<script>alert(\"x\")</script> & 본문");
+    assert_eq!(
+        p["excerptHtml"],
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 본문"
+    );
+    assert!(!p["html"].as_str().unwrap().contains("<script"));
+}
+both_backends!(excerpt_html_is_the_excerpt_escaped);

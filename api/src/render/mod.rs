@@ -15,7 +15,7 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 
 pub use excerpt::{EXCERPT_MAX_CHARS, truncate_excerpt};
-pub use plain::plain_text;
+pub use plain::{escape_html, plain_text};
 pub use reading::ReadingStats;
 
 /// One heading of a post, for a table of contents.

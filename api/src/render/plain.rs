@@ -54,3 +54,12 @@ mod tests {
         );
     }
 }
+
+/// Plain text as HTML: `&`, `<`, `>`, `"` and `'` escaped (pulldown-cmark's escaping),
+/// for frontends that put a plain-text field into HTML as it is.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
+}

@@ -98,12 +98,12 @@ impl PageNode {
         &self.model.slug
     }
 
-    /// The title as written.
+    /// The title as written. Plain text, not HTML: escape it before putting it in a page.
     async fn title(&self) -> &str {
         &self.model.title
     }
 
-    /// Optional subtitle.
+    /// Optional subtitle. Plain text, not HTML: escape it before putting it in a page.
     async fn subtitle(&self) -> Option<&str> {
         self.model.subtitle.as_deref()
     }
@@ -125,8 +125,15 @@ impl PageNode {
     }
 
     /// The writer's excerpt, or the first paragraph as plain text (at most 200 characters).
+    /// Plain text, not HTML (a `<` in it is a character): escape it before putting it in a
+    /// page, or use `excerptHtml`.
     async fn excerpt(&self) -> &str {
         &self.model.excerpt
+    }
+
+    /// `excerpt` with `&`, `<`, `>` and quotes escaped: safe to put inside HTML as it is.
+    async fn excerpt_html(&self) -> String {
+        crate::render::escape_html(&self.model.excerpt)
     }
 
     /// Estimated minutes to read.
@@ -201,7 +208,7 @@ impl PageNode {
         self.model.canonical_url.as_deref()
     }
 
-    /// Description for search engines and link previews.
+    /// Description for search engines and link previews. Plain text, not HTML: escape it before putting it in a page.
     async fn meta_description(&self) -> Option<&str> {
         self.model.meta_description.as_deref()
     }

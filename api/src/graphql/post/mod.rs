@@ -54,7 +54,7 @@ impl From<post::Status> for PostStatus {
 pub struct TocEntry {
     /// 1 for `#`, 2 for `##`, …
     pub level: i32,
-    /// The heading as plain text.
+    /// The heading as plain text, not HTML: escape it before putting it in a page.
     pub text: String,
     /// The `id` of the heading in `html`; link to `#anchor`.
     pub anchor: String,
@@ -149,12 +149,12 @@ impl PostNode {
         &self.model.slug
     }
 
-    /// The title as written.
+    /// The title as written. Plain text, not HTML: escape it before putting it in a page.
     async fn title(&self) -> &str {
         &self.model.title
     }
 
-    /// Optional subtitle.
+    /// Optional subtitle. Plain text, not HTML: escape it before putting it in a page.
     async fn subtitle(&self) -> Option<&str> {
         self.model.subtitle.as_deref()
     }
@@ -176,8 +176,15 @@ impl PostNode {
     }
 
     /// The writer's excerpt, or the first paragraph as plain text (at most 200 characters).
+    /// Plain text, not HTML (a `<` in it is a character): escape it before putting it in a
+    /// page, or use `excerptHtml`.
     async fn excerpt(&self) -> &str {
         &self.model.excerpt
+    }
+
+    /// `excerpt` with `&`, `<`, `>` and quotes escaped: safe to put inside HTML as it is.
+    async fn excerpt_html(&self) -> String {
+        crate::render::escape_html(&self.model.excerpt)
     }
 
     /// Estimated minutes to read (Korean ~200 words/min, English ~230, CJK 500 chars/min).
@@ -302,7 +309,7 @@ impl PostNode {
         self.model.canonical_url.as_deref()
     }
 
-    /// Description for search engines and link previews.
+    /// Description for search engines and link previews. Plain text, not HTML: escape it before putting it in a page.
     async fn meta_description(&self) -> Option<&str> {
         self.model.meta_description.as_deref()
     }
