@@ -36,6 +36,15 @@ pub fn plain_text(markdown: &str) -> String {
     collapse_whitespace(&text)
 }
 
+/// Plain text as HTML: `&`, `<`, `>`, `"` and `'` escaped (pulldown-cmark's escaping),
+/// for frontends that put a plain-text field into HTML as it is.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::plain_text;
@@ -53,13 +62,4 @@ mod tests {
             "인프라 구축 협업 템플릿"
         );
     }
-}
-
-/// Plain text as HTML: `&`, `<`, `>`, `"` and `'` escaped (pulldown-cmark's escaping),
-/// for frontends that put a plain-text field into HTML as it is.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    // Writing to a String cannot fail.
-    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
-    out
 }
