@@ -264,3 +264,48 @@ async fn documents_sent_again_are_judged_and_run_the_same(app: TestApp) {
     assert_eq!(body["data"], json!({ "posts": { "totalCount": 2 } }));
 }
 both_backends!(documents_sent_again_are_judged_and_run_the_same);
+
+/// A document is valid only if all its operations are: one that is not run but passes
+/// an argument of the wrong type, or asks for a field that does not exist, makes the
+/// whole request GRAPHQL_VALIDATION_FAILED, and nothing runs (not even a mutation).
+async fn every_operation_of_a_document_is_validated(app: TestApp) {
+    app.post("첫째 글", "2022-01-01", "").await;
+    let (_, token) = app.actor(quire_tests::entity::user::Role::Editor).await;
+    let good = "query Good { posts { totalCount } }";
+    for bad in [
+        "query Bad { post(slug: 1) { id } }",
+        "query Bad { posts { nope } }",
+        "mutation Bad { createPost(input: { title: 3 }) { post { id } } }",
+    ] {
+        let (status, body) = strict(
+            &app,
+            json!({ "query": format!("{good} {bad}"), "operationName": "Good" }).to_string(),
+        )
+        .await;
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+            "{bad}: {body}"
+        );
+        assert!(body.get("data").is_none(), "{body}");
+    }
+    // A valid document still runs the selected operation only, and an operation left
+    // unrun (a mutation here) never runs.
+    let doc = "query Count { posts { totalCount } } \
+               mutation Write { createPost(input: { title: \"안 쓰인 글\" }) { post { id } } }";
+    let before = app.count_posts().await;
+    let r = app.graphql_as(&token, doc, json!({})).await;
+    assert!(r.body["errors"].is_array(), "no operationName: {}", r.body);
+    let resp = app
+        .client()
+        .post(app.url("/graphql"))
+        .bearer_auth(&token)
+        .json(&json!({ "query": doc, "operationName": "Count" }))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["data"]["posts"]["totalCount"], 1, "{body}");
+    assert_eq!(app.count_posts().await, before);
+}
+both_backends!(every_operation_of_a_document_is_validated);

@@ -16,6 +16,7 @@ pub mod search;
 pub mod series;
 pub mod site;
 pub mod tag;
+pub mod whole_document;
 
 use async_graphql::registry::SDLExportOptions;
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
@@ -78,6 +79,7 @@ pub fn schema(db: sea_orm::DatabaseConnection, limits: SchemaLimits) -> QuireSch
         .limit_complexity(limits.max_complexity)
         // The parser's own recursion guard; the configured depth is checked before.
         .limit_recursive_depth(64)
+        .extension(whole_document::ValidateOnlyExtension)
         .data(db);
     if limits.introspection {
         builder.finish()

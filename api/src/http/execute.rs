@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use poem::{Request, http::StatusCode};
 
 use super::{AppState, apq::Document, caller, documents, order, request::Params, respond::Refusal};
-use crate::graphql::{RequestState, limits};
+use crate::graphql::{RequestState, limits, whole_document};
 
 /// A document ready to run: parsed, within the limits, and its operation's type.
 pub struct Prepared {
@@ -131,6 +131,24 @@ pub async fn run(
     params: Params,
 ) -> Result<Executed, Refusal> {
     let operation_name = params.operation_name.as_deref();
+    let elsewhere = whole_document::errors_elsewhere(
+        &state.schema,
+        &document.text,
+        &prepared.parsed,
+        operation_name,
+    )
+    .await;
+    if let Some(first) = elsewhere.first() {
+        let message = format!(
+            "the document is invalid (every operation in it must be valid): {}",
+            first.message
+        );
+        return Err(Refusal::graphql(
+            StatusCode::BAD_REQUEST,
+            message,
+            "GRAPHQL_VALIDATION_FAILED",
+        ));
+    }
     let mut gql = async_graphql::Request::new(document.text.to_string()).variables(
         Variables::from_json(params.variables.unwrap_or(serde_json::Value::Null)),
     );
