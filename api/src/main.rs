@@ -97,6 +97,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let report = commands::export::run(&db, &args.dir).await?;
             print!("{}", report.render());
         }
+        Command::Backup(args) => {
+            let request = commands::backup::BackupRequest {
+                file: args.file,
+                force: args.force,
+            };
+            commands::backup::backup(&cli.db.url(), &request).await?;
+        }
+        Command::Restore(args) => commands::backup::restore(&cli.db.url(), &args.file).await?,
         Command::Site(cmd) => {
             let db = db::connect(&cli.db.url()).await?;
             db::migrate(&db).await?;

@@ -12,6 +12,7 @@ pub mod account;
 pub mod apikey;
 pub mod auth;
 pub mod author;
+pub mod backup;
 pub mod category;
 pub mod content_clock;
 pub mod export;
