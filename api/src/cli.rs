@@ -52,6 +52,16 @@ pub enum Command {
     /// Replace the database with a backup made by `quire backup`, then migrate it. Stop
     /// the server first; on PostgreSQL the database must be empty.
     Restore(RestoreArgs),
+    /// Check the database's invariants (search index, tag listing copies, series
+    /// positions, post authors, orphan rows); exit 1 when any problem is found.
+    Doctor(DoctorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Repair what can be repaired safely, then check again.
+    #[arg(long)]
+    pub repair: bool,
 }
 
 #[derive(Debug, Args)]

@@ -15,6 +15,7 @@ pub mod author;
 pub mod backup;
 pub mod category;
 pub mod content_clock;
+pub mod doctor;
 pub mod export;
 pub mod import;
 pub mod keyset;
