@@ -46,6 +46,39 @@ pub enum Command {
     /// Show or change the site settings (title, language, base URL, menus…).
     #[command(subcommand)]
     Site(SiteCommand),
+    /// Write a backup of the database to FILE (SQLite: an online copy, the server may
+    /// keep running; PostgreSQL: `pg_dump --format=custom`).
+    Backup(BackupArgs),
+    /// Replace the database with a backup made by `quire backup`, then migrate it. Stop
+    /// the server first; on PostgreSQL the database must be empty.
+    Restore(RestoreArgs),
+    /// Check the database's invariants (search index, tag listing copies, series
+    /// positions, post authors, orphan rows); exit 1 when any problem is found.
+    Doctor(DoctorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Repair what can be repaired safely, then check again.
+    #[arg(long)]
+    pub repair: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The backup file to write.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A file written by `quire backup`.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
 }
 
 /// A role on the command line.

@@ -1,7 +1,7 @@
 //! The `quire` binary: parses the command line and runs one subcommand.
 //!
 //! Exit codes: 0 success; 1 when `quire import` could not import some file (each is
-//! named in the summary); 2 when a command could not run at all (bad arguments, no
+//! named in the summary) or `quire doctor` found a problem; 2 when a command could not run at all (bad arguments, no
 //! database, no author for an import).
 
 use std::{io::IsTerminal, process::ExitCode};
@@ -97,6 +97,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let report = commands::export::run(&db, &args.dir).await?;
             print!("{}", report.render());
         }
+        Command::Backup(args) => {
+            let request = commands::backup::BackupRequest {
+                file: args.file,
+                force: args.force,
+            };
+            commands::backup::backup(&cli.db.url(), &request).await?;
+        }
+        Command::Doctor(args) => {
+            let db = db::connect(&cli.db.url()).await?;
+            db::migrate(&db).await?;
+            return commands::doctor::run(&db, args.repair).await;
+        }
+        Command::Restore(args) => commands::backup::restore(&cli.db.url(), &args.file).await?,
         Command::Site(cmd) => {
             let db = db::connect(&cli.db.url()).await?;
             db::migrate(&db).await?;

@@ -1,10 +1,12 @@
 //! The work behind the subcommands: `quire import` and `quire export` (finding files,
 //! reading them, a progress bar and the summary a person reads) and `quire user` /
-//! `quire apikey`, `quire site`. Rules and SQL stay in `service`; parsing
+//! `quire apikey`, `quire site`, `quire backup` / `quire restore`, `quire doctor`. Rules and SQL stay in `service`; parsing
 //! stays in `import`.
 
 pub mod accounts;
+pub mod backup;
 pub mod discover;
+pub mod doctor;
 pub mod export;
 pub mod import;
 pub mod site;

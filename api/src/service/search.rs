@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 use entity::{post, user};
 use sea_orm::{Condition, ConnectionTrait};
 
+pub(crate) use index::Expected;
 pub use index::{SearchDocument, index_document, index_missing, index_post, remove_post};
 
 use super::post::{PostFilter, narrowing, publicly_visible};

@@ -97,6 +97,27 @@ impl SearchDocument {
         ])
     }
 
+    /// What `quire doctor` compares with the stored index: the document columns
+    /// ([`Self::document_columns`]) and, for the title and the body, how many tokens and
+    /// how many characters in all (as SQLite's `fts5vocab` counts them).
+    pub(crate) fn expected(&self) -> Expected<'_> {
+        let stats = |tokens: &mut dyn Iterator<Item = &str>| {
+            tokens.fold((0_i64, 0_i64), |(n, c), t| {
+                (
+                    n + 1,
+                    c + i64::try_from(t.chars().count()).unwrap_or(i64::MAX),
+                )
+            })
+        };
+        Expected {
+            title_len: self.title_len,
+            body_len: self.body_len,
+            body_text: &self.body_text,
+            title_tokens: stats(&mut self.title_tokens()),
+            body_tokens: stats(&mut self.body_tokens()),
+        }
+    }
+
     fn title_tokens(&self) -> impl Iterator<Item = &str> {
         self.title_tokens.split(' ').filter(|t| !t.is_empty())
     }
@@ -104,6 +125,18 @@ impl SearchDocument {
     fn body_tokens(&self) -> impl Iterator<Item = &str> {
         self.body_tokens.split(' ').filter(|t| !t.is_empty())
     }
+}
+
+/// See [`SearchDocument::expected`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Expected<'a> {
+    pub title_len: i32,
+    pub body_len: i32,
+    pub body_text: &'a str,
+    /// (tokens, characters) of the title.
+    pub title_tokens: (i64, i64),
+    /// (tokens, characters) of the body.
+    pub body_tokens: (i64, i64),
 }
 
 fn count(tokens: usize) -> i32 {
