@@ -58,7 +58,10 @@ pub async fn errors_elsewhere(
         return Vec::new();
     };
     let mut errors = Vec::new();
-    for (name, op) in operations.iter().filter(|(n, _)| Some(n.as_str()) != selected) {
+    for (name, op) in operations
+        .iter()
+        .filter(|(n, _)| Some(n.as_str()) != selected)
+    {
         let declared: Vec<String> = op
             .node
             .variable_definitions
