@@ -14,7 +14,7 @@ use std::{
     io::{BufRead, BufReader, Write},
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
-    sync::mpsc,
+    sync::{Arc, Mutex, mpsc},
     time::Duration,
 };
 
@@ -51,6 +51,8 @@ struct Server {
     child: Child,
     addr: String,
     dir: PathBuf,
+    /// The server's log lines at WARN and ERROR, shown when a run fails.
+    alarms: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -95,16 +97,26 @@ impl Server {
         // the address it listens on.
         let (tx, rx) = mpsc::channel::<String>();
         let stderr = child.stderr.take().unwrap();
+        let alarms = Arc::new(Mutex::new(Vec::new()));
+        let kept = alarms.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 let v: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+                if v["level"] == "WARN" || v["level"] == "ERROR" || v.is_null() {
+                    kept.lock().unwrap().push(line.clone());
+                }
                 if v["fields"]["message"] == "quire listening" {
                     let _ = tx.send(v["fields"]["addr"].as_str().unwrap_or_default().to_owned());
                 }
             }
         });
         let addr = rx.recv_timeout(Duration::from_secs(120)).unwrap();
-        Self { child, addr, dir }
+        Self {
+            child,
+            addr,
+            dir,
+            alarms,
+        }
     }
 
     async fn admin_token(&self) -> String {
@@ -171,7 +183,8 @@ fn run(tool: &Path, server: &Server, examples: &str, headers: &[String]) -> u64 
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success(),
-        "schemathesis found failures:\n{report}"
+        "schemathesis found failures:\n{report}\nthe server's warnings and errors:\n{}",
+        server.alarms.lock().unwrap().join("\n")
     );
     let generated = report
         .lines()
@@ -183,6 +196,28 @@ fn run(tool: &Path, server: &Server, examples: &str, headers: &[String]) -> u64 
         headers.len()
     );
     generated
+}
+
+/// Found by schemathesis: an `Int` literal past 32 bits failed to parse when the field
+/// ran, and the error had no `extensions.code`.
+#[tokio::test]
+async fn an_out_of_range_int_argument_is_bad_user_input() {
+    let server = Server::start();
+    let query = serde_json::json!({ "query": "{ posts(page: -32347361590139) { totalCount } }" });
+    let body: serde_json::Value = reqwest::Client::new()
+        .post(format!("http://{}/graphql", server.addr))
+        .json(&query)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["errors"].as_array().map(Vec::len), Some(1), "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body}"
+    );
 }
 
 /// A few hundred generated operations, anonymous and as an admin: no 5xx, every error
