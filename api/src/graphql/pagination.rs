@@ -204,7 +204,12 @@ pub fn decode_cursor(raw: &str, sort: &str, field: &str) -> AppResult<Cursor> {
         Some(("s", text)) => SortKey::Text(text.to_owned()),
         _ => return Err(bad("not a cursor")),
     };
-    Ok(Cursor { key, id, pinned })
+    let cursor = Cursor { key, id, pinned };
+    // One spelling per position: `+7`, `007` or `t-0` are not cursors quire made.
+    if encode_cursor(sort, &cursor) != raw {
+        return Err(bad("not a cursor"));
+    }
+    Ok(cursor)
 }
 
 /// A cursor into a ranked list (search), whose order has no stable key to seek from:
@@ -222,7 +227,11 @@ pub fn decode_offset_cursor(raw: &str, list: &str, field: &str) -> AppResult<u64
         .strip_prefix(list)
         .and_then(|t| t.strip_prefix("|@"))
         .ok_or_else(bad)?;
-    offset.parse().map_err(|_| bad())
+    let offset = offset.parse().map_err(|_| bad())?;
+    if encode_offset_cursor(list, offset) != raw {
+        return Err(bad());
+    }
+    Ok(offset)
 }
 
 /// Builds a Relay connection from a slice read through `window`.

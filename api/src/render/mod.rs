@@ -174,4 +174,6 @@ fn heading_level(level: HeadingLevel) -> u8 {
 }
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;
