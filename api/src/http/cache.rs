@@ -11,7 +11,7 @@
 use std::{
     sync::{
         Arc, Mutex, OnceLock,
-        atomic::{AtomicI64, AtomicU64, Ordering},
+        atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering},
     },
     time::Duration,
 };
@@ -84,6 +84,12 @@ struct Clock {
     next_change_us: AtomicI64,
     /// One refresh at a time.
     refreshing: tokio::sync::Mutex<()>,
+    /// Refreshes done so far, and whether the last one read the clock: a request that
+    /// waited for another's refresh takes its result instead of reading again (with the
+    /// database gone, waiting requests would otherwise each wait for a connection in
+    /// turn).
+    refreshes: AtomicU64,
+    last_read: AtomicBool,
 }
 
 struct Entries {
@@ -108,6 +114,8 @@ impl ResponseCache {
                 generation: AtomicI64::new(i64::MIN),
                 next_change_us: AtomicI64::new(i64::MIN),
                 refreshing: tokio::sync::Mutex::new(()),
+                refreshes: AtomicU64::new(0),
+                last_read: AtomicBool::new(false),
             },
             entries: Mutex::new(Entries {
                 lru: lru::LruCache::unbounded(),
@@ -177,10 +185,29 @@ impl ResponseCache {
     /// Returns false when the clock could not be read: then no request uses the cache
     /// as current until a read succeeds, but its entries stay, to be served as stale
     /// while the database is unreachable (see [`Self::get_stale`]).
+    ///
+    /// Concurrent callers share one read: one that waited while another refreshed takes
+    /// that refresh's result.
     pub async fn refresh(&self, db: &DatabaseConnection) -> bool {
+        let seen = self.clock.refreshes.load(Ordering::Acquire);
         let _one = self.clock.refreshing.lock().await;
+        if self.clock.refreshes.load(Ordering::Acquire) != seen {
+            return self.clock.last_read.load(Ordering::Acquire);
+        }
+        self.read_clock(db).await
+    }
+
+    /// [`Self::refresh`] that always reads the clock itself: after this server's own
+    /// write, whose change a refresh begun before it could not see.
+    pub async fn refresh_after_write(&self, db: &DatabaseConnection) -> bool {
+        let _one = self.clock.refreshing.lock().await;
+        self.read_clock(db).await
+    }
+
+    /// Reads the clock (the caller holds `refreshing`).
+    async fn read_clock(&self, db: &DatabaseConnection) -> bool {
         let now = service::now();
-        match service::content_clock::read(db, now).await {
+        let read = match service::content_clock::read(db, now).await {
             Ok(clock) => {
                 self.apply(clock);
                 true
@@ -190,7 +217,10 @@ impl ResponseCache {
                 self.clock.next_change_us.store(i64::MIN, Ordering::Release);
                 false
             }
-        }
+        };
+        self.clock.last_read.store(read, Ordering::Release);
+        self.clock.refreshes.fetch_add(1, Ordering::AcqRel);
+        read
     }
 
     /// The body kept for `key` whatever its epoch: only for answering while the

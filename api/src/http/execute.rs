@@ -172,7 +172,7 @@ pub async fn run(
     } else {
         // Mutations run to the end (imports may be long); each is one transaction.
         let response = state.schema.execute(gql).await;
-        state.cache.refresh(&state.db).await;
+        state.cache.refresh_after_write(&state.db).await;
         response
     };
     order::reorder(&mut response.data, &prepared.parsed, operation_name);
