@@ -15,6 +15,7 @@ mod execute;
 mod graphql;
 mod health;
 pub mod idle;
+mod labels;
 mod lookup;
 mod metrics;
 mod negotiate;

@@ -22,6 +22,7 @@ use super::{
     cache::{CacheKey, CachedBody},
     encoding::{self, Encoding},
     execute::Executed,
+    labels,
     lookup::Lookup,
     metrics,
     negotiate::GRAPHQL_RESPONSE_JSON,
@@ -189,7 +190,7 @@ impl<'a> Reply<'a> {
             (false, false) => "error",
         });
         if request_failed {
-            label_request_errors(&mut response.errors);
+            labels::label_request_errors(&mut response.errors);
             let status = if self.media == GRAPHQL_RESPONSE_JSON {
                 StatusCode::BAD_REQUEST
             } else {
@@ -198,7 +199,7 @@ impl<'a> Reply<'a> {
             let body = json!({ "errors": response.errors }).to_string();
             return self.send(status, Payload::Own(Bytes::from(body)), Caching::NoStore);
         }
-        label_field_errors(&mut response.errors);
+        labels::label_field_errors(&mut response.errors);
         let body = Bytes::from(serde_json::to_vec(&response).unwrap_or_default());
         let shareable =
             lookup.anonymous && run.is_query && response.errors.is_empty() && !run.personal;
@@ -280,52 +281,6 @@ impl<'a> Reply<'a> {
     }
 }
 
-/// Request errors found by the schema (validation, complexity) get a code, as ours do.
-fn label_request_errors(errors: &mut [ServerError]) {
-    for e in errors {
-        let has_code = e
-            .extensions
-            .as_ref()
-            .is_some_and(|x| x.get("code").is_some());
-        if has_code {
-            continue;
-        }
-        let code = if e.message.contains("too complex") {
-            "QUERY_LIMIT_EXCEEDED"
-        } else {
-            "GRAPHQL_VALIDATION_FAILED"
-        };
-        e.extensions
-            .get_or_insert_with(Default::default)
-            .set("code", code);
-    }
-}
-
-/// Field errors that async-graphql raises itself, before a resolver runs, carry no code:
-/// an argument it could not read (an `Int` literal past 32 bits) is the client's input.
-/// Ours always have a code (see `crate::error`); anything else uncoded is a fault.
-fn label_field_errors(errors: &mut [ServerError]) {
-    for e in errors {
-        if e.extensions
-            .as_ref()
-            .is_some_and(|x| x.get("code").is_some())
-        {
-            continue;
-        }
-        let code = if e.message.starts_with("Failed to parse")
-            || e.message.starts_with("Invalid value for argument")
-        {
-            "BAD_USER_INPUT"
-        } else {
-            tracing::error!(message = %e.message, "a field error without a code");
-            "INTERNAL"
-        };
-        e.extensions
-            .get_or_insert_with(Default::default)
-            .set("code", code);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -348,60 +303,5 @@ mod tests {
             let got = Caching::of_answer(anonymous, shareable, get, personal);
             assert_eq!(got, want, "{anonymous} {shareable} {get} {personal}");
         }
-    }
-
-    /// Found by schemathesis: `posts(page: -32347361590139)` answered an error with no
-    /// `extensions.code`.
-    #[test]
-    fn argument_errors_of_the_schema_are_bad_user_input() {
-        let mut errors = vec![
-            ServerError::new(
-                "Failed to parse \"Int\": Only integers from -2147483648 to 2147483647 are accepted.",
-                None,
-            ),
-            ServerError::new("ours", None),
-            ServerError::new("something else", None),
-        ];
-        errors[1]
-            .extensions
-            .get_or_insert_with(Default::default)
-            .set("code", "NOT_FOUND");
-        label_field_errors(&mut errors);
-        let codes: Vec<_> = errors
-            .iter()
-            .map(|e| e.extensions.as_ref().and_then(|x| x.get("code")).cloned())
-            .collect();
-        assert_eq!(
-            codes,
-            ["BAD_USER_INPUT", "NOT_FOUND", "INTERNAL"]
-                .map(|c| Some(async_graphql::Value::from(c)))
-        );
-    }
-
-    #[test]
-    fn schema_request_errors_are_labelled_and_ours_kept() {
-        let mut errors = vec![
-            ServerError::new("Query is too complex.", None),
-            ServerError::new("Unknown field \"nope\"", None),
-            ServerError::new("ours", None),
-        ];
-        errors[2]
-            .extensions
-            .get_or_insert_with(Default::default)
-            .set("code", "BAD_INPUT");
-        label_request_errors(&mut errors);
-        let codes: Vec<_> = errors
-            .iter()
-            .map(|e| e.extensions.as_ref().and_then(|x| x.get("code")).cloned())
-            .collect();
-        assert_eq!(
-            codes,
-            [
-                "QUERY_LIMIT_EXCEEDED",
-                "GRAPHQL_VALIDATION_FAILED",
-                "BAD_INPUT"
-            ]
-            .map(|c| Some(async_graphql::Value::from(c)))
-        );
     }
 }
