@@ -3,8 +3,8 @@
 //! as an admin, with quire's own checks (`tests/fuzz/quire_checks.py`): no 5xx status,
 //! every error with `extensions.code`, none `INTERNAL`.
 //!
-//! The tool lives in a virtualenv that `.ci/run` makes (`target/schemathesis`, or the
-//! executable `QUIRE_SCHEMATHESIS` names); without it this test fails and says how to
+//! The tool lives in a virtualenv that `.ci/run` makes (`target/pyenv`, from
+//! `.ci/requirements.txt`, or the executable `QUIRE_SCHEMATHESIS` names); without it this test fails and says how to
 //! install it. `QUIRE_FUZZ_EXAMPLES` (cases per operation) and `QUIRE_FUZZ_SEED` make
 //! longer or different runs (docs/operations.md, "Fuzzing").
 
@@ -22,14 +22,14 @@ const PASSWORD: &str = "fuzz password 퍼즈 123";
 
 fn schemathesis() -> PathBuf {
     let path = std::env::var_os("QUIRE_SCHEMATHESIS").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/schemathesis/bin/schemathesis"),
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/pyenv/bin/schemathesis"),
         PathBuf::from,
     );
     assert!(
         path.exists(),
         "schemathesis is not installed at {}: `bash .ci/run` installs it, or run \
-         `python3 -m venv target/schemathesis && target/schemathesis/bin/pip install \
-         schemathesis==4.32.5` (Debian: `apt-get install python3-venv` first), or point \
+         `python3 -m venv target/pyenv && target/pyenv/bin/pip install \
+         -r .ci/requirements.txt` (Debian: `apt-get install python3-venv` first), or point \
          QUIRE_SCHEMATHESIS at an installed `schemathesis`",
         path.display()
     );
