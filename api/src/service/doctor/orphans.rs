@@ -3,7 +3,7 @@
 //! dump, a hand edit), and a page's parent is a page. Not repaired: whether the row or
 //! its missing target is the mistake is a person's call.
 
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DbBackend};
 
 use super::{Check, Problem, rows};
 use crate::error::AppResult;
@@ -68,9 +68,22 @@ const ORPHANS: [(&str, &str); 11] = [
     ),
 ];
 
+/// PostgreSQL's search postings, which no foreign key guards (see the migration
+/// `m20261206_060000_replace_search_postings_foreign_key`).
+const POSTGRES_ORPHANS: [(&str, &str); 1] = [(
+    "belong to a missing search document",
+    "SELECT 'search postings of post ID ' || CAST(post_id AS TEXT) AS label \
+     FROM search_postings WHERE post_id NOT IN (SELECT post_id FROM search_documents) \
+     GROUP BY post_id",
+)];
+
 pub(super) async fn check(db: &DatabaseConnection) -> AppResult<Vec<Problem>> {
     let mut problems = Vec::new();
-    for (what, sql) in ORPHANS {
+    let postgres = match db.get_database_backend() {
+        DbBackend::Postgres => &POSTGRES_ORPHANS[..],
+        _ => &[],
+    };
+    for (what, sql) in ORPHANS.iter().chain(postgres) {
         for r in rows(db, &format!("{sql} ORDER BY 1"), vec![]).await? {
             let label: String = r.try_get("", "label")?;
             problems.push(Problem::new(

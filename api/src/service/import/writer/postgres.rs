@@ -1,10 +1,16 @@
 //! The group writer on PostgreSQL: a group (see [`super`]) is one transaction on a
 //! connection of the pool, with `synchronous_commit` off (see
 //! [`ImportCache`](super::super::ImportCache)), in four round trips whatever its size:
-//! `BEGIN`; one string of statements (each file's `SAVEPOINT`, post, authors, tags, search
-//! document and postings, `RELEASE`, then the renumbering of the series the group added
-//! to); one `SELECT` of the posts it wrote; `COMMIT`. A file's tags and postings are one
-//! multi-row statement each.
+//! `BEGIN`; one string of statements (each file's `SAVEPOINT`, post, authors, tags and
+//! search document, `RELEASE`; then the postings of the whole group; then the renumbering
+//! of the series the group added to); one `SELECT` of the posts it wrote; `COMMIT`. A
+//! file's tags are one multi-row statement.
+//!
+//! The postings (about a hundred rows a post, most of the cost of writing one) are one
+//! statement for the group, in token order: neighbouring rows land on the same index
+//! pages. The statement reads each post's id by slug, so it writes the postings of the
+//! posts that exist: should a file fail, its savepoint is rolled back and the statement
+//! runs after that, for the files before it.
 //!
 //! One string of statements is PostgreSQL's simple query protocol, which takes no
 //! parameters: values are written into the text as literals by sea-query's PostgreSQL
@@ -32,12 +38,14 @@ use crate::{
 #[derive(Default)]
 pub(super) struct Batch {
     sql: String,
+    /// Each post's `(slug, term counts)` as literals, for the group's postings.
+    postings: Vec<String>,
 }
 
 impl Batch {
     /// Appends a new post's statements, in its own savepoint: the post, its tags (the
-    /// listing copy is filled by the trigger on `post_tags`), its search document and its
-    /// postings.
+    /// listing copy is filled by the trigger on `post_tags`) and its search document; its
+    /// postings wait for the group's statement (see the module docs).
     pub(super) fn add(
         &mut self,
         active: &post::ActiveModel,
@@ -81,18 +89,19 @@ impl Batch {
             "INSERT INTO search_documents \
              (post_id, title_len, body_len, body_text, title_tsv, all_tsv) \
              VALUES ({post_id}, {}, {}, {}, CAST({} AS tsvector), CAST({} AS tsvector));\n\
-             INSERT INTO search_postings (token, post_id, tf) \
-             SELECT j.key, {post_id}, CAST(j.value AS integer) \
-             FROM jsonb_each_text(CAST({} AS jsonb)) AS j;\n\
              RELEASE {SAVEPOINT};",
             literal(title_len),
             literal(body_len),
             literal(body_text),
             literal(title_tsv),
             literal(all_tsv),
-            literal(freqs),
         );
         self.sql.push_str(&sql);
+        self.postings.push(format!(
+            "({}, {})",
+            literal(slug.into()),
+            literal(freqs)
+        ));
         Ok(())
     }
 }
@@ -132,6 +141,21 @@ fn inline(statement: &Statement) -> String {
     out
 }
 
+/// The postings of the group's posts that exist (see the module docs); empty for an empty
+/// group.
+fn postings(values: &[String]) -> String {
+    if values.is_empty() {
+        return String::new();
+    }
+    format!(
+        "INSERT INTO search_postings (token, post_id, tf) \
+         SELECT j.key, p.id, CAST(j.value AS integer) \
+         FROM (VALUES {}) AS v(slug, freqs) JOIN posts p ON p.slug = v.slug, \
+         jsonb_each_text(CAST(v.freqs AS jsonb)) AS j ORDER BY 1, 2;\n",
+        values.join(", ")
+    )
+}
+
 /// Renumbers the series a group added to (see [`series::renumber_sql`]); empty when
 /// there are none.
 fn renumber(series_ids: &BTreeSet<i64>) -> String {
@@ -150,10 +174,11 @@ pub(super) async fn execute(
     series_ids: &BTreeSet<i64>,
     slugs: String,
 ) -> AppResult<Written> {
-    let renumber = renumber(series_ids);
+    // What follows the files: their postings, then their series' positions.
+    let after = format!("{}{}", postings(&batch.postings), renumber(series_ids));
     let txn = db.begin().await?;
     let statements = format!(
-        "SET LOCAL synchronous_commit TO OFF;\n{}{renumber}",
+        "SET LOCAL synchronous_commit TO OFF;\n{}{after}",
         batch.sql
     );
     if let Err(e) = txn.execute_unprepared(&statements).await {
@@ -163,7 +188,7 @@ pub(super) async fn execute(
             .execute_unprepared(&format!("ROLLBACK TO SAVEPOINT {SAVEPOINT}"))
             .await
             .is_ok()
-            && (renumber.is_empty() || txn.execute_unprepared(&renumber).await.is_ok());
+            && (after.is_empty() || txn.execute_unprepared(&after).await.is_ok());
         tracing::debug!(error = %e, recovered, "an import group fell back");
         if !recovered {
             txn.rollback().await?;
