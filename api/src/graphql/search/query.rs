@@ -5,15 +5,13 @@
 //! position in the ranking. Paging is exact while the matching posts do not change;
 //! after a write, a page boundary may repeat or skip a hit, never fail.
 
-use async_graphql::{
-    Context, Object,
-    connection::{Connection, Edge, EmptyFields},
-};
+use async_graphql::{Context, Object};
 
 use super::{SearchCount, SearchHitNode};
 use crate::{
     error::{ApiResult, AppError},
     graphql::{
+        connection::{Connection, Edge},
         context::state,
         page::ContentKind,
         pagination::{self, DEFAULT_PAGE_SIZE},
@@ -23,7 +21,7 @@ use crate::{
     service::search::{self, SearchScope},
 };
 
-pub type SearchConnection = Connection<String, SearchHitNode, SearchCount, EmptyFields>;
+pub type SearchConnection = Connection<SearchHitNode, SearchCount>;
 
 /// The list name offset cursors of `search` carry.
 const LIST: &str = "SEARCH";
