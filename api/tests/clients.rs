@@ -4,8 +4,9 @@
 //! - GraphQL Code Generator (client preset) over the committed `schema.graphql` and the
 //!   blog's documents, and `tsc --noEmit` over the generated types and the scripts;
 //! - Apollo Client paging through every post with `fetchMore` and `relayStylePagination`,
-//!   urql reading a post by its Hangul slug, graphql-request reading tag pages and
-//!   search (each script asserts what it reads, and exits non-zero otherwise);
+//!   and sending automatic persisted queries as GETs; urql reading a post by its Hangul
+//!   slug; graphql-request reading tag pages and search (each script asserts what it
+//!   reads, and exits non-zero otherwise);
 //! - the Python admin script (`gql`) logging in with API keys made by `quire apikey
 //!   create`: refused with FORBIDDEN for an AUTHOR key (nothing written), then adding a tag
 //!   to every post with an EDITOR key, then changing nothing when run again.
@@ -205,6 +206,10 @@ async fn clients_against(target: Target) {
     for (script, said) in [
         ("apollo", "apollo: 7 posts in 4 requests, merged in order"),
         ("urql", "urql: 도커 컴포즈와 CI 붙이기 (part 2 of 2)"),
+        (
+            "apq",
+            "apq: the hash alone over GET, public, max-age=30, stale-while-revalidate=60",
+        ),
         (
             "graphql-request",
             "graphql-request: tag Docker with 2 posts; 도커 in 3",

@@ -37,8 +37,9 @@ impl<N, F> Connection<N, F> {
 /// with its cursor), `pageInfo` to go on from here, and `totalCount`, the size of the
 /// whole list. Pages hold 20 items unless asked otherwise, and at most 100; in query
 /// complexity a connection field costs 1 + its page size × the cost of what is selected
-/// in one item (see the `--max-complexity` limit). Cursors are opaque and belong to the
-/// list and ordering that made them: elsewhere they are BAD_USER_INPUT.
+/// in one item; a query over `--max-complexity` (2,000 by default) is refused with
+/// QUERY_LIMIT_EXCEEDED. Cursors are opaque and belong to the list and ordering that made
+/// them: elsewhere they are BAD_USER_INPUT.
 #[Object(name_type)]
 impl<N: OutputType, F: ObjectType> Connection<N, F> {
     /// The items of this page, each with its cursor, in the list's order. Empty past

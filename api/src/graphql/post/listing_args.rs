@@ -51,14 +51,15 @@ pub enum PostOrderField {
     PublishedAt,
     /// The time of the last write.
     UpdatedAt,
-    /// The title, by code point (Hangul syllables in dictionary order).
+    /// The title, as the database compares text (by code point on SQLite and under
+    /// PostgreSQL's `C` collation, which puts Hangul syllables in 가나다 order).
     Title,
 }
 
 /// Which way an ordering runs.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum OrderDirection {
-    /// Smallest first: oldest date, A before Z, 가 before 하.
+    /// Smallest first: the oldest date, A before Z.
     Asc,
     /// Largest first: newest date, Z before A.
     Desc,
