@@ -96,7 +96,8 @@ impl PageQuery {
     }
 
     /// Published pages under `parent` (a page's slug), or at the top of the tree without
-    /// it, in menu order, then by title. An unknown parent lists nothing.
+    /// it, in menu order, then by title; 20 a page by default, at most 100. An unknown
+    /// parent lists nothing. Anyone may read it (drafts: see `includeDrafts`).
     #[graphql(complexity = "crate::graphql::pagination::page_cost(first, child_complexity)")]
     async fn pages(
         &self,

@@ -35,7 +35,11 @@ impl SearchQueryRoot {
     /// first: posts containing more
     /// of the query's words, then title matches, then BM25 relevance, then newer posts.
     /// Korean words match inside longer words (`회고` finds `회고록`); Latin text is
-    /// case-insensitive; punctuation and search-syntax characters are plain text.
+    /// case-insensitive; punctuation and search-syntax characters are plain text. Anyone
+    /// may search; 20 hits a page by default, at most 100 (complexity: 1 + page size ×
+    /// the selection of one hit). Errors: BAD_USER_INPUT for an empty query or a foreign
+    /// cursor; `includeDrafts` is FORBIDDEN below EDITOR and UNAUTHENTICATED without a
+    /// token.
     #[allow(clippy::too_many_arguments)]
     #[graphql(complexity = "crate::graphql::pagination::page_cost(first, child_complexity)")]
     async fn search(

@@ -45,7 +45,8 @@ impl SeriesQuery {
             .map(SeriesNode))
     }
 
-    /// Every series, ordered by title.
+    /// Every series, ordered by title; 20 a page by default, at most 100. Anyone may read
+    /// it. Errors: BAD_USER_INPUT for a size outside 0–100 or a foreign cursor.
     #[graphql(
         complexity = "crate::graphql::pagination::page_cost(first.or(last), child_complexity)"
     )]
