@@ -33,8 +33,9 @@ pub struct CreatePostInput {
     pub canonical_url: Option<String>,
     /// A summary for search engines and link previews (`<meta name="description">`).
     pub meta_description: Option<String>,
-    /// The publication date to show and sort by (RFC 3339 with offset); kept as given
-    /// when the post is published later. Omitted: set when it is first published.
+    /// The publication date to show and sort by (RFC 3339, its offset kept); a later
+    /// `publishPost` without `publishAt` keeps it once it has passed. Omitted: set when
+    /// the post is published.
     pub published_at: Option<DateTime<FixedOffset>>,
     /// Author slug; editors may write for someone else. Not together with `authors`.
     pub author: Option<String>,
