@@ -163,7 +163,8 @@ pub struct CreateApiKeyInput {
 pub struct CreateApiKeyPayload {
     /// The key as stored (without its secret).
     pub api_key: ApiKeyNode,
-    /// `keyId:secret`, shown only now. Sign HS256 JWTs with the secret (see docs/writing.md).
+    /// `keyId:secret`, shown only now. Sign HS256 JWTs with the secret (see
+    /// docs/writing.md).
     pub secret: String,
 }
 
@@ -249,10 +250,11 @@ impl AccountMutation {
         Ok(UpdateViewerPayload { user: u.into() })
     }
 
-    /// Changes the caller's own password; the caller's sessions are logged out (log in
-    /// again). Any logged-in user; API keys have no password. Errors: UNAUTHENTICATED;
-    /// FORBIDDEN for an API key; BAD_USER_INPUT on `currentPassword` when it is wrong, on
-    /// `newPassword` when it is shorter than 8 characters.
+    /// Changes the caller's own password and revokes every refresh token of the account:
+    /// each session, this one too once its access token expires, must log in again. Any
+    /// logged-in user; API keys have no password. Errors: UNAUTHENTICATED; FORBIDDEN for
+    /// an API key; BAD_USER_INPUT on `currentPassword` when it is wrong, on `newPassword`
+    /// when it is shorter than 8 characters.
     async fn change_password(
         &self,
         ctx: &Context<'_>,

@@ -75,9 +75,10 @@ pub struct CategoryMutation;
 
 #[Object]
 impl CategoryMutation {
-    /// Creates a category (EDITORs and ADMINs), at the top level or under `parent`.
-    /// Errors: UNAUTHENTICATED; FORBIDDEN below EDITOR; BAD_USER_INPUT for an unknown
-    /// parent, a bad name or slug, or nesting deeper than 10 levels; CONFLICT when the slug is taken anywhere in the tree.
+    /// Creates a category (EDITORs and ADMINs), at the top level or under `parent`. Errors:
+    /// UNAUTHENTICATED; FORBIDDEN below EDITOR; BAD_USER_INPUT for an unknown parent, a bad
+    /// name or slug, or nesting deeper than 10 levels; CONFLICT when the slug is taken
+    /// anywhere in the tree.
     async fn create_category(
         &self,
         ctx: &Context<'_>,

@@ -222,8 +222,7 @@ impl PostMutation {
     }
 
     /// Deletes the post for good, with its tag links, revisions, former slugs and search
-    /// entry.
-    /// ADMINs only. Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.
+    /// entry. ADMINs only. Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.
     async fn purge_post(
         &self,
         ctx: &Context<'_>,

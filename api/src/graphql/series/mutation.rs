@@ -93,8 +93,9 @@ pub struct SeriesMutation;
 
 #[Object]
 impl SeriesMutation {
-    /// Creates an empty series. EDITORs and ADMINs. Errors: UNAUTHENTICATED; FORBIDDEN below EDITOR; BAD_USER_INPUT for a title
-    /// without a letter or digit, or a bad slug; CONFLICT when the slug is taken.
+    /// Creates an empty series. EDITORs and ADMINs. Errors: UNAUTHENTICATED; FORBIDDEN
+    /// below EDITOR; BAD_USER_INPUT for a title without a letter or digit, or a bad slug;
+    /// CONFLICT when the slug is taken.
     async fn create_series(
         &self,
         ctx: &Context<'_>,
@@ -113,7 +114,8 @@ impl SeriesMutation {
     }
 
     /// Renames a series or changes its slug or description; its posts stay in it. EDITORs
-    /// and ADMINs. Errors: UNAUTHENTICATED; FORBIDDEN below EDITOR; NOT_FOUND; BAD_USER_INPUT; CONFLICT when the slug is taken.
+    /// and ADMINs. Errors: UNAUTHENTICATED; FORBIDDEN below EDITOR; NOT_FOUND;
+    /// BAD_USER_INPUT; CONFLICT when the slug is taken.
     async fn update_series(
         &self,
         ctx: &Context<'_>,
@@ -132,7 +134,8 @@ impl SeriesMutation {
         })
     }
 
-    /// Deletes a series; its posts stay, detached. EDITORs and ADMINs. Errors: UNAUTHENTICATED; FORBIDDEN below EDITOR; NOT_FOUND.
+    /// Deletes a series; its posts stay, detached. EDITORs and ADMINs. Errors:
+    /// UNAUTHENTICATED; FORBIDDEN below EDITOR; NOT_FOUND.
     async fn delete_series(
         &self,
         ctx: &Context<'_>,
@@ -175,8 +178,9 @@ impl SeriesMutation {
         })
     }
 
-    /// Puts the posts of a series in a new order. EDITORs and ADMINs. Errors: UNAUTHENTICATED; FORBIDDEN below EDITOR; NOT_FOUND;
-    /// BAD_USER_INPUT on `postIds` unless it lists every post of the series exactly once.
+    /// Puts the posts of a series in a new order. EDITORs and ADMINs. Errors:
+    /// UNAUTHENTICATED; FORBIDDEN below EDITOR; NOT_FOUND; BAD_USER_INPUT on `postIds`
+    /// unless it lists every post of the series exactly once.
     async fn reorder_series(
         &self,
         ctx: &Context<'_>,

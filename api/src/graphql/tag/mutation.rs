@@ -115,8 +115,9 @@ impl TagMutation {
         })
     }
 
-    /// Moves every post of `from` to `into` and deletes `from`; returns `into`. EDITORs
-    /// and ADMINs. Errors: UNAUTHENTICATED; FORBIDDEN below EDITOR; NOT_FOUND; BAD_USER_INPUT on `into` when both are the same tag.
+    /// Moves every post of `from` to `into` and deletes `from`; returns `into`. EDITORs and
+    /// ADMINs. Errors: UNAUTHENTICATED; FORBIDDEN below EDITOR; NOT_FOUND; BAD_USER_INPUT
+    /// on `into` when both are the same tag.
     async fn merge_tags(
         &self,
         ctx: &Context<'_>,
