@@ -5,6 +5,7 @@
 pub mod account;
 pub mod author;
 pub mod category;
+pub mod connection;
 pub mod context;
 pub mod import;
 pub mod limits;

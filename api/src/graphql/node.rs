@@ -138,14 +138,24 @@ pub struct NodeQuery;
 
 #[Object]
 impl NodeQuery {
-    /// Fetches any object by its global ID; null when it does not exist or is not public.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
+    /// Fetches any object by its global ID; null when it does not exist or the caller
+    /// may not see it (the same rules as `post`). A malformed ID is BAD_USER_INPUT.
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global ID, as any object's `id` field gives it.")] id: ID,
+    ) -> ApiResult<Option<Node>> {
         load_node(ctx, id).await
     }
 
-    /// Fetches several objects by global ID, in the order asked (null where missing).
+    /// Fetches several objects by global ID, in the order asked (null where missing or
+    /// hidden). At most 100 IDs; in query complexity each counts as one object.
     #[graphql(complexity = "1 + ids.len() * child_complexity")]
-    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> ApiResult<Vec<Option<Node>>> {
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most 100 global IDs (more is BAD_USER_INPUT).")] ids: Vec<ID>,
+    ) -> ApiResult<Vec<Option<Node>>> {
         if ids.len() > super::pagination::MAX_PAGE_SIZE as usize {
             return Err(AppError::bad_input(
                 "ids",

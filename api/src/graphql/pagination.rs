@@ -3,15 +3,13 @@
 //! A cursor is `base64url("<sort>|<id>|<key>")`: it names the ordering it belongs to, so
 //! a cursor from one ordering is refused by another instead of silently misbehaving.
 
-use async_graphql::{
-    ObjectType, OutputType,
-    connection::{Connection, Edge, EmptyFields},
-};
+use async_graphql::{ObjectType, OutputType};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::DateTime;
 
 use crate::{
     error::{AppError, AppResult},
+    graphql::connection::{Connection, Edge},
     service::keyset::{Cursor, Slice, SortKey, Window},
 };
 
@@ -242,7 +240,7 @@ pub fn connection<M, N, F>(
     cursor_of: impl Fn(&M) -> Cursor,
     node_of: impl Fn(M) -> N,
     fields: F,
-) -> Connection<String, N, F, EmptyFields>
+) -> Connection<N, F>
 where
     N: OutputType,
     F: ObjectType,

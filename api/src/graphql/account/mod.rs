@@ -65,6 +65,9 @@ impl From<user::Model> for UserNode {
     }
 }
 
+/// An account as its owner and ADMINs see it: the public `Author` plus the login email,
+/// role and state. Returned by `viewer` (the caller), `users` (ADMINs) and the account
+/// mutations.
 #[Object(name = "User")]
 impl UserNode {
     /// The same ID as the user's `Author` object.
@@ -113,7 +116,8 @@ impl UserNode {
     }
 
     /// The user's own posts (any place in the byline) in every status (not the trash),
-    /// most recently updated first.
+    /// most recently updated first; 20 a page by default, at most 100. Only the user and
+    /// EDITORs/ADMINs: FORBIDDEN for others.
     #[graphql(
         complexity = "crate::graphql::pagination::page_cost(first.or(last), child_complexity)"
     )]
@@ -125,7 +129,9 @@ impl UserNode {
         #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
         #[graphql(desc = "Page backwards: at most this many (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
-        order_by: Option<PostOrder>,
+        #[graphql(desc = "The order (default: most recently updated first).")] order_by: Option<
+            PostOrder,
+        >,
     ) -> ApiResult<PostConnection> {
         let s = state(ctx)?;
         let scope =
@@ -166,6 +172,9 @@ impl UserNode {
 /// An admin API key (its secret is shown only once, when created).
 pub struct ApiKeyNode(pub api_key::Model);
 
+/// An API key with which an admin script signs its own tokens (HS256, header `kid`:
+/// `keyId`) and acts with the key's role. Only ADMINs see keys (`apiKeys`); the secret is
+/// shown once, by `createApiKey`.
 #[Object(name = "ApiKey")]
 impl ApiKeyNode {
     /// The public half: the `kid` a script puts in its token header.
@@ -188,6 +197,7 @@ impl ApiKeyNode {
         self.0.created_at
     }
 
+    /// When the key was revoked (UTC); null while it works.
     async fn revoked_at(&self) -> Option<DateTime<Utc>> {
         self.0.revoked_at
     }
@@ -202,6 +212,7 @@ pub struct AuthPayload {
     pub expires_at: DateTime<Utc>,
     /// Opaque; exchange it with `refreshToken` for new tokens (single use, 30 days).
     pub refresh_token: String,
+    /// The account logged in.
     pub user: UserNode,
 }
 

@@ -20,8 +20,11 @@ use crate::{error::ApiResult, service};
 /// Someone who writes posts.
 pub struct AuthorNode(pub user::Model);
 
+/// Someone who writes posts, as the public sees them (never their email or role): any
+/// account, listed by `authors` when it has published posts. Anyone may read it.
 #[Object(name = "Author")]
 impl AuthorNode {
+    /// Globally unique, opaque and stable (for `node(id:)` and mutations).
     pub async fn id(&self) -> ID {
         node::encode(node::Kind::Author, self.0.id)
     }
@@ -67,7 +70,9 @@ impl AuthorNode {
         #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
         #[graphql(desc = "Page backwards: at most this many (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
-        order_by: Option<PostOrder>,
+        #[graphql(desc = "The order (default: newest `publishedAt` first).")] order_by: Option<
+            PostOrder,
+        >,
     ) -> ApiResult<PostConnection> {
         let filter = service::post::PostFilter {
             author_id: Some(self.0.id),

@@ -3,15 +3,13 @@
 //! `authors` pages with offset cursors ([`pagination::encode_offset_cursor`]), as
 //! `search` does: ordered by post count, the list has no stable key to seek from.
 
-use async_graphql::{
-    Context, Enum, Object,
-    connection::{Connection, Edge, EmptyFields},
-};
+use async_graphql::{Context, Enum, Object};
 
 use super::AuthorNode;
 use crate::{
     error::ApiResult,
     graphql::{
+        connection::{Connection, Edge},
         context::state,
         pagination::{self, DEFAULT_PAGE_SIZE},
     },
@@ -31,7 +29,7 @@ pub enum AuthorOrder {
 /// The list name offset cursors of `authors` carry.
 const LIST: &str = "AUTHORS";
 
-pub type AuthorConnection = Connection<String, AuthorNode, AuthorCount, EmptyFields>;
+pub type AuthorConnection = Connection<AuthorNode, AuthorCount>;
 
 /// The size of the whole `authors` list.
 pub struct AuthorCount;
@@ -51,8 +49,12 @@ pub struct AuthorQuery;
 
 #[Object]
 impl AuthorQuery {
-    /// An author by slug.
-    async fn author(&self, ctx: &Context<'_>, slug: String) -> ApiResult<Option<AuthorNode>> {
+    /// An author by slug; null when there is none. Anyone may read it.
+    async fn author(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The author's slug, Hangul as it is, not percent-encoded.")] slug: String,
+    ) -> ApiResult<Option<AuthorNode>> {
         let s = state(ctx)?;
         Ok(service::author::find_by_slug(&s.db, &slug)
             .await?

@@ -75,11 +75,14 @@ pub struct CategoryMutation;
 
 #[Object]
 impl CategoryMutation {
-    /// Creates a category (editors and admins), at the top level or under `parent`.
+    /// Creates a category (EDITORs and ADMINs), at the top level or under `parent`. Errors:
+    /// UNAUTHENTICATED; FORBIDDEN below EDITOR; BAD_USER_INPUT for an unknown parent, a bad
+    /// name or slug, or nesting deeper than 10 levels; CONFLICT when the slug is taken
+    /// anywhere in the tree.
     async fn create_category(
         &self,
         ctx: &Context<'_>,
-        input: CreateCategoryInput,
+        #[graphql(desc = "The category to create.")] input: CreateCategoryInput,
     ) -> ApiResult<CreateCategoryPayload> {
         let s = state(ctx)?;
         s.forget_category_tree().await;
@@ -97,10 +100,13 @@ impl CategoryMutation {
 
     /// Renames, re-slugs, re-describes, moves or reorders a category (editors and
     /// admins); changes only the fields given. Its posts and subcategories stay with it.
+    /// Errors: UNAUTHENTICATED; FORBIDDEN below EDITOR; NOT_FOUND; BAD_USER_INPUT on
+    /// `parent` for a move under itself or a subcategory (a cycle); CONFLICT when the
+    /// slug is taken.
     async fn update_category(
         &self,
         ctx: &Context<'_>,
-        input: UpdateCategoryInput,
+        #[graphql(desc = "The category and its changes.")] input: UpdateCategoryInput,
     ) -> ApiResult<UpdateCategoryPayload> {
         let s = state(ctx)?;
         s.forget_category_tree().await;
@@ -120,11 +126,12 @@ impl CategoryMutation {
     }
 
     /// Deletes a category without subcategories (CONFLICT while it has any); its posts
-    /// become uncategorised. Returns the deleted category.
+    /// become uncategorised. Returns the deleted category. EDITORs and ADMINs. Errors:
+    /// UNAUTHENTICATED; FORBIDDEN below EDITOR; NOT_FOUND.
     async fn delete_category(
         &self,
         ctx: &Context<'_>,
-        input: DeleteCategoryInput,
+        #[graphql(desc = "The category to delete.")] input: DeleteCategoryInput,
     ) -> ApiResult<DeleteCategoryPayload> {
         let s = state(ctx)?;
         s.forget_category_tree().await;

@@ -10,7 +10,8 @@ pub struct CategoryQuery;
 
 #[Object]
 impl CategoryQuery {
-    /// A category by slug, with or without published posts.
+    /// A category by slug, with or without published posts; null when there is none.
+    /// Anyone may read it.
     async fn category(
         &self,
         ctx: &Context<'_>,
@@ -21,7 +22,8 @@ impl CategoryQuery {
     }
 
     /// One level of the tree, in order (`position`, then name), empty categories
-    /// included: the top-level categories, or the children of `parent`.
+    /// included: the top-level categories, or the children of `parent`. Not paged; in
+    /// query complexity the list counts as 5 categories. Anyone may read it.
     #[graphql(complexity = "crate::graphql::pagination::list_cost(child_complexity)")]
     async fn categories(
         &self,

@@ -21,15 +21,21 @@ pub struct ImportFileInput {
 /// What imported posts become unless their front matter says `draft: true`.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
 pub enum ImportPostStatus {
+    /// Imported as DRAFT.
     Draft,
+    /// Imported as PUBLISHED, dated by its front matter or file name.
     #[default]
     Published,
 }
 
+/// A batch of files to import, at most 200 (and the request body within `--max-body-bytes`,
+/// 1 MiB by default).
 #[derive(InputObject)]
 pub struct ImportPostsInput {
     /// At most 200 files.
     pub files: Vec<ImportFileInput>,
+    /// The status of imported posts whose front matter does not say `draft: true` (default
+    /// PUBLISHED).
     #[graphql(default)]
     pub status: ImportPostStatus,
 }
@@ -37,15 +43,20 @@ pub struct ImportPostsInput {
 /// What happened to one file.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum ImportOutcome {
+    /// A new post was created.
     Imported,
+    /// The post imported before from the same path was updated.
     Updated,
+    /// The file matches the post imported before; nothing was written.
     Unchanged,
+    /// Nothing was written; see `error`.
     Failed,
 }
 
 /// Why a file was not imported.
 #[derive(SimpleObject)]
 pub struct ImportFileError {
+    /// What was wrong, in words.
     pub message: String,
     /// The error code, as in `extensions.code` (e.g. BAD_USER_INPUT).
     pub code: String,
@@ -53,15 +64,20 @@ pub struct ImportFileError {
     pub field: Option<String>,
 }
 
+/// What happened to one file of `importPosts`.
 #[derive(SimpleObject)]
 pub struct ImportFileResult {
+    /// The file's path, as sent.
     pub path: String,
+    /// What happened.
     pub outcome: ImportOutcome,
     /// The post as stored; null when the file failed.
     pub post: Option<PostNode>,
+    /// Why the file failed; null otherwise.
     pub error: Option<ImportFileError>,
 }
 
+/// The result of `importPosts`, file by file.
 #[derive(SimpleObject)]
 pub struct ImportPostsPayload {
     /// One result per file, in the order sent.
@@ -94,10 +110,14 @@ pub struct ImportMutation;
 #[Object]
 impl ImportMutation {
     /// Imports Markdown files as `quire import` does, each in its own transaction; a
-    /// file imported again updates its post. Editors and admins.
+    /// file imported again updates its post. EDITORs and ADMINs. A file that fails is
+    /// reported in its result (`outcome: FAILED`, `error`) and the others still import.
+    /// Errors of the whole call: UNAUTHENTICATED; FORBIDDEN below EDITOR; BAD_USER_INPUT
+    /// on `files` for more than 200 files.
     async fn import_posts(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The files and the status to give imported posts.")]
         input: ImportPostsInput,
     ) -> ApiResult<ImportPostsPayload> {
         let s = state(ctx)?;

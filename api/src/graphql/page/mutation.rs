@@ -196,11 +196,12 @@ pub struct PageMutation;
 
 #[Object]
 impl PageMutation {
-    /// Creates a draft page. Pages take no tags and no series.
+    /// Creates a draft page. Pages take no tags and no series. Who may and errors: as
+    /// `createPost`, plus BAD_USER_INPUT on `parent` when it is not a page.
     async fn create_page(
         &self,
         ctx: &Context<'_>,
-        input: CreatePageInput,
+        #[graphql(desc = "The page to create.")] input: CreatePageInput,
     ) -> ApiResult<PagePayload> {
         let (s, who) = caller(ctx).await?;
         let changes = PostChanges {
@@ -224,10 +225,12 @@ impl PageMutation {
         Ok(payload(s, page_write::create(&s.db, who, changes).await?))
     }
 
-    /// Changes only the fields given of a page.
+    /// Changes only the fields given of a page. Who may and errors: as `updatePost`, plus
+    /// BAD_USER_INPUT on `parent` for a cycle or a parent that is not a page.
     async fn update_page(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The page, the version you edited, and the changes.")]
         input: UpdatePageInput,
     ) -> ApiResult<PagePayload> {
         let (s, who) = caller(ctx).await?;
@@ -258,11 +261,12 @@ impl PageMutation {
         Ok(payload(s, p))
     }
 
-    /// Publishes a page now, or schedules it for `publishAt`.
+    /// Publishes a page now, or schedules it for `publishAt`. Who may and errors: as
+    /// `publishPost`.
     async fn publish_page(
         &self,
         ctx: &Context<'_>,
-        input: PublishPageInput,
+        #[graphql(desc = "The page and when to publish it.")] input: PublishPageInput,
     ) -> ApiResult<PagePayload> {
         let (s, who) = caller(ctx).await?;
         let id = page_id(&input.id)?;
@@ -271,47 +275,49 @@ impl PageMutation {
         Ok(payload(s, p))
     }
 
-    /// Back to DRAFT.
+    /// Back to DRAFT. Who may and errors: as `unpublishPost`.
     async fn unpublish_page(
         &self,
         ctx: &Context<'_>,
-        input: UnpublishPageInput,
+        #[graphql(desc = "The page to unpublish.")] input: UnpublishPageInput,
     ) -> ApiResult<PagePayload> {
         act(ctx, input, Transition::Unpublish).await
     }
 
-    /// Out of the public's sight, kept as it is.
+    /// Out of the public's sight, kept as it is. Who may and errors: as `archivePost`.
     async fn archive_page(
         &self,
         ctx: &Context<'_>,
-        input: ArchivePageInput,
+        #[graphql(desc = "The page to archive.")] input: ArchivePageInput,
     ) -> ApiResult<PagePayload> {
         act(ctx, input, Transition::Archive).await
     }
 
-    /// Moves the page to the trash (restorable); its children stay where they are.
+    /// Moves the page to the trash (restorable); its children stay where they are. Who
+    /// may and errors: as `deletePost`.
     async fn delete_page(
         &self,
         ctx: &Context<'_>,
-        input: DeletePageInput,
+        #[graphql(desc = "The page to trash.")] input: DeletePageInput,
     ) -> ApiResult<PagePayload> {
         act(ctx, input, Transition::Trash).await
     }
 
-    /// Takes the page out of the trash.
+    /// Takes the page out of the trash. Who may and errors: as `restorePost`.
     async fn restore_page(
         &self,
         ctx: &Context<'_>,
-        input: RestorePageInput,
+        #[graphql(desc = "The page to restore.")] input: RestorePageInput,
     ) -> ApiResult<PagePayload> {
         act(ctx, input, Transition::Restore).await
     }
 
-    /// Deletes the page for good; its children move to the top. Admins only.
+    /// Deletes the page for good; its children move to the top. ADMINs only. Errors:
+    /// UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.
     async fn purge_page(
         &self,
         ctx: &Context<'_>,
-        input: PurgePageInput,
+        #[graphql(desc = "The page to delete for good.")] input: PurgePageInput,
     ) -> ApiResult<PurgePagePayload> {
         let (s, who) = caller(ctx).await?;
         let p = page_write::purge(&s.db, who, page_id(&input.id)?).await?;
@@ -320,11 +326,12 @@ impl PageMutation {
         })
     }
 
-    /// Puts a revision's title and Markdown back as a new version of its page.
+    /// Puts a revision's title and Markdown back as a new version of its page. Who may
+    /// and errors: as `restoreRevision`.
     async fn restore_page_revision(
         &self,
         ctx: &Context<'_>,
-        input: RestorePageRevisionInput,
+        #[graphql(desc = "The revision to restore.")] input: RestorePageRevisionInput,
     ) -> ApiResult<PagePayload> {
         let (s, who) = caller(ctx).await?;
         let id = node::decode_as(&input.id, node::Kind::Revision, "id")?;
@@ -335,11 +342,12 @@ impl PageMutation {
     }
 
     /// A token with which a frontend, without logging in, can read this one page in any
-    /// status for an hour (`page(previewToken:)`).
+    /// status for an hour (`page(previewToken:)`). Who may and errors: as
+    /// `createPreviewToken`.
     async fn create_page_preview_token(
         &self,
         ctx: &Context<'_>,
-        input: CreatePagePreviewTokenInput,
+        #[graphql(desc = "The page to preview.")] input: CreatePagePreviewTokenInput,
     ) -> ApiResult<CreatePreviewTokenPayload> {
         let (s, who) = caller(ctx).await?;
         let id = node::decode_as(&input.page_id, node::Kind::Page, "pageId")?;

@@ -1,14 +1,12 @@
 //! `page(id:|slug:|previewToken:)` and `pages(parent:, …)`.
 
-use async_graphql::{
-    Context, ID, Object,
-    connection::{Connection, Edge, EmptyFields},
-};
+use async_graphql::{Context, ID, Object};
 
 use super::PageNode;
 use crate::{
     error::{ApiResult, AppError},
     graphql::{
+        connection::{Connection, Edge},
         context::state,
         node,
         pagination::{self, DEFAULT_PAGE_SIZE},
@@ -20,7 +18,7 @@ use crate::{
     },
 };
 
-pub type PageConnection = Connection<String, PageNode, PageCount, EmptyFields>;
+pub type PageConnection = Connection<PageNode, PageCount>;
 
 /// The list name of the offset cursors of `pages`.
 const LIST: &str = "PAGES";
@@ -50,12 +48,18 @@ pub struct PageQuery;
 #[Object]
 impl PageQuery {
     /// A page by global ID, by slug (a former slug finds the page under its current
-    /// one), or by preview token (exactly one of them). The public sees published pages;
-    /// editors and the page's author also its drafts. Null for a post's slug.
+    /// one), or by preview token (exactly one of them, else BAD_USER_INPUT). The public
+    /// sees published pages; EDITORs, ADMINs and the page's authors also its drafts. Null
+    /// when there is none or the caller may not see it, and for a post's slug. An expired
+    /// or forged preview token is UNAUTHENTICATED.
     async fn page(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The page's global ID (a `Page` ID; another kind is BAD_USER_INPUT).")]
         id: Option<ID>,
+        #[graphql(
+            desc = "The page's slug, or one it had before (the page is found under its current slug)."
+        )]
         slug: Option<String>,
         #[graphql(
             desc = "A token from `createPagePreviewToken`: opens that one draft, no login needed."
@@ -92,7 +96,8 @@ impl PageQuery {
     }
 
     /// Published pages under `parent` (a page's slug), or at the top of the tree without
-    /// it, in menu order, then by title. An unknown parent lists nothing.
+    /// it, in menu order, then by title; 20 a page by default, at most 100. An unknown
+    /// parent lists nothing. Anyone may read it (drafts: see `includeDrafts`).
     #[graphql(complexity = "crate::graphql::pagination::page_cost(first, child_complexity)")]
     async fn pages(
         &self,

@@ -47,20 +47,28 @@ impl From<PostFilter> for service::post::PostFilter {
 /// What to order posts by.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum PostOrderField {
+    /// The publication date (the one shown, in any offset compared as an instant).
     PublishedAt,
+    /// The time of the last write.
     UpdatedAt,
+    /// The title, as the database compares text (by code point on SQLite and under
+    /// PostgreSQL's `C` collation, which puts Hangul syllables in 가나다 order).
     Title,
 }
 
+/// Which way an ordering runs.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum OrderDirection {
+    /// Smallest first: the oldest date, A before Z.
     Asc,
+    /// Largest first: newest date, Z before A.
     Desc,
 }
 
 /// Ordering of a post listing; ties are broken by ID in the same direction.
 #[derive(InputObject, Debug)]
 pub struct PostOrder {
+    /// What to order by.
     pub field: PostOrderField,
     /// Defaults to DESC for dates and ASC for titles.
     pub direction: Option<OrderDirection>,

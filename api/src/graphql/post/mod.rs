@@ -5,6 +5,7 @@ pub mod cursor;
 mod listing_args;
 pub mod loader;
 pub mod mutation;
+mod mutation_io;
 pub mod prefetch;
 pub mod query;
 pub mod revision;
@@ -138,8 +139,13 @@ pub(crate) fn with_offset(at: DateTime<Utc>, offset_seconds: Option<i32>) -> Dat
     }
 }
 
+/// A blog post (pages are `Page`). Its html, toc, excerpt and reading time were rendered
+/// when it was written, so reading one costs no rendering. The public sees a post while it
+/// is PUBLISHED (or SCHEDULED and its time has come) and not in the trash; its authors,
+/// EDITORs and ADMINs see it in any status, and a preview token opens one draft to anyone.
 #[Object(name = "Post")]
 impl PostNode {
+    /// Globally unique, opaque and stable (for `node(id:)`, `post(id:)` and mutations).
     pub async fn id(&self) -> ID {
         node::encode(node::Kind::Post, self.model.id)
     }
@@ -340,7 +346,9 @@ impl PostNode {
         self.model.version
     }
 
-    /// Every stored state of the content, newest first. Editors and the post's author.
+    /// Every stored state of the content, newest first (one per change of title or
+    /// Markdown). Only for EDITORs, ADMINs and the post's authors: UNAUTHENTICATED
+    /// without a token, FORBIDDEN for others.
     #[graphql(complexity = "crate::graphql::pagination::list_cost(child_complexity)")]
     async fn revisions(&self, ctx: &Context<'_>) -> ApiResult<Vec<revision::RevisionNode>> {
         let s = state(ctx)?;
@@ -359,6 +367,7 @@ pub struct PostCount {
     pub scope: service::post::Scope,
 }
 
+/// The list-wide fields of a post connection.
 #[Object]
 impl PostCount {
     /// How many posts the whole listing holds (not just this page).

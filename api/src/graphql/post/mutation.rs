@@ -1,10 +1,11 @@
 //! Writing posts. Every mutation takes one `input` and returns a payload naming what
 //! changed; each runs in one transaction.
 
-use async_graphql::{Context, ID, InputObject, Json, MaybeUndefined, Object, SimpleObject};
-use chrono::{DateTime, FixedOffset, Utc};
+use async_graphql::{Context, ID, MaybeUndefined, Object};
+use chrono::DateTime;
 
 use super::PostNode;
+pub use super::mutation_io::*;
 use crate::{
     auth::Principal,
     error::ApiResult,
@@ -15,146 +16,6 @@ use crate::{
     },
     service::post::{input::PostChanges, lifecycle, read, revision, write as post_write},
 };
-
-#[derive(InputObject)]
-pub struct CreatePostInput {
-    /// Required; at most 300 characters.
-    pub title: String,
-    /// At most 1 MiB.
-    pub markdown: Option<String>,
-    /// Generated from the title when omitted.
-    pub slug: Option<String>,
-    pub subtitle: Option<String>,
-    /// Derived from the first paragraph when omitted.
-    pub excerpt: Option<String>,
-    /// Tag names, in order (at most 50); missing tags are created (editors only).
-    pub tags: Option<Vec<String>>,
-    /// Series title or slug; created when missing (editors only).
-    pub series: Option<String>,
-    /// The category's slug; it must exist (see `createCategory`).
-    pub category: Option<String>,
-    pub cover_image: Option<String>,
-    pub canonical_url: Option<String>,
-    pub meta_description: Option<String>,
-    pub published_at: Option<DateTime<FixedOffset>>,
-    /// Author slug; editors may write for someone else. Not together with `authors`.
-    pub author: Option<String>,
-    /// The authors, in byline order, the first the primary author (default: you). No
-    /// repeats, at most 20, each an existing account; an AUTHOR must be one of them.
-    pub authors: Option<Vec<ID>>,
-    /// Custom fields: a JSON object of at most 64 KiB, kept in key order and exported
-    /// back into front matter. `pin`, `featured` and `comments` booleans in it set the
-    /// flags below unless those are given too; `math: true` renders TeX.
-    pub front_matter: Option<Json<serde_json::Value>>,
-    /// Shown before other posts in listings ordered with `pinnedFirst`. Default false.
-    pub pinned: Option<bool>,
-    /// Marked as worth showing off. Default false.
-    pub featured: Option<bool>,
-    /// Whether the frontend should offer comments. Default true.
-    pub comments_enabled: Option<bool>,
-}
-
-#[derive(InputObject)]
-pub struct UpdatePostInput {
-    pub id: ID,
-    /// The `version` you edited; a stale one is a CONFLICT carrying `currentVersion`.
-    pub expected_version: i32,
-    pub title: Option<String>,
-    pub markdown: Option<String>,
-    /// A changed slug keeps the old one as an alias.
-    pub slug: Option<String>,
-    pub subtitle: MaybeUndefined<String>,
-    pub excerpt: MaybeUndefined<String>,
-    pub tags: Option<Vec<String>>,
-    pub series: MaybeUndefined<String>,
-    /// The category's slug (it must exist); `null` leaves the post uncategorised.
-    pub category: MaybeUndefined<String>,
-    pub cover_image: MaybeUndefined<String>,
-    pub canonical_url: MaybeUndefined<String>,
-    pub meta_description: MaybeUndefined<String>,
-    pub published_at: MaybeUndefined<DateTime<FixedOffset>>,
-    /// Author slug (editors only): becomes the primary author, co-authors stay. Not
-    /// together with `authors`.
-    pub author: Option<String>,
-    /// Replaces the authors, in byline order, the first the primary author. No repeats,
-    /// at most 20, each an existing account; an AUTHOR must stay one of them.
-    pub authors: Option<Vec<ID>>,
-    /// Replaces the custom fields (see `CreatePostInput.frontMatter`); `null` empties them.
-    pub front_matter: MaybeUndefined<Json<serde_json::Value>>,
-    pub pinned: Option<bool>,
-    pub featured: Option<bool>,
-    pub comments_enabled: Option<bool>,
-}
-
-#[derive(InputObject)]
-pub struct PublishPostInput {
-    pub id: ID,
-    /// A future instant schedules the post (SCHEDULED); omitted or past publishes now.
-    pub publish_at: Option<DateTime<FixedOffset>>,
-    pub expected_version: Option<i32>,
-}
-
-/// Inputs of the status mutations: the post and, optionally, the version you saw.
-macro_rules! action_input {
-    ($($name:ident),*) => {$(
-        #[derive(InputObject)]
-        pub struct $name {
-            pub id: ID,
-            /// When given, a stale version is a CONFLICT carrying `currentVersion`.
-            pub expected_version: Option<i32>,
-        }
-    )*};
-}
-action_input!(
-    UnpublishPostInput,
-    ArchivePostInput,
-    DeletePostInput,
-    RestorePostInput,
-    PurgePostInput
-);
-
-/// Payloads naming what changed: the post as it is after the mutation.
-macro_rules! post_payload {
-    ($($name:ident),*) => {$(
-        #[derive(SimpleObject)]
-        pub struct $name {
-            pub post: PostNode,
-        }
-    )*};
-}
-post_payload!(
-    CreatePostPayload,
-    UpdatePostPayload,
-    PublishPostPayload,
-    UnpublishPostPayload,
-    ArchivePostPayload,
-    DeletePostPayload,
-    RestorePostPayload,
-    RestoreRevisionPayload
-);
-
-#[derive(InputObject)]
-pub struct RestoreRevisionInput {
-    pub id: ID,
-}
-
-#[derive(InputObject)]
-pub struct CreatePreviewTokenInput {
-    pub post_id: ID,
-}
-
-#[derive(SimpleObject)]
-pub struct PurgePostPayload {
-    /// The ID the post had.
-    pub purged_post_id: ID,
-}
-
-#[derive(SimpleObject)]
-pub struct CreatePreviewTokenPayload {
-    /// Pass to `post(previewToken:)`; opens this post only.
-    pub token: String,
-    pub expires_at: DateTime<Utc>,
-}
 
 fn node_of(s: &RequestState, post: entity::post::Model) -> PostNode {
     PostNode::new(post, s.now)
@@ -186,11 +47,17 @@ pub struct PostMutation;
 
 #[Object]
 impl PostMutation {
-    /// Creates a draft.
+    /// Creates a post as a DRAFT, written by the caller unless `authors`/`author` say
+    /// otherwise; renders its html, toc, excerpt and reading time and stores the first
+    /// revision. Any logged-in role (AUTHOR and up). Errors: UNAUTHENTICATED without a
+    /// token; BAD_USER_INPUT (with `extensions.field`) for an empty or over-long title,
+    /// Markdown over 1 MiB, more than 50 tags, an unknown category or author, a bad slug;
+    /// CONFLICT when an explicit slug is taken; FORBIDDEN when an AUTHOR would create a
+    /// tag or series or leave the byline.
     async fn create_post(
         &self,
         ctx: &Context<'_>,
-        input: CreatePostInput,
+        #[graphql(desc = "The post to create.")] input: CreatePostInput,
     ) -> ApiResult<CreatePostPayload> {
         let (s, who) = caller(ctx).await?;
         let changes = PostChanges {
@@ -219,10 +86,15 @@ impl PostMutation {
         })
     }
 
-    /// Changes only the fields given.
+    /// Changes only the fields given, in one transaction, and stores a revision when
+    /// the title or Markdown changed. EDITOR/ADMIN: any post; AUTHOR: posts they are one
+    /// of the authors of. Errors: UNAUTHENTICATED; FORBIDDEN; NOT_FOUND for an unknown
+    /// post; CONFLICT when `expectedVersion` is stale (`extensions.currentVersion`) or a
+    /// new slug is taken; BAD_USER_INPUT as for `createPost`.
     async fn update_post(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The post, the version you edited, and the changes.")]
         input: UpdatePostInput,
     ) -> ApiResult<UpdatePostPayload> {
         let (s, who) = caller(ctx).await?;
@@ -260,10 +132,14 @@ impl PostMutation {
         })
     }
 
+    /// Publishes the post now (PUBLISHED) or, with a future `publishAt`, schedules it
+    /// (SCHEDULED: public from that instant, no job needed); a post published before
+    /// keeps its date. Who may: as `updatePost`. Errors: UNAUTHENTICATED, FORBIDDEN,
+    /// NOT_FOUND, CONFLICT (stale version, or the post is in the trash).
     async fn publish_post(
         &self,
         ctx: &Context<'_>,
-        input: PublishPostInput,
+        #[graphql(desc = "The post and when to publish it.")] input: PublishPostInput,
     ) -> ApiResult<PublishPostPayload> {
         let (s, who) = caller(ctx).await?;
         let id = post_id(&input.id)?;
@@ -276,11 +152,13 @@ impl PostMutation {
         })
     }
 
-    /// Back to DRAFT.
+    /// Back to DRAFT (its publication date kept for a later re-publish): the post leaves
+    /// every public listing. Who may: as `updatePost`. Errors: UNAUTHENTICATED,
+    /// FORBIDDEN, NOT_FOUND, CONFLICT (stale version, or the post is in the trash).
     async fn unpublish_post(
         &self,
         ctx: &Context<'_>,
-        input: UnpublishPostInput,
+        #[graphql(desc = "The post to unpublish.")] input: UnpublishPostInput,
     ) -> ApiResult<UnpublishPostPayload> {
         let (s, who) = caller(ctx).await?;
         Ok(UnpublishPostPayload {
@@ -292,10 +170,13 @@ impl PostMutation {
         })
     }
 
+    /// Marks the post ARCHIVED: out of the public's sight, kept as it is (`publishPost`
+    /// brings it back). Who may: as `updatePost`. Errors: UNAUTHENTICATED, FORBIDDEN,
+    /// NOT_FOUND, CONFLICT (stale version, or the post is in the trash).
     async fn archive_post(
         &self,
         ctx: &Context<'_>,
-        input: ArchivePostInput,
+        #[graphql(desc = "The post to archive.")] input: ArchivePostInput,
     ) -> ApiResult<ArchivePostPayload> {
         let (s, who) = caller(ctx).await?;
         Ok(ArchivePostPayload {
@@ -306,11 +187,13 @@ impl PostMutation {
         })
     }
 
-    /// Moves the post to the trash (restorable).
+    /// Moves the post to the trash (restorable with `restorePost`). Who may: as
+    /// `updatePost`. Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT (stale
+    /// version, or already in the trash).
     async fn delete_post(
         &self,
         ctx: &Context<'_>,
-        input: DeletePostInput,
+        #[graphql(desc = "The post to trash.")] input: DeletePostInput,
     ) -> ApiResult<DeletePostPayload> {
         let (s, who) = caller(ctx).await?;
         Ok(DeletePostPayload {
@@ -321,11 +204,13 @@ impl PostMutation {
         })
     }
 
-    /// Takes the post out of the trash.
+    /// Takes the post out of the trash, in the status it had. Who may: as `updatePost`.
+    /// Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT (stale version, or not in
+    /// the trash).
     async fn restore_post(
         &self,
         ctx: &Context<'_>,
-        input: RestorePostInput,
+        #[graphql(desc = "The post to restore.")] input: RestorePostInput,
     ) -> ApiResult<RestorePostPayload> {
         let (s, who) = caller(ctx).await?;
         Ok(RestorePostPayload {
@@ -336,11 +221,12 @@ impl PostMutation {
         })
     }
 
-    /// Deletes the post for good. Admins only.
+    /// Deletes the post for good, with its tag links, revisions, former slugs and search
+    /// entry. ADMINs only. Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.
     async fn purge_post(
         &self,
         ctx: &Context<'_>,
-        input: PurgePostInput,
+        #[graphql(desc = "The post to delete for good.")] input: PurgePostInput,
     ) -> ApiResult<PurgePostPayload> {
         let (s, who) = caller(ctx).await?;
         let p = lifecycle::purge(&s.db, who, post_id(&input.id)?).await?;
@@ -349,11 +235,13 @@ impl PostMutation {
         })
     }
 
-    /// Puts a revision's title and Markdown back as a new version.
+    /// Puts a revision's title and Markdown back as a new version (rendered again, a new
+    /// revision stored). Who may: as `updatePost`. Errors: UNAUTHENTICATED, FORBIDDEN,
+    /// NOT_FOUND (unknown revision).
     async fn restore_revision(
         &self,
         ctx: &Context<'_>,
-        input: RestoreRevisionInput,
+        #[graphql(desc = "The revision to restore.")] input: RestoreRevisionInput,
     ) -> ApiResult<RestoreRevisionPayload> {
         let (s, who) = caller(ctx).await?;
         let id = node::decode_as(&input.id, node::Kind::Revision, "id")?;
@@ -363,11 +251,12 @@ impl PostMutation {
     }
 
     /// A token with which a frontend, without logging in, can read this one post in
-    /// any status for an hour (`post(previewToken:)`).
+    /// any status for an hour (`post(previewToken:)`). Who may: those who may edit the
+    /// post. Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.
     async fn create_preview_token(
         &self,
         ctx: &Context<'_>,
-        input: CreatePreviewTokenInput,
+        #[graphql(desc = "The post to preview.")] input: CreatePreviewTokenInput,
     ) -> ApiResult<CreatePreviewTokenPayload> {
         let (s, who) = caller(ctx).await?;
         let id = node::decode_as(&input.post_id, node::Kind::Post, "postId")?;

@@ -1,14 +1,12 @@
 //! `post(id:|slug:)` and `posts(...)`.
 
-use async_graphql::{
-    Context, ID, Object,
-    connection::{Connection, EmptyFields},
-};
+use async_graphql::{Context, ID, Object};
 
 use super::{PostCount, PostFilter, PostNode, PostOrder};
 use crate::{
     error::{ApiResult, AppError},
     graphql::{
+        connection::Connection,
         context::state,
         node,
         pagination::{self, ConnectionArgs},
@@ -16,7 +14,7 @@ use crate::{
     service,
 };
 
-pub type PostConnection = Connection<String, PostNode, PostCount, EmptyFields>;
+pub type PostConnection = Connection<PostNode, PostCount>;
 
 #[derive(Default)]
 pub struct PostQuery;
@@ -75,12 +73,18 @@ pub async fn post_page_scoped(
 #[Object]
 impl PostQuery {
     /// A post by global ID, by slug (a former slug finds the post under its current
-    /// one), or by preview token (exactly one of them). The public sees published posts;
-    /// editors and the post's author also its drafts. Null for a page (see `page`).
+    /// one), or by preview token (exactly one of them, else BAD_USER_INPUT). The public
+    /// sees published posts; EDITORs, ADMINs and the post's authors also its drafts.
+    /// Null when there is no such post or the caller may not see it, and for a page (see
+    /// `page`). An expired or forged preview token is UNAUTHENTICATED.
     async fn post(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The post's global ID (a `Post` ID; another kind is BAD_USER_INPUT).")]
         id: Option<ID>,
+        #[graphql(
+            desc = "The post's slug, or one it had before (the post is found under its current slug)."
+        )]
         slug: Option<String>,
         #[graphql(
             desc = "A token from `createPreviewToken`: opens that one draft, no login needed."
@@ -119,8 +123,12 @@ impl PostQuery {
         Ok(Some(PostNode::new(p, s.now)))
     }
 
-    /// Published posts, newest first unless `orderBy` says otherwise. Page with
-    /// `first`/`after` or `last`/`before` (keyset cursors), or with `page`/`pageSize`.
+    /// Published posts (not pages), newest first unless `orderBy` says otherwise; anyone
+    /// may read it. Page with `first`/`after` or `last`/`before` (keyset cursors), or
+    /// with `page`/`pageSize` (numbered pages); 20 a page by default, at most 100.
+    /// Complexity: 1 + page size × the selection of one post. Errors: BAD_USER_INPUT for
+    /// a size outside 0–100, a page below 1, mixed paging styles or a cursor of another
+    /// ordering.
     #[allow(clippy::too_many_arguments)]
     #[graphql(
         complexity = "crate::graphql::pagination::page_cost(first.or(last).or(page_size), child_complexity)"
@@ -136,8 +144,12 @@ impl PostQuery {
         #[graphql(desc = "1-based page number, for numbered pagination.")] page: Option<i32>,
         #[graphql(desc = "Posts per page with `page` (default 20, at most 100).")]
         page_size: Option<i32>,
-        filter: Option<PostFilter>,
-        order_by: Option<PostOrder>,
+        #[graphql(desc = "Narrows the listing; every part given must hold.")] filter: Option<
+            PostFilter,
+        >,
+        #[graphql(desc = "The order (default: newest `publishedAt` first).")] order_by: Option<
+            PostOrder,
+        >,
     ) -> ApiResult<PostConnection> {
         let order = PostOrder::to_service(order_by.as_ref());
         let args = ConnectionArgs::new(first, after, last, before).with_pages(page, page_size);

@@ -11,6 +11,9 @@ use crate::{
 
 pub struct RevisionNode(pub revision::Model);
 
+/// One stored state of a post's or page's content (title and Markdown), made by each write
+/// that changed them. Only EDITORs, ADMINs and the post's authors see revisions
+/// (`Post.revisions`).
 #[Object(name = "Revision")]
 impl RevisionNode {
     /// Pass it to `restoreRevision`.
@@ -23,10 +26,12 @@ impl RevisionNode {
         self.0.version
     }
 
+    /// The title as it was then.
     async fn title(&self) -> &str {
         &self.0.title
     }
 
+    /// The Markdown as it was then.
     async fn markdown(&self) -> &str {
         &self.0.markdown
     }
@@ -44,6 +49,7 @@ impl RevisionNode {
         self.0.editor_key.as_deref()
     }
 
+    /// When the change was made (UTC).
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }

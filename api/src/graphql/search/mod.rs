@@ -16,6 +16,8 @@ pub struct SearchHitNode {
     pub post: PostNode,
 }
 
+/// One search result: the post or page found, how well it matched and a highlighted
+/// snippet. Hits hold public content only, whoever asks.
 #[Object(name = "SearchHit")]
 impl SearchHitNode {
     /// The post found. For a page (`kind: PAGE`), the page's fields as a post; read

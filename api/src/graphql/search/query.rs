@@ -5,15 +5,13 @@
 //! position in the ranking. Paging is exact while the matching posts do not change;
 //! after a write, a page boundary may repeat or skip a hit, never fail.
 
-use async_graphql::{
-    Context, Object,
-    connection::{Connection, Edge, EmptyFields},
-};
+use async_graphql::{Context, Object};
 
 use super::{SearchCount, SearchHitNode};
 use crate::{
     error::{ApiResult, AppError},
     graphql::{
+        connection::{Connection, Edge},
         context::state,
         page::ContentKind,
         pagination::{self, DEFAULT_PAGE_SIZE},
@@ -23,7 +21,7 @@ use crate::{
     service::search::{self, SearchScope},
 };
 
-pub type SearchConnection = Connection<String, SearchHitNode, SearchCount, EmptyFields>;
+pub type SearchConnection = Connection<SearchHitNode, SearchCount>;
 
 /// The list name offset cursors of `search` carry.
 const LIST: &str = "SEARCH";
@@ -37,7 +35,11 @@ impl SearchQueryRoot {
     /// first: posts containing more
     /// of the query's words, then title matches, then BM25 relevance, then newer posts.
     /// Korean words match inside longer words (`회고` finds `회고록`); Latin text is
-    /// case-insensitive; punctuation and search-syntax characters are plain text.
+    /// case-insensitive; punctuation and search-syntax characters are plain text. Anyone
+    /// may search; 20 hits a page by default, at most 100 (complexity: 1 + page size ×
+    /// the selection of one hit). Errors: BAD_USER_INPUT for an empty query or a foreign
+    /// cursor; `includeDrafts` is FORBIDDEN below EDITOR and UNAUTHENTICATED without a
+    /// token.
     #[allow(clippy::too_many_arguments)]
     #[graphql(complexity = "crate::graphql::pagination::page_cost(first, child_complexity)")]
     async fn search(

@@ -18,8 +18,13 @@ use crate::error::ApiResult;
 /// A named, ordered collection of posts.
 pub struct SeriesNode(pub series::Model);
 
+/// A named, ordered collection of posts ("part 2 of 5"): a post is in at most one series,
+/// at a position. Anyone may read series; their posts and counts hold published posts only.
+/// EDITORs and ADMINs manage them (`createSeries`, `updateSeries`, `deleteSeries`,
+/// `reorderSeries`).
 #[Object(name = "Series")]
 impl SeriesNode {
+    /// Globally unique, opaque and stable (for `node(id:)` and mutations).
     pub async fn id(&self) -> ID {
         node::encode(node::Kind::Series, self.0.id)
     }

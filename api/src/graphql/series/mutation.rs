@@ -9,29 +9,41 @@ use crate::{
     service::taxonomy::{self, NamedChanges},
 };
 
+/// A new series.
 #[derive(InputObject)]
 pub struct CreateSeriesInput {
+    /// The title (must contain a letter or digit; at most 200 characters).
     pub title: String,
     /// Generated from the title when omitted.
     pub slug: Option<String>,
+    /// Longer description, shown on the series page.
     pub description: Option<String>,
 }
 
+/// Changes to a series; only the fields given change.
 #[derive(InputObject)]
 pub struct UpdateSeriesInput {
+    /// The series' ID.
     pub id: ID,
+    /// A new title (a letter or digit; at most 200 characters).
     pub title: Option<String>,
+    /// A new slug (validated; CONFLICT when taken).
     pub slug: Option<String>,
+    /// A new description; `null` clears it.
     pub description: MaybeUndefined<String>,
 }
 
+/// The series to delete.
 #[derive(InputObject)]
 pub struct DeleteSeriesInput {
+    /// The series' ID.
     pub id: ID,
 }
 
+/// A post and the series (and place) to put it in.
 #[derive(InputObject)]
 pub struct SetPostSeriesInput {
+    /// The post's ID.
     pub post_id: ID,
     /// Null takes the post out of its series.
     pub series_id: Option<ID>,
@@ -39,8 +51,10 @@ pub struct SetPostSeriesInput {
     pub position: Option<i32>,
 }
 
+/// A series and its posts in their new order.
 #[derive(InputObject)]
 pub struct ReorderSeriesInput {
+    /// The series' ID.
     pub series_id: ID,
     /// Every post of the series, in the new order.
     pub post_ids: Vec<ID>,
@@ -48,8 +62,10 @@ pub struct ReorderSeriesInput {
 
 macro_rules! series_payload {
     ($($name:ident),*) => {$(
+        /// The series as it is after the mutation (for `deleteSeries`, as it was).
         #[derive(SimpleObject)]
         pub struct $name {
+            /// The series after the mutation (for `deleteSeries`, as it was).
             pub series: SeriesNode,
         }
     )*};
@@ -61,8 +77,10 @@ series_payload!(
     ReorderSeriesPayload
 );
 
+/// The post after `setPostSeries`.
 #[derive(SimpleObject)]
 pub struct SetPostSeriesPayload {
+    /// The post, its `series` and `seriesPosition` updated.
     pub post: PostNode,
 }
 
@@ -75,11 +93,13 @@ pub struct SeriesMutation;
 
 #[Object]
 impl SeriesMutation {
-    /// Editors and admins.
+    /// Creates an empty series. EDITORs and ADMINs. Errors: UNAUTHENTICATED; FORBIDDEN
+    /// below EDITOR; BAD_USER_INPUT for a title without a letter or digit, or a bad slug;
+    /// CONFLICT when the slug is taken.
     async fn create_series(
         &self,
         ctx: &Context<'_>,
-        input: CreateSeriesInput,
+        #[graphql(desc = "The new series.")] input: CreateSeriesInput,
     ) -> ApiResult<CreateSeriesPayload> {
         let s = state(ctx)?;
         let c = NamedChanges {
@@ -93,11 +113,13 @@ impl SeriesMutation {
         })
     }
 
-    /// Editors and admins.
+    /// Renames a series or changes its slug or description; its posts stay in it. EDITORs
+    /// and ADMINs. Errors: UNAUTHENTICATED; FORBIDDEN below EDITOR; NOT_FOUND;
+    /// BAD_USER_INPUT; CONFLICT when the slug is taken.
     async fn update_series(
         &self,
         ctx: &Context<'_>,
-        input: UpdateSeriesInput,
+        #[graphql(desc = "The series and its changes.")] input: UpdateSeriesInput,
     ) -> ApiResult<UpdateSeriesPayload> {
         let s = state(ctx)?;
         let id = series_id(&input.id, "id")?;
@@ -112,11 +134,12 @@ impl SeriesMutation {
         })
     }
 
-    /// Deletes a series; its posts stay, detached. Editors and admins.
+    /// Deletes a series; its posts stay, detached. EDITORs and ADMINs. Errors:
+    /// UNAUTHENTICATED; FORBIDDEN below EDITOR; NOT_FOUND.
     async fn delete_series(
         &self,
         ctx: &Context<'_>,
-        input: DeleteSeriesInput,
+        #[graphql(desc = "The series to delete.")] input: DeleteSeriesInput,
     ) -> ApiResult<DeleteSeriesPayload> {
         let s = state(ctx)?;
         let id = series_id(&input.id, "id")?;
@@ -126,11 +149,14 @@ impl SeriesMutation {
         })
     }
 
-    /// Puts a post into a series (or takes it out). Authors may do it for their own posts.
+    /// Puts a post into a series at a position (or takes it out); the other posts move
+    /// up or down. EDITORs and ADMINs for any post, AUTHORs for their own posts and an
+    /// existing series. Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND; BAD_USER_INPUT for
+    /// a position below 1.
     async fn set_post_series(
         &self,
         ctx: &Context<'_>,
-        input: SetPostSeriesInput,
+        #[graphql(desc = "The post, the series and the position.")] input: SetPostSeriesInput,
     ) -> ApiResult<SetPostSeriesPayload> {
         let s = state(ctx)?;
         let post_id = node::decode_as(&input.post_id, node::Kind::Post, "postId")?;
@@ -152,11 +178,13 @@ impl SeriesMutation {
         })
     }
 
-    /// Editors and admins.
+    /// Puts the posts of a series in a new order. EDITORs and ADMINs. Errors:
+    /// UNAUTHENTICATED; FORBIDDEN below EDITOR; NOT_FOUND; BAD_USER_INPUT on `postIds`
+    /// unless it lists every post of the series exactly once.
     async fn reorder_series(
         &self,
         ctx: &Context<'_>,
-        input: ReorderSeriesInput,
+        #[graphql(desc = "The series and its posts in order.")] input: ReorderSeriesInput,
     ) -> ApiResult<ReorderSeriesPayload> {
         let s = state(ctx)?;
         let id = series_id(&input.series_id, "seriesId")?;

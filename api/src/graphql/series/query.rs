@@ -1,14 +1,12 @@
 //! `series(slug:)` and `allSeries(...)`.
 
-use async_graphql::{
-    Context, Object,
-    connection::{Connection, EmptyFields},
-};
+use async_graphql::{Context, Object};
 
 use super::SeriesNode;
 use crate::{
     error::ApiResult,
     graphql::{
+        connection::Connection,
         context::state,
         pagination::{self, ConnectionArgs},
     },
@@ -34,15 +32,21 @@ pub struct SeriesQuery;
 
 #[Object]
 impl SeriesQuery {
-    /// A series by slug, with its published posts in order.
-    async fn series(&self, ctx: &Context<'_>, slug: String) -> ApiResult<Option<SeriesNode>> {
+    /// A series by slug, with its published posts in order; null when there is none.
+    /// Anyone may read it.
+    async fn series(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The series' slug, Hangul as it is, not percent-encoded.")] slug: String,
+    ) -> ApiResult<Option<SeriesNode>> {
         let s = state(ctx)?;
         Ok(service::series::find_by_slug(&s.db, &slug)
             .await?
             .map(SeriesNode))
     }
 
-    /// Every series, ordered by title.
+    /// Every series, ordered by title; 20 a page by default, at most 100. Anyone may read
+    /// it. Errors: BAD_USER_INPUT for a size outside 0–100 or a foreign cursor.
     #[graphql(
         complexity = "crate::graphql::pagination::page_cost(first.or(last), child_complexity)"
     )]
@@ -54,7 +58,7 @@ impl SeriesQuery {
         #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
         #[graphql(desc = "Page backwards: at most this many (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
-    ) -> ApiResult<Connection<String, SeriesNode, SeriesCount, EmptyFields>> {
+    ) -> ApiResult<Connection<SeriesNode, SeriesCount>> {
         let s = state(ctx)?;
         let window = ConnectionArgs::new(first, after, last, before).window(SORT)?;
         let slice = service::series::list(&s.db, window.clone()).await?;

@@ -57,6 +57,9 @@ impl SiteNode {
     }
 }
 
+/// The site: its name, language, address, look, SEO defaults and navigation menus. Anyone
+/// may read it (`site`); ADMINs change it (`updateSite`). Until set, each field has its
+/// default.
 #[Object(name = "Site")]
 impl SiteNode {
     /// The site's name.
@@ -228,6 +231,8 @@ impl MenuItemNode {
     }
 }
 
+/// A link in a navigation menu: a label and where it leads, a post, page, tag, series or
+/// category (followed through renames) or a plain URL, with at most one level of sub-items.
 #[Object(name = "MenuItem")]
 impl MenuItemNode {
     /// The text shown.

@@ -11,6 +11,7 @@ pub struct SiteQuery;
 #[Object]
 impl SiteQuery {
     /// The site's settings: title, language, base URL, images, SEO defaults, menus.
+    /// Anyone may read it; ADMINs change it with `updateSite`.
     async fn site(&self, ctx: &Context<'_>) -> ApiResult<SiteNode> {
         let s = state(ctx)?;
         Ok(SiteNode::new(service::site::read(&s.db).await?, s.now))

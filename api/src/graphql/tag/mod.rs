@@ -21,8 +21,12 @@ use crate::{error::ApiResult, service};
 /// A label on posts.
 pub struct TagNode(pub tag::Model);
 
+/// A label on posts (many per post, unlike a category). Anyone may read tags; EDITORs and
+/// ADMINs create, rename, merge and delete them (`createTag`, `updateTag`, `mergeTags`,
+/// `deleteTag`). Counts and lists hold published posts only.
 #[Object(name = "Tag")]
 impl TagNode {
+    /// Globally unique, opaque and stable (for `node(id:)` and mutations).
     pub async fn id(&self) -> ID {
         node::encode(node::Kind::Tag, self.0.id)
     }
@@ -63,7 +67,9 @@ impl TagNode {
         #[graphql(desc = "Page forwards from this cursor.")] after: Option<String>,
         #[graphql(desc = "Page backwards: at most this many (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
-        order_by: Option<PostOrder>,
+        #[graphql(desc = "The order (default: newest `publishedAt` first).")] order_by: Option<
+            PostOrder,
+        >,
     ) -> ApiResult<PostConnection> {
         let filter = service::post::PostFilter {
             tags: vec![self.0.slug.clone()],

@@ -20,8 +20,14 @@ pub struct TagQuery;
 
 #[Object]
 impl TagQuery {
-    /// A tag by slug, with or without published posts.
-    async fn tag(&self, ctx: &Context<'_>, slug: String) -> ApiResult<Option<TagNode>> {
+    /// A tag by slug, with or without published posts; null when there is none. Anyone
+    /// may read it.
+    async fn tag(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The tag's slug, Hangul as it is (`회고`), not percent-encoded.")]
+        slug: String,
+    ) -> ApiResult<Option<TagNode>> {
         let s = state(ctx)?;
         if !ctx.look_ahead().field("postCount").exists() {
             return Ok(service::tag::find_by_slug(&s.db, &slug).await?.map(TagNode));
@@ -36,13 +42,16 @@ impl TagQuery {
         Ok(Some(TagNode(tag)))
     }
 
-    /// All tags with at least one published post (or all, with `includeEmpty`).
+    /// All tags with at least one published post (or all, with `includeEmpty`), not
+    /// paged (a blog has tens of tags). Anyone may read it. In query complexity the list
+    /// counts as 5 tags.
     #[graphql(complexity = "crate::graphql::pagination::list_cost(child_complexity)")]
     async fn tags(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default)] order_by: TagOrder,
-        #[graphql(default)] include_empty: bool,
+        #[graphql(default, desc = "The order (default: by name).")] order_by: TagOrder,
+        #[graphql(default, desc = "Also tags without published posts (default false).")]
+        include_empty: bool,
     ) -> ApiResult<Vec<TagNode>> {
         let s = state(ctx)?;
         let counts = service::tag::public_post_counts(&s.db, s.now, None).await?;
