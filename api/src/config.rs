@@ -219,7 +219,7 @@ pub struct FeedConfig {
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub feed_items: u32,
     /// URLs in one sitemap file (1 to 50,000, the protocol's limit); past it,
-    /// `/sitemap.xml` becomes a sitemap index of `/sitemaps/{n}.xml`.
+    /// `/sitemap.xml` becomes a sitemap index of `/sitemaps/1.xml`, `/sitemaps/2.xml`….
     #[arg(long, env = "QUIRE_SITEMAP_MAX_URLS", default_value_t = FeedConfig::DEFAULT.sitemap_max_urls,
           value_parser = clap::value_parser!(u32).range(1..=50_000))]
     pub sitemap_max_urls: u32,

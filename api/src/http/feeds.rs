@@ -36,7 +36,7 @@ pub async fn serve(req: &Request, state: Data<&AppState>) -> Response {
     let path = req.uri().path();
     let Some(resource) = state.feeds.parse(path) else {
         let message = format!("nothing is served at {path}");
-        return refuse(req, status_of(StatusCode::NOT_FOUND, "NOT_FOUND", message));
+        return refuse(req, coded(StatusCode::NOT_FOUND, "NOT_FOUND", message));
     };
     let key = CacheKey {
         document: Arc::from(format!("PATH {path}")),
@@ -116,7 +116,8 @@ fn send(
     builder.body(body.encoded(encoding))
 }
 
-fn status_of(status: StatusCode, code: &'static str, message: String) -> Refusal {
+/// A refusal with `code`, keeping `status` (these are not GraphQL answers).
+fn coded(status: StatusCode, code: &'static str, message: String) -> Refusal {
     Refusal {
         transport: true,
         ..Refusal::graphql(status, message, code)
@@ -140,7 +141,7 @@ fn refusal_of(e: &AppError) -> Refusal {
     } else {
         e.to_string()
     };
-    status_of(status, code.as_str(), message)
+    coded(status, code.as_str(), message)
 }
 
 fn refuse(req: &Request, r: Refusal) -> Response {
