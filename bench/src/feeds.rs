@@ -134,8 +134,12 @@ pub fn table(sections: &[FeedSection], connections: usize, seconds: u64) -> Stri
             c.requests_per_second,
             c.p99_ms
         ));
-        let mut keys: Vec<(&str, &str)> = s.rows.iter().map(|r| (r.key, r.label)).collect();
-        keys.dedup();
+        let mut keys: Vec<(&str, &str)> = Vec::new();
+        for r in &s.rows {
+            if !keys.iter().any(|(k, _)| *k == r.key) {
+                keys.push((r.key, r.label));
+            }
+        }
         for (key, label) in keys {
             let cell = |cache: Cache| {
                 s.rows
