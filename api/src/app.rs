@@ -24,6 +24,9 @@ pub struct Application {
 impl Application {
     /// Connects, migrates, loads the demo when asked, and binds.
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        service::feed::FeedPaths::new(&config.http.feeds)
+            .check(&http::ENDPOINTS)
+            .map_err(anyhow::Error::msg)?;
         let db = db::connect(&config.database_url).await?;
         db::migrate(&db).await?;
         if config.demo {

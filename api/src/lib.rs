@@ -17,3 +17,4 @@ pub mod render;
 pub mod search;
 pub mod service;
 pub mod slug;
+pub mod syndication;

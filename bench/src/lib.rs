@@ -5,6 +5,7 @@
 
 pub mod corpus;
 pub mod database;
+pub mod feeds;
 pub mod report;
 pub mod run;
 pub mod server;

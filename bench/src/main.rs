@@ -5,7 +5,7 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};
 
 use bench::{
     database::Backend,
-    report,
+    feeds, report,
     run::{self, Options, ScalePoint, Section},
     server, wrk,
 };
@@ -56,6 +56,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Sub {
+    /// The feeds and the sitemap (cache off, cold, warm) against a static ceiling
+    /// serving the RSS feed's bytes, instead of the GraphQL shapes.
+    Feeds,
     /// The static ceiling (started by the benchmark itself).
     #[command(hide = true)]
     Static {
@@ -71,6 +74,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Some(Sub::Static { bind, body }) => server::serve_static(*bind, body).await,
+        Some(Sub::Feeds) => benchmark(&cli).await,
         None => benchmark(&cli).await,
     };
     match result {
@@ -115,6 +119,25 @@ async fn run_all(cli: &Cli, opts: &Options) -> anyhow::Result<()> {
         &[Backend::Sqlite, Backend::Postgres]
     };
 
+    if matches!(cli.command, Some(Sub::Feeds)) {
+        let mut sections = Vec::new();
+        for &backend in backends {
+            println!(
+                "\n== feeds: {} with {} posts (load {})",
+                backend.name(),
+                cli.posts,
+                report::load()
+            );
+            sections.push(feeds::section(opts, backend, cli.posts).await?);
+        }
+        println!(
+            "\n## Feeds and sitemap\n\nMachine: {}; run took {:.0} s.\n\n{}",
+            report::machine(),
+            started.elapsed().as_secs_f64(),
+            feeds::table(&sections, opts.connections, opts.duration.as_secs())
+        );
+        return Ok(());
+    }
     let mut sections: Vec<Section> = Vec::new();
     for &backend in backends {
         println!(

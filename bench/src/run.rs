@@ -122,8 +122,8 @@ pub async fn corpus_db(
     Ok((db, corpus, size))
 }
 
-/// Sends `req` once: the body when the answer is HTTP 200 with `data` and no `errors`,
-/// else a description of what came back.
+/// Sends `req` once: the body when the answer is HTTP 200 with `data` and no `errors`
+/// (any 200 for a GET outside `/graphql`), else a description of what came back.
 pub async fn check(client: &reqwest::Client, base: &str, req: &Request) -> Result<Vec<u8>, String> {
     let sent = match req {
         Request::Post(body) => {
@@ -146,6 +146,9 @@ pub async fn check(client: &reqwest::Client, base: &str, req: &Request) -> Resul
     let short: String = text.chars().take(160).collect();
     if status != reqwest::StatusCode::OK {
         return Err(format!("HTTP {} {short}", status.as_u16()));
+    }
+    if matches!(req, Request::Get(path) if !path.starts_with("/graphql")) {
+        return Ok(bytes.to_vec()); // a feed or sitemap: any document with a 200
     }
     let json: Value =
         serde_json::from_slice(&bytes).map_err(|_| format!("HTTP 200, not JSON: {short}"))?;

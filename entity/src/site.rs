@@ -32,6 +32,21 @@ pub struct Model {
     pub primary_menu: Json,
     pub secondary_menu: Json,
     pub updated_at: DateTimeUtc,
+    /// What the feeds carry of each post.
+    pub feed_content: FeedContent,
+}
+
+/// What the feeds carry of each post; stored as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum FeedContent {
+    /// The whole sanitised HTML.
+    #[default]
+    #[sea_orm(string_value = "FULL")]
+    Full,
+    /// The excerpt only.
+    #[sea_orm(string_value = "EXCERPT")]
+    Excerpt,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,9 +8,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod blog;
 pub mod bylines;
 pub mod cluster;
 mod database;
+pub mod feedcheck;
 pub mod fixtures;
 pub mod imports;
 pub mod tools;

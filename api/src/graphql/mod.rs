@@ -74,14 +74,20 @@ pub struct SchemaLimits {
     pub introspection: bool,
 }
 
-/// The schema a server runs: with its limits and the database attached.
-pub fn schema(db: sea_orm::DatabaseConnection, limits: SchemaLimits) -> QuireSchema {
+/// The schema a server runs: with its limits, the database and where the feeds are
+/// (for `site { feeds }`) attached.
+pub fn schema(
+    db: sea_orm::DatabaseConnection,
+    limits: SchemaLimits,
+    feeds: crate::service::feed::FeedPaths,
+) -> QuireSchema {
     let builder = schema_builder()
         .limit_complexity(limits.max_complexity)
         // The parser's own recursion guard; the configured depth is checked before.
         .limit_recursive_depth(64)
         .extension(whole_document::ValidateOnlyExtension)
-        .data(db);
+        .data(db)
+        .data(feeds);
     if limits.introspection {
         builder.finish()
     } else {

@@ -69,6 +69,16 @@ impl Lookup {
         }
     }
 
+    /// [`Self::begin`] for a document every caller gets alike, whatever token it sends
+    /// (a feed, the sitemap): cached under `key`, which stands in for the query string.
+    pub async fn begin_public(req: &Request, state: &AppState, key: CacheKey) -> Self {
+        let mut lookup = Self::begin(req, state).await;
+        lookup.anonymous = true;
+        lookup.uses_cache = state.cache.enabled();
+        lookup.raw = lookup.uses_cache.then_some(key);
+        lookup
+    }
+
     /// The answer kept for this very query string (a GET asked before).
     pub fn by_query_string(&self, state: &AppState) -> Option<Arc<CachedBody>> {
         state.cache.get(self.raw.as_ref()?, self.epoch?)

@@ -1,6 +1,6 @@
 //! The HTTP surface, and the only module that knows poem: routes, the GraphQL-over-HTTP
 //! endpoint (with persisted queries, the response cache, caching headers and
-//! compression), CORS, GraphiQL and the health check.
+//! compression), the feeds and sitemaps, CORS, GraphiQL and the health check.
 
 mod access_log;
 mod apq;
@@ -12,6 +12,7 @@ mod cors;
 mod documents;
 mod encoding;
 mod execute;
+mod feeds;
 mod graphql;
 mod health;
 pub mod idle;
@@ -35,7 +36,11 @@ use crate::{
     auth::Secret,
     config::HttpConfig,
     graphql::{QuireSchema, SchemaLimits, limits::DocumentLimits},
+    service::feed::FeedPaths,
 };
+
+/// The paths of the server's own endpoints, which no feed may take.
+pub const ENDPOINTS: [&str; 5] = ["/graphql", "/graphiql", "/healthz", "/readyz", "/metrics"];
 
 /// How many parsed documents a server keeps (see [`documents`]).
 const PARSED_DOCUMENTS: usize = 256;
@@ -54,17 +59,21 @@ pub struct AppState {
     availability: Arc<availability::Availability>,
     throttle: Arc<throttle::Throttle>,
     documents: Arc<documents::ParsedDocuments>,
+    /// Where the feeds and sitemaps are, and how much they hold.
+    feeds: Arc<FeedPaths>,
 }
 
 impl AppState {
     pub fn new(db: DatabaseConnection, secret: Secret, config: HttpConfig) -> Self {
         metrics::install();
+        let feeds = FeedPaths::new(&config.feeds);
         let schema = crate::graphql::schema(
             db.clone(),
             SchemaLimits {
                 max_complexity: config.max_complexity,
                 introspection: config.introspection,
             },
+            feeds.clone(),
         );
         Self {
             schema,
@@ -81,6 +90,7 @@ impl AppState {
                 config.rate_limit_burst,
             )),
             documents: Arc::new(documents::ParsedDocuments::new(PARSED_DOCUMENTS)),
+            feeds: Arc::new(feeds),
             config: Arc::new(config),
         }
     }
@@ -114,7 +124,11 @@ impl AppState {
 pub fn routes(state: AppState) -> impl IntoEndpoint {
     let cors = cors::Cors::new(&state.config.cors_origins, state.config.cors_max_age);
     let trust_proxy = state.trust_forwarded_for;
-    Route::new()
+    let mut route = Route::new();
+    for path in feeds::routes(&state.feeds) {
+        route = route.at(path, get(feeds::serve));
+    }
+    route
         .at(
             "/graphql",
             get(graphql::graphql)

@@ -33,7 +33,7 @@ use crate::service;
 pub(super) const VARY: &str = "accept, accept-encoding";
 /// Tells whether the response cache answered (`HIT`), the query ran (`MISS`), or a
 /// cached answer was served while the database was unreachable (`STALE`).
-const X_CACHE: &str = "x-cache";
+pub(super) const X_CACHE: &str = "x-cache";
 
 /// How a response may be cached by browsers and CDNs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -266,19 +266,23 @@ impl<'a> Reply<'a> {
         builder.body(shared.encoded(encoding))
     }
 
-    /// `Cache-Control` of a public answer: its `max-age` ends when a scheduled post goes
-    /// live, so it does so on time even behind a CDN.
     fn public_cache_control(&self) -> String {
-        let config = &self.state.config;
-        let mut max_age = config.cache_max_age;
-        if let Some(secs) = self.state.cache.seconds_until_change(service::now()) {
-            max_age = max_age.min(u32::try_from(secs).unwrap_or(u32::MAX));
-        }
-        format!(
-            "public, max-age={max_age}, stale-while-revalidate={}",
-            config.cache_stale_while_revalidate
-        )
+        public_cache_control(self.state)
     }
+}
+
+/// `Cache-Control` of a public answer: its `max-age` ends when a scheduled post goes
+/// live, so it does so on time even behind a CDN.
+pub(super) fn public_cache_control(state: &AppState) -> String {
+    let config = &state.config;
+    let mut max_age = config.cache_max_age;
+    if let Some(secs) = state.cache.seconds_until_change(service::now()) {
+        max_age = max_age.min(u32::try_from(secs).unwrap_or(u32::MAX));
+    }
+    format!(
+        "public, max-age={max_age}, stale-while-revalidate={}",
+        config.cache_stale_while_revalidate
+    )
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 pub use excerpt::{EXCERPT_MAX_CHARS, truncate_excerpt};
 pub use plain::{escape_html, plain_text};
 pub use reading::ReadingStats;
+pub use sanitize::clean_resolving;
 
 /// One heading of a post, for a table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -32,7 +32,10 @@ fn filter_classes(value: &str, allowed: fn(&str) -> bool) -> Option<Cow<'_, str>
     }
 }
 
-static CLEANER: LazyLock<Builder<'static>> = LazyLock::new(|| {
+static CLEANER: LazyLock<Builder<'static>> = LazyLock::new(builder);
+
+/// The allow-list, as every clean uses it.
+fn builder() -> Builder<'static> {
     let mut b = Builder::default();
     for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
         b.add_tag_attributes(h, ["id"]);
@@ -53,10 +56,33 @@ static CLEANER: LazyLock<Builder<'static>> = LazyLock::new(|| {
             _ => Some(Cow::Borrowed(value)),
         });
     b
-});
+}
 
 pub fn clean(html: &str) -> String {
     CLEANER.clean(html).to_string()
+}
+
+/// [`clean`], with every relative link and image source replaced by what `resolve`
+/// makes of it (a feed's HTML, read away from the site, needs absolute URLs); one that
+/// `resolve` gives up on is dropped.
+pub fn clean_resolving(
+    html: &str,
+    resolve: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+) -> String {
+    let mut b = builder();
+    b.url_relative(ammonia::UrlRelative::Custom(Box::new(Resolver(resolve))));
+    b.clean(html).to_string()
+}
+
+/// A function making a relative URL absolute, as ammonia takes one.
+struct Resolver<F>(F);
+
+impl<F: Fn(&str) -> Option<String> + Send + Sync + 'static> ammonia::UrlRelativeEvaluate<'static>
+    for Resolver<F>
+{
+    fn evaluate<'url>(&self, url: &'url str) -> Option<Cow<'url, str>> {
+        (self.0)(url).map(Cow::Owned)
+    }
 }
 
 #[cfg(test)]
@@ -96,5 +122,15 @@ mod tests {
         for (dirty, want) in cases {
             assert_eq!(clean(dirty), want, "{dirty}");
         }
+    }
+
+    #[test]
+    fn relative_links_are_resolved_and_the_rest_kept() {
+        let html = r##"<p><a href="/tags/회고">a</a> <a href="#fn-1">b</a> <img src="x.png"> <a href="https://other.example/">c</a> <a href="javascript:alert(1)">d</a></p>"##;
+        let out = super::clean_resolving(html, |u| Some(format!("https://example.com/post{u}")));
+        assert_eq!(
+            out,
+            r##"<p><a href="https://example.com/post/tags/회고" rel="noopener noreferrer">a</a> <a href="https://example.com/post#fn-1" rel="noopener noreferrer">b</a> <img src="https://example.com/postx.png"> <a href="https://other.example/" rel="noopener noreferrer">c</a> <a rel="noopener noreferrer">d</a></p>"##
+        );
     }
 }

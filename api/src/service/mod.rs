@@ -17,6 +17,7 @@ pub mod category;
 pub mod content_clock;
 pub mod doctor;
 pub mod export;
+pub mod feed;
 pub mod import;
 pub mod keyset;
 pub mod page;

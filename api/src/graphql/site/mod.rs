@@ -1,6 +1,7 @@
 //! The `Site` type: the site's settings as a frontend needs them, with images made
 //! absolute against the base URL and menu references read as their targets are now.
 
+pub mod feeds;
 pub mod mutation;
 pub mod query;
 
@@ -11,7 +12,10 @@ use tokio::sync::OnceCell;
 use super::context::state;
 use crate::{
     error::ApiResult,
-    service::site::{self as svc, Audience, ResolvedItem, SiteSettings, Targets},
+    service::{
+        site::{self as svc, Audience, ResolvedItem, SiteSettings, Targets},
+        url::Taxonomy,
+    },
 };
 
 /// The site: its name, language, address, look, SEO defaults and navigation.
@@ -153,6 +157,41 @@ impl SiteNode {
     /// The secondary navigation (a footer's, say), like `primaryMenu`.
     async fn secondary_menu(&self, ctx: &Context<'_>) -> ApiResult<Vec<MenuItemNode>> {
         self.menu(ctx, false).await
+    }
+
+    /// What the feeds carry of each post: the whole post or its excerpt.
+    async fn feed_content(&self) -> feeds::FeedContent {
+        feeds::FeedContent::from_service(self.settings.feed_content)
+    }
+
+    /// The feeds (RSS 2.0, Atom 1.0, JSON Feed 1.1) of the whole blog, or of the one tag,
+    /// category (with the categories below it), series or author named by slug, ready
+    /// for `<link rel="alternate">` on the matching page. Naming more than one is
+    /// BAD_USER_INPUT; one that does not exist is NOT_FOUND. The feeds answer only once
+    /// the site has a base URL.
+    async fn feeds(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A tag's slug: its feeds.")] tag: Option<String>,
+        #[graphql(desc = "A category's slug: the feeds of its posts and those below it.")]
+        category: Option<String>,
+        #[graphql(desc = "A series' slug: its feeds.")] series: Option<String>,
+        #[graphql(desc = "An author's slug: the feeds of the posts they wrote or co-wrote.")]
+        author: Option<String>,
+    ) -> ApiResult<Vec<feeds::FeedLink>> {
+        let named = [
+            (Taxonomy::Tag, tag),
+            (Taxonomy::Category, category),
+            (Taxonomy::Series, series),
+            (Taxonomy::Author, author),
+        ];
+        feeds::feeds(ctx, &self.settings, named).await
+    }
+
+    /// The sitemap's URL (`/sitemap.xml`, absolute when the site has a base URL), which
+    /// `/robots.txt` names too.
+    async fn sitemap_url(&self) -> String {
+        crate::service::feed::sitemap_url(&self.settings)
     }
 
     /// When the settings last changed (UTC); null while they are the defaults.

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject};
 
-use super::{MenuTargetKind, SiteNode};
+use super::{MenuTargetKind, SiteNode, feeds::FeedContent};
 use crate::{
     error::ApiResult,
     graphql::{account::mutation::maybe, context::state},
@@ -101,6 +101,8 @@ pub struct UpdateSiteInput {
     pub primary_menu: Option<Vec<MenuItemInput>>,
     /// The secondary navigation (at most 50 items, children included).
     pub secondary_menu: Option<Vec<MenuItemInput>>,
+    /// What the feeds carry of each post: the whole post or its excerpt.
+    pub feed_content: Option<FeedContent>,
 }
 
 impl UpdateSiteInput {
@@ -131,6 +133,7 @@ impl UpdateSiteInput {
             og_image: maybe(self.og_image),
             primary_menu: menu(self.primary_menu),
             secondary_menu: menu(self.secondary_menu),
+            feed_content: self.feed_content.map(FeedContent::to_service),
         }
     }
 }

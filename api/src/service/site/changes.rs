@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{MenuItemInput, SiteSettings, SocialLink, check};
+use super::{FeedContent, MenuItemInput, SiteSettings, SocialLink, check};
 use crate::error::{AppError, AppResult};
 
 const MAX_TITLE: usize = 200;
@@ -49,6 +49,9 @@ pub struct SiteChanges {
     pub primary_menu: Option<Vec<MenuItemInput>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secondary_menu: Option<Vec<MenuItemInput>>,
+    /// What the feeds carry of each post (`FULL` or `EXCERPT`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feed_content: Option<FeedContent>,
 }
 
 /// `null` as `Some(None)` and a missing key as `None` (with `#[serde(default)]`).
@@ -137,6 +140,9 @@ pub(super) fn apply(s: &mut SiteSettings, c: &SiteChanges) -> AppResult<()> {
         text(MAX_DESCRIPTION),
     )?;
     opt("ogImage", &c.og_image, &mut s.og_image, check::link)?;
+    if let Some(f) = c.feed_content {
+        s.feed_content = f;
+    }
     if let Some(links) = &c.social_links {
         if links.len() > MAX_SOCIAL_LINKS {
             return Err(AppError::bad_input(

@@ -11,7 +11,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 use serde::{Deserialize, Serialize};
 
 use super::check;
-use crate::error::{AppError, AppResult};
+use crate::{
+    error::{AppError, AppResult},
+    service::url::{SitePage, Taxonomy},
+};
 
 /// Items in one menu, children included.
 pub const MAX_ITEMS: usize = 50;
@@ -58,15 +61,16 @@ impl TargetKind {
         }
     }
 
-    /// The target's path on the site, the one place these paths are made.
+    /// The target's path on the site (made by [`SitePage::path`]).
     pub fn path(self, slug: &str) -> String {
         match self {
-            Self::Post => format!("/posts/{slug}"),
-            Self::Page => format!("/{slug}"),
-            Self::Tag => format!("/tags/{slug}"),
-            Self::Series => format!("/series/{slug}"),
-            Self::Category => format!("/categories/{slug}"),
+            Self::Post => SitePage::Post(slug),
+            Self::Page => SitePage::Page(slug),
+            Self::Tag => SitePage::Listing(Taxonomy::Tag, slug),
+            Self::Series => SitePage::Listing(Taxonomy::Series, slug),
+            Self::Category => SitePage::Listing(Taxonomy::Category, slug),
         }
+        .path()
     }
 }
 

@@ -35,6 +35,33 @@ pub struct SocialLink {
     pub url: String,
 }
 
+/// What the feeds carry of each post (see `service::feed`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FeedContent {
+    /// The whole sanitised HTML, with the excerpt as its summary.
+    #[default]
+    Full,
+    /// The excerpt alone: readers follow the link for the rest.
+    Excerpt,
+}
+
+impl FeedContent {
+    fn from_stored(v: site::FeedContent) -> Self {
+        match v {
+            site::FeedContent::Full => Self::Full,
+            site::FeedContent::Excerpt => Self::Excerpt,
+        }
+    }
+
+    fn stored(self) -> site::FeedContent {
+        match self {
+            Self::Full => site::FeedContent::Full,
+            Self::Excerpt => site::FeedContent::Excerpt,
+        }
+    }
+}
+
 /// The settings as stored; links as written (site paths stay relative).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteSettings {
@@ -56,6 +83,8 @@ pub struct SiteSettings {
     pub og_image: Option<String>,
     pub primary_menu: Vec<MenuItem>,
     pub secondary_menu: Vec<MenuItem>,
+    /// What the feeds carry of each post.
+    pub feed_content: FeedContent,
     /// When they were last changed; `None` while they are the defaults.
     pub updated_at: Option<DateTime<Utc>>,
 }
@@ -81,6 +110,7 @@ impl Default for SiteSettings {
             og_image: None,
             primary_menu: Vec::new(),
             secondary_menu: Vec::new(),
+            feed_content: FeedContent::Full,
             updated_at: None,
         }
     }
@@ -132,6 +162,7 @@ fn from_row(row: site::Model) -> AppResult<SiteSettings> {
         og_title: row.og_title,
         og_description: row.og_description,
         og_image: row.og_image,
+        feed_content: FeedContent::from_stored(row.feed_content),
         updated_at: Some(row.updated_at),
     })
 }
@@ -201,6 +232,7 @@ async fn write<C: ConnectionTrait>(db: &C, s: &SiteSettings) -> AppResult<()> {
         og_image: Set(s.og_image.clone()),
         primary_menu: Set(json(serde_json::to_value(&s.primary_menu))?),
         secondary_menu: Set(json(serde_json::to_value(&s.secondary_menu))?),
+        feed_content: Set(s.feed_content.stored()),
         updated_at: Set(s.updated_at.unwrap_or_else(crate::service::now)),
     };
     let mut on_conflict = OnConflict::column(site::Column::Id);
@@ -240,6 +272,7 @@ pub async fn editable<C: ConnectionTrait>(db: &C) -> AppResult<(SiteChanges, Vec
         og_image: Some(s.og_image),
         primary_menu: Some(primary),
         secondary_menu: Some(secondary),
+        feed_content: Some(s.feed_content),
     };
     Ok((doc, gone))
 }
