@@ -6,7 +6,7 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{DatabaseArgs, HttpConfig, LogArgs, SecretArgs};
+use crate::config::{DatabaseArgs, HttpConfig, LogArgs, SecretArgs, WebhookConfig};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -251,4 +251,6 @@ pub struct ServeArgs {
     pub trust_forwarded_for: bool,
     #[command(flatten)]
     pub http: HttpConfig,
+    #[command(flatten)]
+    pub webhooks: WebhookConfig,
 }

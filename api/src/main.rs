@@ -84,6 +84,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 demo: args.demo,
                 trust_forwarded_for: args.trust_forwarded_for,
                 http: args.http,
+                webhooks: args.webhooks,
             };
             Application::build(&config)
                 .await?

@@ -105,6 +105,12 @@ pub async fn spawn_app_with(
         rate_limit_per_sec: 0,
         ..quire::config::HttpConfig::default()
     });
+    // The webhook worker polls once an hour: statement counts stay the requests' own
+    // (webhook tests set their own configuration).
+    let app = app.webhook_config(quire::config::WebhookConfig {
+        webhook_poll: std::time::Duration::from_secs(3600),
+        ..quire::config::WebhookConfig::default()
+    });
     let app = configure(app);
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
