@@ -13,7 +13,9 @@ pub mod cluster;
 mod database;
 pub mod fixtures;
 pub mod imports;
+pub mod receiver;
 pub mod tools;
+pub mod webhooks;
 
 use std::sync::{
     Arc,
