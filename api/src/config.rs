@@ -219,7 +219,13 @@ pub struct WebhookConfig {
     /// addresses (refused otherwise, at registration and after DNS resolution at each
     /// delivery, against server-side request forgery). For receivers on the same
     /// machine or network, and tests.
-    #[arg(long, env = "QUIRE_WEBHOOK_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set)]
+    #[arg(
+        long,
+        env = "QUIRE_WEBHOOK_ALLOW_PRIVATE",
+        default_value_t = false,
+        action = clap::ArgAction::Set,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub webhook_allow_private: bool,
     /// Longest an attempt may take (connecting, sending, the answer's head), e.g. `10s`.
     #[arg(long, env = "QUIRE_WEBHOOK_TIMEOUT", value_parser = humantime::parse_duration, default_value = "10s")]

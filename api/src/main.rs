@@ -110,6 +110,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             db::migrate(&db).await?;
             return commands::doctor::run(&db, args.repair).await;
         }
+        Command::Webhook(args) => {
+            let db = db::connect(&cli.db.url()).await?;
+            db::migrate(&db).await?;
+            return commands::webhook::run(&db, args).await;
+        }
         Command::Restore(args) => commands::backup::restore(&cli.db.url(), &args.file).await?,
         Command::Site(cmd) => {
             let db = db::connect(&cli.db.url()).await?;

@@ -88,11 +88,13 @@ fn later(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
     micros(t + TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX / 2))
 }
 
-/// Claims up to `limit` due deliveries of active endpoints for `lease_for`.
+/// Claims up to `limit` due deliveries of active endpoints for `lease_for` (only
+/// delivery `only`, when given).
 pub async fn claim(
     db: &DatabaseConnection,
     lease_for: Duration,
     limit: u64,
+    only: Option<i64>,
 ) -> AppResult<Vec<Claimed>> {
     let at = now();
     let lease = later(at, lease_for);
@@ -116,6 +118,9 @@ pub async fn claim(
         .order_by_asc(delivery::Column::NextAttemptAt)
         .order_by_asc(delivery::Column::Id)
         .limit(limit);
+    if let Some(id) = only {
+        q = q.filter(delivery::Column::Id.eq(id));
+    }
     if crate::db::is_postgres(db) {
         q = q.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }

@@ -27,7 +27,7 @@ pub struct Worker {
 
 /// How long a claim holds a delivery: twice the attempt's time limit and a second, so a
 /// delivery is tried again only once its holder must have given up (or died).
-fn lease_for(config: &WebhookConfig) -> Duration {
+pub fn lease_for(config: &WebhookConfig) -> Duration {
     config.webhook_timeout * 2 + Duration::from_secs(1)
 }
 
@@ -80,7 +80,7 @@ async fn run(db: DatabaseConnection, config: WebhookConfig, mut stopped: watch::
             return;
         }
         loop {
-            let batch = match delivery::claim(&db, lease, limit as u64).await {
+            let batch = match delivery::claim(&db, lease, limit as u64, None).await {
                 Ok(b) => b,
                 Err(e) => {
                     tracing::warn!(error = %e, "webhook deliveries could not be claimed");
@@ -103,6 +103,29 @@ async fn run(db: DatabaseConnection, config: WebhookConfig, mut stopped: watch::
             }
         }
     }
+}
+
+/// Sends delivery `id` from this process now, if no server holds it; the outcome, or
+/// `None` when another holds it (`quire webhook test`).
+pub async fn deliver_now(
+    db: &DatabaseConnection,
+    config: &WebhookConfig,
+    id: i64,
+) -> crate::error::AppResult<Option<delivery::Outcome>> {
+    let sender = Sender::new(config.webhook_allow_private, config.webhook_timeout)?;
+    let policy = RetryPolicy {
+        schedule: config.webhook_retry_schedule.clone(),
+        max_failures: config.webhook_max_failures,
+    };
+    let Some(c) = delivery::claim(db, lease_for(config), 1, Some(id))
+        .await?
+        .pop()
+    else {
+        return Ok(None);
+    };
+    let outcome = sender.send(&c).await;
+    delivery::record(db, &c, &outcome, &policy).await?;
+    Ok(Some(outcome))
 }
 
 async fn deliver(db: &DatabaseConnection, sender: &Sender, policy: &RetryPolicy, c: &Claimed) {
