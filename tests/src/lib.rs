@@ -162,7 +162,11 @@ impl TestApp {
     ) -> String {
         let app = Application::build_with_db("127.0.0.1:0".parse().unwrap(), self.db.clone(), None)
             .await
-            .unwrap();
+            .unwrap()
+            .webhook_config(quire::config::WebhookConfig {
+                webhook_poll: std::time::Duration::from_secs(3600),
+                ..quire::config::WebhookConfig::default()
+            });
         let app = configure(app);
         let base = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
