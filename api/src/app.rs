@@ -11,7 +11,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::{
     auth::Secret,
-    config::{Config, HttpConfig},
+    config::{Config, HttpConfig, WebhookConfig},
     db, demo, http, service,
 };
 
@@ -19,6 +19,7 @@ pub struct Application {
     acceptor: TcpAcceptor,
     addr: SocketAddr,
     state: http::AppState,
+    webhooks: WebhookConfig,
 }
 
 impl Application {
@@ -39,15 +40,25 @@ impl Application {
             Self::build_with_db(config.bind, db, config.jwt_secret.clone())
                 .await?
                 .http_config(config.http.clone())
-                .trust_forwarded_for(config.trust_forwarded_for),
+                .trust_forwarded_for(config.trust_forwarded_for)
+                .webhook_config(config.webhooks.clone()),
         )
     }
 
     /// Limits, caching and CORS of the endpoint (the defaults until this is called).
     pub fn http_config(mut self, config: HttpConfig) -> Self {
         let trust = self.state.trust_forwarded_for;
+        let allow_private = self.state.webhook_allow_private;
         self.state = http::AppState::new(self.state.db.clone(), self.state.secret.clone(), config);
         self.state.trust_forwarded_for = trust;
+        self.state.webhook_allow_private = allow_private;
+        self
+    }
+
+    /// How webhooks are delivered (the defaults until this is called).
+    pub fn webhook_config(mut self, config: WebhookConfig) -> Self {
+        self.state.webhook_allow_private = config.webhook_allow_private;
+        self.webhooks = config;
         self
     }
 
@@ -82,6 +93,7 @@ impl Application {
             acceptor,
             addr,
             state: http::AppState::new(db, secret, HttpConfig::default()),
+            webhooks: WebhookConfig::default(),
         })
     }
 
@@ -93,15 +105,19 @@ impl Application {
         self.addr
     }
 
-    /// Serves until Ctrl-C / SIGTERM.
+    /// Serves until Ctrl-C / SIGTERM, with the webhook delivery worker beside the
+    /// requests (stopped after them, its attempts in flight given the same deadline).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tracing::info!(addr = %self.addr, "quire listening");
         self.state.start_background().await;
+        let worker = service::webhook::worker::Worker::start(self.state.db.clone(), self.webhooks);
         let idle = Duration::from_secs(self.state.config.idle_timeout_secs.max(1));
         let deadline = Duration::from_secs(self.state.config.shutdown_timeout_secs);
-        Server::new_with_acceptor(http::idle::IdleAcceptor::new(self.acceptor, idle))
+        let served = Server::new_with_acceptor(http::idle::IdleAcceptor::new(self.acceptor, idle))
             .run_with_graceful_shutdown(http::routes(self.state), shutdown_signal(), Some(deadline))
-            .await
+            .await;
+        worker.stop(deadline).await;
+        served
     }
 }
 

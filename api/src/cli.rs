@@ -6,7 +6,7 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{DatabaseArgs, HttpConfig, LogArgs, SecretArgs};
+use crate::config::{DatabaseArgs, HttpConfig, LogArgs, SecretArgs, WebhookConfig};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -55,6 +55,44 @@ pub enum Command {
     /// Check the database's invariants (search index, tag listing copies, series
     /// positions, post authors, orphan rows); exit 1 when any problem is found.
     Doctor(DoctorArgs),
+    /// Manage webhook endpoints: add, list, rm, test.
+    Webhook(WebhookArgs),
+}
+
+/// `quire webhook …` and the delivery settings `test` sends with.
+#[derive(Debug, Args)]
+pub struct WebhookArgs {
+    #[command(subcommand)]
+    pub command: WebhookCommand,
+    #[command(flatten)]
+    pub config: WebhookConfig,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// Register an endpoint; prints its id and signing secret.
+    Add {
+        /// Where events are POSTed (http or https).
+        url: String,
+        /// Event types, families (`post.*`) or `*`, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "*")]
+        events: Vec<String>,
+        /// A note for admins.
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// List the endpoints with their status and latest delivery.
+    List,
+    /// Delete an endpoint with its deliveries.
+    Rm {
+        /// The endpoint's id (from `list`).
+        id: i64,
+    },
+    /// Send a `ping` to an endpoint now and print what it answered.
+    Test {
+        /// The endpoint's id (from `list`).
+        id: i64,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -251,4 +289,6 @@ pub struct ServeArgs {
     pub trust_forwarded_for: bool,
     #[command(flatten)]
     pub http: HttpConfig,
+    #[command(flatten)]
+    pub webhooks: WebhookConfig,
 }

@@ -84,6 +84,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 demo: args.demo,
                 trust_forwarded_for: args.trust_forwarded_for,
                 http: args.http,
+                webhooks: args.webhooks,
             };
             Application::build(&config)
                 .await?
@@ -108,6 +109,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let db = db::connect(&cli.db.url()).await?;
             db::migrate(&db).await?;
             return commands::doctor::run(&db, args.repair).await;
+        }
+        Command::Webhook(args) => {
+            let db = db::connect(&cli.db.url()).await?;
+            db::migrate(&db).await?;
+            return commands::webhook::run(&db, args).await;
         }
         Command::Restore(args) => commands::backup::restore(&cli.db.url(), &args.file).await?,
         Command::Site(cmd) => {

@@ -16,6 +16,10 @@ pub mod site;
 pub mod slug_alias;
 pub mod tag;
 pub mod user;
+pub mod webhook_attempt;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;
+pub mod webhook_event;
 
 pub mod prelude {
     pub use super::category::Entity as Category;

@@ -15,7 +15,9 @@ mod database;
 pub mod feedcheck;
 pub mod fixtures;
 pub mod imports;
+pub mod receiver;
 pub mod tools;
+pub mod webhooks;
 
 use std::sync::{
     Arc,
@@ -107,6 +109,12 @@ pub async fn spawn_app_with(
         rate_limit_per_sec: 0,
         ..quire::config::HttpConfig::default()
     });
+    // The webhook worker polls once an hour: statement counts stay the requests' own
+    // (webhook tests set their own configuration).
+    let app = app.webhook_config(quire::config::WebhookConfig {
+        webhook_poll: std::time::Duration::from_secs(3600),
+        ..quire::config::WebhookConfig::default()
+    });
     let app = configure(app);
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
@@ -156,7 +164,11 @@ impl TestApp {
     ) -> String {
         let app = Application::build_with_db("127.0.0.1:0".parse().unwrap(), self.db.clone(), None)
             .await
-            .unwrap();
+            .unwrap()
+            .webhook_config(quire::config::WebhookConfig {
+                webhook_poll: std::time::Duration::from_secs(3600),
+                ..quire::config::WebhookConfig::default()
+            });
         let app = configure(app);
         let base = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());

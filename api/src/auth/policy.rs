@@ -67,6 +67,12 @@ pub fn can_manage_taxonomy(p: &Principal) -> AppResult<()> {
     )
 }
 
+/// Registering, changing, listing and testing webhooks: admins only (an endpoint
+/// receives every event, drafts' scheduled publications included, and holds a secret).
+pub fn can_manage_webhooks(p: &Principal) -> AppResult<()> {
+    require_role(p, Role::Admin, "manage webhooks")
+}
+
 /// A user's own listing (drafts included): themselves, or editors.
 pub fn can_see_user_posts(p: &Principal, user_id: i64) -> AppResult<()> {
     if p.user_id() == user_id || rank(p.role()) >= rank(Role::Editor) {

@@ -44,6 +44,8 @@ pub struct RequestState {
     pub bearer: Option<String>,
     /// The client address, for rate limits.
     pub client: String,
+    /// Webhook endpoints may point at non-public addresses (`QUIRE_WEBHOOK_ALLOW_PRIVATE`).
+    pub webhook_allow_private: bool,
     principal: OnceCell<Option<Principal>>,
     /// Set when the answer depends on more than the query (a preview token opened a
     /// draft): such an answer must not be cached or shared.
@@ -90,6 +92,12 @@ impl RequestState {
         self.personal.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// Lets webhook endpoints point at non-public addresses.
+    pub fn webhook_allow_private(mut self, allow: bool) -> Self {
+        self.webhook_allow_private = allow;
+        self
+    }
+
     pub fn new(
         db: DatabaseConnection,
         now: DateTime<Utc>,
@@ -101,6 +109,7 @@ impl RequestState {
             secret,
             bearer,
             client,
+            webhook_allow_private: false,
             principal: OnceCell::new(),
             personal: std::sync::atomic::AtomicBool::new(false),
             authors: cached(AuthorLoader::new(db.clone())),

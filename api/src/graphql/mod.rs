@@ -17,6 +17,7 @@ pub mod search;
 pub mod series;
 pub mod site;
 pub mod tag;
+pub mod webhook;
 pub mod whole_document;
 
 use async_graphql::registry::SDLExportOptions;
@@ -37,6 +38,7 @@ pub struct QueryRoot(
     account::query::AccountQuery,
     search::query::SearchQueryRoot,
     site::query::SiteQuery,
+    webhook::query::WebhookQuery,
 );
 
 /// Writes: every mutation needs a token, takes one `input` and runs in one transaction.
@@ -50,6 +52,7 @@ pub struct MutationRoot(
     account::mutation::AccountMutation,
     import::ImportMutation,
     site::mutation::SiteMutation,
+    webhook::mutation::WebhookMutation,
 );
 
 pub type QuireSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -97,8 +97,10 @@ impl TempDb {
     async fn write(&self) {
         use sea_orm::ConnectionTrait;
         self.db
-            .execute_unprepared("INSERT INTO tags (name, slug, created_at, updated_at) \
-             VALUES ('새 태그', '새-태그', '2026-12-06T00:00:00Z', '2026-12-06T00:00:00Z')")
+            .execute_unprepared(
+                "INSERT INTO tags (name, slug, created_at, updated_at) \
+             VALUES ('새 태그', '새-태그', '2026-12-06T00:00:00Z', '2026-12-06T00:00:00Z')",
+            )
             .await
             .unwrap();
     }
@@ -160,7 +162,11 @@ async fn refreshes_that_waited_for_another_take_its_result() {
     temp.write().await;
     assert!(cache.refresh(&temp.db).await);
     assert_eq!(reads(&cache), 3);
-    assert_ne!(cache.epoch(Utc::now()).unwrap(), epoch, "the write ended the epoch");
+    assert_ne!(
+        cache.epoch(Utc::now()).unwrap(),
+        epoch,
+        "the write ended the epoch"
+    );
 }
 
 #[tokio::test]
@@ -169,20 +175,25 @@ async fn a_refresh_after_a_write_always_reads_the_clock_itself() {
     let cache = ResponseCache::new(1 << 20);
     assert!(cache.refresh(&temp.db).await);
     let before = cache.epoch(Utc::now()).unwrap();
-    cache.put(key("a"), before, Arc::new(CachedBody::new(Bytes::from("x"))));
+    cache.put(
+        key("a"),
+        before,
+        Arc::new(CachedBody::new(Bytes::from("x"))),
+    );
 
     // Each of this server's writes reads the clock after it, even while other refreshes
     // are waiting: a refresh begun before the write could not have seen it.
     temp.write().await;
-    let answers = futures_util::future::join_all(
-        (0..4).map(|_| cache.refresh_after_write(&temp.db)),
-    )
-    .await;
+    let answers =
+        futures_util::future::join_all((0..4).map(|_| cache.refresh_after_write(&temp.db))).await;
     assert_eq!(answers, vec![true; 4]);
     assert_eq!(reads(&cache), 5);
     let after = cache.epoch(Utc::now()).unwrap();
     assert_ne!(after, before);
-    assert!(cache.get(&key("a"), after).is_none(), "the old answer is gone");
+    assert!(
+        cache.get(&key("a"), after).is_none(),
+        "the old answer is gone"
+    );
     assert_eq!(cache.bytes(), 0);
 }
 
@@ -195,7 +206,10 @@ async fn a_failed_read_makes_the_clock_stale_and_waiting_refreshes_share_it() {
     temp.db.clone().close().await.unwrap();
     assert!(!cache.refresh(&temp.db).await);
     assert_eq!(reads(&cache), 2);
-    assert!(cache.epoch(Utc::now()).is_none(), "nothing is current until a read succeeds");
+    assert!(
+        cache.epoch(Utc::now()).is_none(),
+        "nothing is current until a read succeeds"
+    );
 
     // Requests that waited while the failing read ran answer its failure, without
     // each waiting for a connection in turn.

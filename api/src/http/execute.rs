@@ -157,13 +157,16 @@ pub async fn run(
     }
     // The shared copy is kept to put the response's fields back in query order.
     gql.set_parsed_query(documents::for_execution(&prepared.parsed, operation_name));
-    let request_state = Arc::new(RequestState::new(
-        state.db.clone(),
-        now,
-        state.secret.clone(),
-        caller::bearer(req),
-        caller::client_address(req, state.trust_forwarded_for),
-    ));
+    let request_state = Arc::new(
+        RequestState::new(
+            state.db.clone(),
+            now,
+            state.secret.clone(),
+            caller::bearer(req),
+            caller::client_address(req, state.trust_forwarded_for),
+        )
+        .webhook_allow_private(state.webhook_allow_private),
+    );
     let gql = gql.data(request_state.clone());
 
     let is_query = prepared.operation == Some(OperationType::Query);

@@ -53,6 +53,8 @@ pub struct AppState {
     pub secret: Secret,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
+    /// Webhook endpoints may point at non-public addresses (`QUIRE_WEBHOOK_ALLOW_PRIVATE`).
+    pub webhook_allow_private: bool,
     pub config: Arc<HttpConfig>,
     apq: Arc<apq::PersistedQueries>,
     cache: Arc<cache::ResponseCache>,
@@ -80,6 +82,7 @@ impl AppState {
             db,
             secret,
             trust_forwarded_for: false,
+            webhook_allow_private: false,
             apq: Arc::new(apq::PersistedQueries::new(config.persisted_queries)),
             cache: Arc::new(cache::ResponseCache::new(
                 config.response_cache_mb.saturating_mul(1024 * 1024),

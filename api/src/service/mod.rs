@@ -29,6 +29,7 @@ pub mod site;
 pub mod tag;
 pub mod taxonomy;
 pub mod url;
+pub mod webhook;
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 

@@ -12,7 +12,11 @@ use super::{MAX_DEPTH, path::id_by_slug, read::tree};
 use crate::{
     auth::{Principal, policy},
     error::{AppError, AppResult},
-    service::taxonomy::{checked_name, checked_slug},
+    service::{
+        site::TargetKind,
+        taxonomy::{checked_name, checked_slug, named_of},
+        webhook::outbox,
+    },
     slug,
 };
 
@@ -121,6 +125,14 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
+    let named = named_of(
+        TargetKind::Category,
+        created.id,
+        &created.slug,
+        None,
+        &created.name,
+    );
+    outbox::taxonomy(&txn, "created", named, None).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -135,7 +147,9 @@ pub async fn update(
 ) -> AppResult<category::Model> {
     policy::can_manage_taxonomy(who)?;
     let txn = crate::db::begin_write(db).await?;
-    let mut a: category::ActiveModel = load(&txn, id).await?.into();
+    let current = load(&txn, id).await?;
+    let former_slug = current.slug.clone();
+    let mut a: category::ActiveModel = current.into();
     if let Some(n) = &c.name {
         a.name = Set(checked_name("name", n)?);
     }
@@ -155,6 +169,14 @@ pub async fn update(
     }
     a.updated_at = Set(crate::service::now());
     let updated = a.update(&txn).await?;
+    let named = named_of(
+        TargetKind::Category,
+        id,
+        &updated.slug,
+        Some(&former_slug),
+        &updated.name,
+    );
+    outbox::taxonomy(&txn, "updated", named, None).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -181,6 +203,13 @@ pub async fn delete(
     }
     // posts.category_id is ON DELETE SET NULL: its posts become uncategorised.
     category::Entity::delete_by_id(id).exec(&txn).await?;
+    outbox::taxonomy(
+        &txn,
+        "deleted",
+        named_of(TargetKind::Category, c.id, &c.slug, None, &c.name),
+        None,
+    )
+    .await?;
     txn.commit().await?;
     Ok(c)
 }

@@ -9,7 +9,7 @@ use super::write::{claim_version, load};
 use crate::{
     auth::{Principal, policy},
     error::{AppError, AppResult},
-    service::{now, post as posts, search},
+    service::{now, post as posts, search, webhook::outbox},
 };
 
 /// Changes the status fields of a post through `change`, bumping its version.
@@ -25,12 +25,14 @@ pub async fn transition(
     super::authors::may_edit(&txn, who, &current).await?;
     let expected = expected_version.unwrap_or(current.version);
     claim_version(&txn, id, expected).await?;
+    let watch = outbox::watch_post(&txn, Some(&current)).await?;
     let mut a: post::ActiveModel = current.clone().into();
     change(&current, &mut a)?;
     a.version = Set(expected + 1);
     a.updated_at = Set(now());
     posts::set_content(&mut a, &current.markdown, current.custom_excerpt.as_deref());
     let saved = a.update(&txn).await?;
+    watch.written(&txn, Some(&saved)).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -40,8 +42,10 @@ pub async fn purge(db: &DatabaseConnection, who: &Principal, id: i64) -> AppResu
     policy::require_role(who, entity::user::Role::Admin, "purge posts")?;
     let txn = crate::db::begin_write(db).await?;
     let current = load(&txn, id).await?;
+    let watch = outbox::watch_post(&txn, Some(&current)).await?;
     search::remove_post(&txn, id).await?;
     post::Entity::delete_by_id(id).exec(&txn).await?;
+    watch.written(&txn, None).await?;
     txn.commit().await?;
     Ok(current)
 }

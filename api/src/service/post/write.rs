@@ -14,7 +14,7 @@ use super::{
     lifecycle,
     revision::record_revision,
 };
-use crate::service::{author, category, page, post as posts, search, series, tag};
+use crate::service::{author, category, page, post as posts, search, series, tag, webhook::outbox};
 use crate::{
     auth::{Principal, policy, rank},
     error::{AppError, AppResult},
@@ -230,6 +230,7 @@ pub async fn create_as(
         .clone()
         .ok_or_else(|| AppError::bad_input("title", "is required"))?;
     let txn = crate::db::begin_write(db).await?;
+    let watch = outbox::watch_post(&txn, None).await?;
     let slug = match &c.slug {
         Some(s) => {
             ensure_slug_free(&txn, s, None).await?;
@@ -281,6 +282,7 @@ pub async fn create_as(
     tag::set_post_tags(&txn, saved.id, &tag_ids).await?;
     record_revision(&txn, &saved, who).await?;
     search::index_post(&txn, &saved).await?;
+    watch.written(&txn, Some(&saved)).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -326,6 +328,7 @@ pub async fn update(
     authors::may_edit(&txn, who, &current).await?;
     lifecycle::not_trashed(&current)?;
     claim_version(&txn, id, expected_version).await?;
+    let watch = outbox::watch_post(&txn, Some(&current)).await?;
     let mut a: post::ActiveModel = current.clone().into();
     a.version = Set(expected_version + 1);
     apply(&txn, who, current.kind, &mut a, Some(&current), &c).await?;
@@ -369,6 +372,7 @@ pub async fn update(
         record_revision(&txn, &saved, who).await?;
     }
     search::index_post(&txn, &saved).await?;
+    watch.written(&txn, Some(&saved)).await?;
     txn.commit().await?;
     Ok(saved)
 }

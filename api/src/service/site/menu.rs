@@ -74,6 +74,11 @@ impl TargetKind {
     }
 }
 
+/// An author's page on the site (not a menu target; webhooks name it).
+pub fn author_path(slug: &str) -> String {
+    format!("/authors/{slug}")
+}
+
 /// A reference as written: the target's kind and slug.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

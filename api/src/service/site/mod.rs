@@ -18,7 +18,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 pub use changes::SiteChanges;
-pub use menu::{MenuItem, MenuItemInput, TargetKind, TargetRef};
+pub use menu::{MenuItem, MenuItemInput, TargetKind, TargetRef, author_path};
 pub use targets::{Audience, ResolvedItem, Target, Targets};
 
 use crate::{
@@ -205,6 +205,7 @@ pub async fn set(db: &DatabaseConnection, changes: SiteChanges) -> AppResult<Sit
     }
     s.updated_at = Some(crate::service::now());
     write(&txn, &s).await?;
+    crate::service::webhook::outbox::site_updated(&txn, &s.title, s.base_url.as_deref()).await?;
     txn.commit().await?;
     Ok(s)
 }

@@ -18,8 +18,26 @@ pub use tag_admin::{create_tag, delete_tag, merge_tags, update_tag};
 use crate::{
     auth::{Principal, policy},
     error::{AppError, AppResult},
+    service::{site::TargetKind, webhook::outbox},
     slug,
 };
+
+/// How the outbox names a tag, series or category.
+pub(crate) fn named_of<'a>(
+    kind: TargetKind,
+    id: i64,
+    slug: &'a str,
+    former_slug: Option<&'a str>,
+    name: &'a str,
+) -> outbox::Named<'a> {
+    outbox::Named {
+        kind,
+        id,
+        slug,
+        former_slug,
+        name,
+    }
+}
 
 /// Fields of a series or tag; `None` leaves a field unchanged, `Some(None)` clears it.
 #[derive(Debug, Clone, Default)]
@@ -65,6 +83,10 @@ where
     fn set_slug(active: &mut Self::Active, slug: String);
     fn set_description(active: &mut Self::Active, description: Option<String>);
     fn touch(active: &mut Self::Active);
+    /// Its kind of page on the site.
+    const TARGET: TargetKind;
+    /// Its id, slug and name.
+    fn ident(model: &Self::Model) -> (i64, &str, &str);
 }
 
 async fn load_named<E, C>(db: &C, id: i64) -> AppResult<E::Model>
@@ -119,6 +141,14 @@ where
     let created = E::new_active(slug, name, c.description.flatten())
         .insert(&txn)
         .await?;
+    let (id, slug, name) = E::ident(&created);
+    outbox::taxonomy(
+        &txn,
+        "created",
+        named_of(E::TARGET, id, slug, None, name),
+        None,
+    )
+    .await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -135,7 +165,9 @@ where
 {
     policy::can_manage_taxonomy(who)?;
     let txn = crate::db::begin_write(db).await?;
-    let mut a: E::Active = load_named::<E, _>(&txn, id).await?.into();
+    let current = load_named::<E, _>(&txn, id).await?;
+    let former_slug = E::ident(&current).1.to_owned();
+    let mut a: E::Active = current.into();
     if let Some(n) = &c.name {
         E::set_name(&mut a, checked_name(E::NAME_FIELD, n)?);
     }
@@ -149,16 +181,23 @@ where
     }
     E::touch(&mut a);
     let updated = a.update(&txn).await?;
+    let (id, slug, name) = E::ident(&updated);
+    let named = named_of(E::TARGET, id, slug, Some(&former_slug), name);
+    outbox::taxonomy(&txn, "updated", named, None).await?;
     txn.commit().await?;
     Ok(updated)
 }
 
 /// The fields of one entity as [`Named`] sees them.
 macro_rules! named {
-    ($entity:ident, $kind:literal, $name_field:literal, $name:ident) => {
+    ($entity:ident, $kind:literal, $name_field:literal, $name:ident, $target:ident) => {
         impl Named for $entity::Entity {
             type Active = $entity::ActiveModel;
             const KIND: &'static str = $kind;
+            const TARGET: TargetKind = TargetKind::$target;
+            fn ident(model: &Self::Model) -> (i64, &str, &str) {
+                (model.id, &model.slug, &model.$name)
+            }
             const NAME_FIELD: &'static str = $name_field;
             fn id_column() -> Self::Column {
                 $entity::Column::Id
@@ -193,5 +232,5 @@ macro_rules! named {
     };
 }
 
-named!(series, "series", "title", title);
-named!(tag, "tag", "name", name);
+named!(series, "series", "title", title, Series);
+named!(tag, "tag", "name", name, Tag);

@@ -11,7 +11,7 @@ use super::{NamedChanges, create_named, load_named, update_named};
 use crate::{
     auth::{Principal, policy},
     error::{AppError, AppResult},
-    service::post::write::load as load_post,
+    service::{post::write::load as load_post, site::TargetKind, webhook::outbox},
 };
 
 pub async fn create_series(
@@ -54,6 +54,13 @@ pub async fn delete_series(
         .exec(&txn)
         .await?;
     series::Entity::delete_by_id(id).exec(&txn).await?;
+    outbox::taxonomy(
+        &txn,
+        "deleted",
+        super::named_of(TargetKind::Series, s.id, &s.slug, None, &s.title),
+        None,
+    )
+    .await?;
     txn.commit().await?;
     Ok(s)
 }
@@ -98,6 +105,7 @@ pub async fn set_post_series(
     let txn = crate::db::begin_write(db).await?;
     let p = load_post(&txn, post_id).await?;
     crate::service::post::authors::may_edit(&txn, who, &p).await?;
+    let watch = outbox::watch_post(&txn, Some(&p)).await?;
     if let Some(old) = p.series_id {
         let rest: Vec<i64> = ordered_ids(&txn, old)
             .await?
@@ -138,6 +146,7 @@ pub async fn set_post_series(
     }
     bump_version(&txn, post_id).await?;
     let p = load_post(&txn, post_id).await?;
+    watch.written(&txn, Some(&p)).await?;
     txn.commit().await?;
     Ok(p)
 }
@@ -176,6 +185,13 @@ pub async fn reorder_series(
         ));
     }
     number(&txn, Some(series_id), post_ids).await?;
+    outbox::taxonomy(
+        &txn,
+        "updated",
+        super::named_of(TargetKind::Series, s.id, &s.slug, None, &s.title),
+        None,
+    )
+    .await?;
     txn.commit().await?;
     Ok(s)
 }

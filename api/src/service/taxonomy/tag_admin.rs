@@ -10,6 +10,7 @@ use super::{NamedChanges, create_named, load_named, update_named};
 use crate::{
     auth::{Principal, policy},
     error::{AppError, AppResult},
+    service::{site::TargetKind, webhook::outbox},
 };
 
 async fn load_tag<C: ConnectionTrait>(db: &C, id: i64) -> AppResult<tag::Model> {
@@ -49,7 +50,7 @@ pub async fn merge_tags(
         ));
     }
     let txn = crate::db::begin_write(db).await?;
-    load_tag(&txn, from).await?;
+    let source = load_tag(&txn, from).await?;
     let target = load_tag(&txn, into).await?;
     let links = post_tag::Entity::find()
         .filter(post_tag::Column::TagId.eq(from))
@@ -72,6 +73,10 @@ pub async fn merge_tags(
         }
     }
     tag::Entity::delete_by_id(from).exec(&txn).await?;
+    let into_slug = TargetKind::Tag.path(&target.slug);
+    let merged = serde_json::json!({ "mergedInto": { "slug": target.slug, "name": target.name, "path": into_slug } });
+    let named = super::named_of(TargetKind::Tag, source.id, &source.slug, None, &source.name);
+    outbox::taxonomy(&txn, "deleted", named, Some(merged)).await?;
     txn.commit().await?;
     Ok(target)
 }
@@ -86,6 +91,13 @@ pub async fn delete_tag(
     let txn = crate::db::begin_write(db).await?;
     let t = load_tag(&txn, id).await?;
     tag::Entity::delete_by_id(id).exec(&txn).await?;
+    outbox::taxonomy(
+        &txn,
+        "deleted",
+        super::named_of(TargetKind::Tag, t.id, &t.slug, None, &t.name),
+        None,
+    )
+    .await?;
     txn.commit().await?;
     Ok(t)
 }

@@ -97,11 +97,8 @@ impl Batch {
             literal(all_tsv),
         );
         self.sql.push_str(&sql);
-        self.postings.push(format!(
-            "({}, {})",
-            literal(slug.into()),
-            literal(freqs)
-        ));
+        self.postings
+            .push(format!("({}, {})", literal(slug.into()), literal(freqs)));
         Ok(())
     }
 }
@@ -177,10 +174,7 @@ pub(super) async fn execute(
     // What follows the files: their postings, then their series' positions.
     let after = format!("{}{}", postings(&batch.postings), renumber(series_ids));
     let txn = db.begin().await?;
-    let statements = format!(
-        "SET LOCAL synchronous_commit TO OFF;\n{}{after}",
-        batch.sql
-    );
+    let statements = format!("SET LOCAL synchronous_commit TO OFF;\n{}{after}", batch.sql);
     if let Err(e) = txn.execute_unprepared(&statements).await {
         // Undo the file whose statement failed (outside a savepoint there is none, and
         // nothing of the group is written), then finish with the files before it.
