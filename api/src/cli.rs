@@ -6,7 +6,7 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{DatabaseArgs, HttpConfig, LogArgs, SecretArgs};
+use crate::config::{DatabaseArgs, HttpConfig, LogArgs, MediaConfig, SecretArgs};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -21,6 +21,8 @@ pub struct Cli {
     pub secret: SecretArgs,
     #[command(flatten)]
     pub log: LogArgs,
+    #[command(flatten)]
+    pub media: MediaConfig,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -84,6 +84,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 demo: args.demo,
                 trust_forwarded_for: args.trust_forwarded_for,
                 http: args.http,
+                media: cli.media.clone(),
+                data_dir: cli.db.data_dir.clone(),
             };
             Application::build(&config)
                 .await?

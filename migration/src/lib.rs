@@ -21,6 +21,7 @@ mod m20261206_020000_add_post_flags;
 mod m20261206_030000_create_categories;
 mod m20261206_040000_add_pages_and_categories_to_posts;
 mod m20261206_050000_create_post_authors;
+mod m20261207_010000_create_media;
 mod sqlite_rebuild;
 
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_030000_create_categories::Migration),
             Box::new(m20261206_040000_add_pages_and_categories_to_posts::Migration),
             Box::new(m20261206_050000_create_post_authors::Migration),
+            Box::new(m20261207_010000_create_media::Migration),
         ]
     }
 }

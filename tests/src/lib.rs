@@ -13,6 +13,7 @@ pub mod cluster;
 mod database;
 pub mod fixtures;
 pub mod imports;
+pub mod media;
 pub mod tools;
 
 use std::sync::{

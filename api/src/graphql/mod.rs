@@ -8,6 +8,7 @@ pub mod category;
 pub mod context;
 pub mod import;
 pub mod limits;
+pub mod media;
 pub mod node;
 pub mod page;
 pub mod pagination;
@@ -36,6 +37,7 @@ pub struct QueryRoot(
     account::query::AccountQuery,
     search::query::SearchQueryRoot,
     site::query::SiteQuery,
+    media::query::MediaQuery,
 );
 
 /// Writes: every mutation needs a token, takes one `input` and runs in one transaction.
@@ -49,6 +51,7 @@ pub struct MutationRoot(
     account::mutation::AccountMutation,
     import::ImportMutation,
     site::mutation::SiteMutation,
+    media::mutation::MediaMutation,
 );
 
 pub type QuireSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
@@ -74,13 +77,18 @@ pub struct SchemaLimits {
 }
 
 /// The schema a server runs: with its limits and the database attached.
-pub fn schema(db: sea_orm::DatabaseConnection, limits: SchemaLimits) -> QuireSchema {
+pub fn schema(
+    db: sea_orm::DatabaseConnection,
+    limits: SchemaLimits,
+    media: crate::service::media::Library,
+) -> QuireSchema {
     let builder = schema_builder()
         .limit_complexity(limits.max_complexity)
         // The parser's own recursion guard; the configured depth is checked before.
         .limit_recursive_depth(64)
         .extension(whole_document::ValidateOnlyExtension)
-        .data(db);
+        .data(db)
+        .data(media);
     if limits.introspection {
         builder.finish()
     } else {

@@ -17,7 +17,9 @@ mod health;
 pub mod idle;
 mod labels;
 mod lookup;
+mod media;
 mod metrics;
+mod multipart;
 mod negotiate;
 mod order;
 mod refusal;
@@ -35,6 +37,7 @@ use crate::{
     auth::Secret,
     config::HttpConfig,
     graphql::{QuireSchema, SchemaLimits, limits::DocumentLimits},
+    service::media::Library,
 };
 
 /// How many parsed documents a server keeps (see [`documents`]).
@@ -49,6 +52,8 @@ pub struct AppState {
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
     pub config: Arc<HttpConfig>,
+    /// The media library (its store and settings).
+    pub media: Library,
     apq: Arc<apq::PersistedQueries>,
     cache: Arc<cache::ResponseCache>,
     availability: Arc<availability::Availability>,
@@ -57,7 +62,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection, secret: Secret, config: HttpConfig) -> Self {
+    pub fn new(db: DatabaseConnection, secret: Secret, config: HttpConfig, media: Library) -> Self {
         metrics::install();
         let schema = crate::graphql::schema(
             db.clone(),
@@ -65,12 +70,14 @@ impl AppState {
                 max_complexity: config.max_complexity,
                 introspection: config.introspection,
             },
+            media.clone(),
         );
         Self {
             schema,
             db,
             secret,
             trust_forwarded_for: false,
+            media,
             apq: Arc::new(apq::PersistedQueries::new(config.persisted_queries)),
             cache: Arc::new(cache::ResponseCache::new(
                 config.response_cache_mb.saturating_mul(1024 * 1024),
@@ -127,6 +134,14 @@ pub fn routes(state: AppState) -> impl IntoEndpoint {
         .at("/healthz", get(health::healthz))
         .at("/readyz", get(health::readyz))
         .at("/metrics", get(metrics::scrape))
+        .at(
+            "/media/:hash/:filename",
+            get(media::original).head(media::original),
+        )
+        .at(
+            "/media/:hash/:variant/:filename",
+            get(media::variant).head(media::variant),
+        )
         .data(state)
         .with(cors)
         .around(move |ep, req| access_log::log(ep, req, trust_proxy))

@@ -19,6 +19,7 @@ pub mod doctor;
 pub mod export;
 pub mod import;
 pub mod keyset;
+pub mod media;
 pub mod page;
 pub mod post;
 pub mod search;
