@@ -112,6 +112,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return commands::doctor::run(&db, args.repair).await;
         }
         Command::Restore(args) => commands::backup::restore(&cli.db.url(), &args.file).await?,
+        Command::Media(cmd) => {
+            let db = db::connect(&cli.db.url()).await?;
+            db::migrate(&db).await?;
+            let library = quire::service::media::Library::open(&cli.media, &cli.db.data_dir)?;
+            return commands::media::run(&db, &library, cmd).await;
+        }
         Command::Site(cmd) => {
             let db = db::connect(&cli.db.url()).await?;
             db::migrate(&db).await?;
