@@ -16,7 +16,7 @@ use tokio::sync::OnceCell;
 
 use super::{
     author::loader::{AuthorLoader, AuthorPostCountLoader, PostAuthorsLoader},
-    media::loader::MediaUsageLoader,
+    media::loader::{MediaByHashLoader, MediaUsageLoader},
     page::loader::{PageAncestorsLoader, PageChildrenLoader},
     post::loader::PostLoader,
     series::loader::{SeriesEntriesLoader, SeriesLoader, SeriesPlaceLoader, SeriesPostsLoader},
@@ -79,6 +79,8 @@ pub struct RequestState {
     pub page_ancestors: CachedLoader<PageAncestorsLoader>,
     /// What uses each media file, by its SHA-256.
     pub media_usage: DataLoader<MediaUsageLoader, HashMapCache>,
+    /// Media files by SHA-256.
+    pub media_by_hash: DataLoader<MediaByHashLoader, HashMapCache>,
 }
 
 impl RequestState {
@@ -123,6 +125,11 @@ impl RequestState {
             page_ancestors: cached(PageAncestorsLoader::new(db.clone())),
             media_usage: DataLoader::with_cache(
                 MediaUsageLoader::new(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            media_by_hash: DataLoader::with_cache(
+                MediaByHashLoader::new(db.clone()),
                 tokio::spawn,
                 HashMapCache::default(),
             ),

@@ -2,6 +2,7 @@
 //! ([`store`]), what they are ([`sniff`]), what they are called ([`name`]) and what is
 //! done to images ([`image`]). No database here.
 
+pub mod html;
 pub mod image;
 pub mod name;
 pub mod sniff;

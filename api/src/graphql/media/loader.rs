@@ -10,6 +10,29 @@ use crate::{
     service::media::usage::{self, Usage},
 };
 
+/// Media files by SHA-256 (the images a post's HTML shows).
+pub struct MediaByHashLoader {
+    db: DatabaseConnection,
+}
+
+impl MediaByHashLoader {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+impl Loader<String> for MediaByHashLoader {
+    type Value = entity::media::Model;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
+        let rows = crate::service::media::by_hashes(&self.db, keys)
+            .await
+            .map_err(loader_error)?;
+        Ok(rows.into_iter().map(|m| (m.sha256.clone(), m)).collect())
+    }
+}
+
 /// A file's uses, by its SHA-256: one statement per table for a whole page.
 pub struct MediaUsageLoader {
     db: DatabaseConnection,

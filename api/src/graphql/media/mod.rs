@@ -12,6 +12,7 @@ use entity::media::{self, Kind};
 use super::{author::AuthorNode, context::state, node};
 use crate::{
     error::{ApiResult, AppError},
+    media::html::{self, ImgInfo},
     service::media::{
         Library, links,
         usage::{Usage, UsageKind},
@@ -109,6 +110,34 @@ impl From<Usage> for MediaUsage {
             field: u.field.to_owned(),
         }
     }
+}
+
+/// `html` with its media-library `<img>` tags given width, height, `loading="lazy"`,
+/// `decoding="async"` and a `srcset` (see [`crate::media::html`]); the files are read
+/// through a DataLoader, so a page of posts costs one statement.
+pub async fn with_image_attributes(ctx: &Context<'_>, html: &str) -> ApiResult<String> {
+    let hashes = html::image_hashes(html);
+    if hashes.is_empty() {
+        return Ok(html.to_owned());
+    }
+    let lib = library(ctx)?;
+    let files = state(ctx)?.media_by_hash.load_many(hashes).await?;
+    let info = files
+        .into_iter()
+        .filter_map(|(hash, m)| {
+            let (width, height) = (m.width?, m.height?);
+            let srcset = links::srcset(lib, &m, false);
+            Some((
+                hash,
+                ImgInfo {
+                    width,
+                    height,
+                    srcset,
+                },
+            ))
+        })
+        .collect();
+    Ok(html::enrich(html, &info))
 }
 
 /// The media library's settings, attached to the schema.

@@ -10,6 +10,7 @@
 
 pub mod links;
 pub mod manage;
+pub mod reference;
 pub mod upload;
 pub mod usage;
 pub mod variants;
@@ -137,6 +138,17 @@ pub async fn by_hash<C: ConnectionTrait>(db: &C, sha256: &str) -> AppResult<Opti
     Ok(media::Entity::find()
         .filter(media::Column::Sha256.eq(sha256))
         .one(db)
+        .await?)
+}
+
+/// Media files by SHA-256 (images shown in posts).
+pub async fn by_hashes<C: ConnectionTrait>(
+    db: &C,
+    hashes: &[String],
+) -> AppResult<Vec<media::Model>> {
+    Ok(media::Entity::find()
+        .filter(media::Column::Sha256.is_in(hashes.iter().cloned()))
+        .all(db)
         .await?)
 }
 
