@@ -79,8 +79,9 @@ pub async fn read(
     let whole = max_file
         .saturating_mul(MAX_FILES as u64)
         .saturating_add(max_operations + MAX_MAP + 64 * 1024);
-    // One file is the usual upload: a body declaring more than one file's limit and the
-    // rest is refused before a byte of it is read.
+    // A body declaring more than the most it could hold (every file at the limit, the
+    // operations and the map) is refused before a byte of it is read; each file is held
+    // to the limit as it streams.
     let declared = req
         .header(poem::http::header::CONTENT_LENGTH)
         .and_then(|l| l.trim().parse::<u64>().ok());
