@@ -11,8 +11,9 @@ use sea_orm::DatabaseConnection;
 
 use crate::{
     auth::Secret,
-    config::{Config, HttpConfig, WebhookConfig},
+    config::{Config, HttpConfig, MediaConfig, WebhookConfig},
     db, demo, http, service,
+    service::media::Library,
 };
 
 pub struct Application {
@@ -39,6 +40,7 @@ impl Application {
         Ok(
             Self::build_with_db(config.bind, db, config.jwt_secret.clone())
                 .await?
+                .media(Library::open(&config.media, &config.data_dir)?)
                 .http_config(config.http.clone())
                 .trust_forwarded_for(config.trust_forwarded_for)
                 .webhook_config(config.webhooks.clone()),
@@ -47,12 +49,32 @@ impl Application {
 
     /// Limits, caching and CORS of the endpoint (the defaults until this is called).
     pub fn http_config(mut self, config: HttpConfig) -> Self {
+        let media = self.state.media.clone();
+        self.rebuild_state(config, media);
+        self
+    }
+
+    /// The media library to use (the default: a `quire-media` folder in the system's
+    /// temporary directory, for servers built without a configuration).
+    pub fn media(mut self, media: Library) -> Self {
+        let config = (*self.state.config).clone();
+        self.rebuild_state(config, media);
+        self
+    }
+
+    /// A new request state from `config` and `media`, keeping the settings made by the
+    /// other builder methods.
+    fn rebuild_state(&mut self, config: HttpConfig, media: Library) {
         let trust = self.state.trust_forwarded_for;
         let allow_private = self.state.webhook_allow_private;
-        self.state = http::AppState::new(self.state.db.clone(), self.state.secret.clone(), config);
+        self.state = http::AppState::new(
+            self.state.db.clone(),
+            self.state.secret.clone(),
+            config,
+            media,
+        );
         self.state.trust_forwarded_for = trust;
         self.state.webhook_allow_private = allow_private;
-        self
     }
 
     /// How webhooks are delivered (the defaults until this is called).
@@ -89,10 +111,14 @@ impl Application {
             .into_iter()
             .find_map(|a| a.as_socket_addr().copied())
             .ok_or_else(|| anyhow::anyhow!("listener has no socket address"))?;
+        let media = Library::open(
+            &MediaConfig::default(),
+            &std::env::temp_dir().join("quire-media"),
+        )?;
         Ok(Self {
             acceptor,
             addr,
-            state: http::AppState::new(db, secret, HttpConfig::default()),
+            state: http::AppState::new(db, secret, HttpConfig::default(), media),
             webhooks: WebhookConfig::default(),
         })
     }

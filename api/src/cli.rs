@@ -6,7 +6,7 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{DatabaseArgs, HttpConfig, LogArgs, SecretArgs, WebhookConfig};
+use crate::config::{DatabaseArgs, HttpConfig, LogArgs, MediaConfig, SecretArgs, WebhookConfig};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -21,6 +21,8 @@ pub struct Cli {
     pub secret: SecretArgs,
     #[command(flatten)]
     pub log: LogArgs,
+    #[command(flatten)]
+    pub media: MediaConfig,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -52,6 +54,9 @@ pub enum Command {
     /// Replace the database with a backup made by `quire backup`, then migrate it. Stop
     /// the server first; on PostgreSQL the database must be empty.
     Restore(RestoreArgs),
+    /// Manage the media library (uploaded images and files).
+    #[command(subcommand)]
+    Media(MediaCommand),
     /// Check the database's invariants (search index, tag listing copies, series
     /// positions, post authors, orphan rows); exit 1 when any problem is found.
     Doctor(DoctorArgs),
@@ -92,6 +97,34 @@ pub enum WebhookCommand {
     Test {
         /// The endpoint's id (from `list`).
         id: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MediaCommand {
+    /// Add files to the library (images are checked, turned upright and stripped of
+    /// EXIF/GPS as uploads are). Prints each file's URL; the same bytes twice are one file.
+    Add {
+        /// The files to add.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The owner (an account's email). Default: the oldest admin, else the oldest user.
+        #[arg(long)]
+        owner: Option<String>,
+        /// Alt text for every file added.
+        #[arg(long)]
+        alt: Option<String>,
+    },
+    /// List the library, oldest first: ID, type, size, pixels, uses, URL.
+    List,
+    /// Delete files by ID or SHA-256; refused while something uses them, unless --force.
+    Rm {
+        /// IDs (as `quire media list` prints them) or hashes.
+        #[arg(required = true, value_name = "ID|SHA256")]
+        files: Vec<String>,
+        /// Delete even while posts, pages, authors or the site use them.
+        #[arg(long)]
+        force: bool,
     },
 }
 

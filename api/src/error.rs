@@ -22,6 +22,12 @@ pub enum ErrorCode {
     /// The database cannot be reached: try again shortly (HTTP 503, `Retry-After`).
     ServiceUnavailable,
     Internal,
+    /// An uploaded file is larger than the configured limit.
+    PayloadTooLarge,
+    /// An image claims more pixels than the configured limit (a decompression bomb).
+    ImageTooLarge,
+    /// A file is not what it claims or cannot be read (a corrupt image).
+    InvalidMedia,
 }
 
 impl ErrorCode {
@@ -35,6 +41,9 @@ impl ErrorCode {
             Self::RateLimited => "RATE_LIMITED",
             Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             Self::Internal => "INTERNAL",
+            Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            Self::ImageTooLarge => "IMAGE_TOO_LARGE",
+            Self::InvalidMedia => "INVALID_MEDIA",
         }
     }
 }
@@ -63,6 +72,12 @@ pub enum AppError {
     Unavailable,
     #[error("internal error: {0}")]
     Internal(String),
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("{0}")]
+    ImageTooLarge(String),
+    #[error("{0}")]
+    InvalidMedia(String),
 }
 
 impl AppError {
@@ -84,6 +99,9 @@ impl AppError {
             Self::Unavailable => ErrorCode::ServiceUnavailable,
             Self::Database(e) if crate::db::is_unavailable(e) => ErrorCode::ServiceUnavailable,
             Self::Database(_) | Self::Internal(_) => ErrorCode::Internal,
+            Self::TooLarge(_) => ErrorCode::PayloadTooLarge,
+            Self::ImageTooLarge(_) => ErrorCode::ImageTooLarge,
+            Self::InvalidMedia(_) => ErrorCode::InvalidMedia,
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod export;
 pub mod graphql;
 pub mod http;
 pub mod import;
+pub mod media;
 pub mod render;
 pub mod search;
 pub mod service;

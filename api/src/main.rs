@@ -85,6 +85,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 trust_forwarded_for: args.trust_forwarded_for,
                 http: args.http,
                 webhooks: args.webhooks,
+                media: cli.media.clone(),
+                data_dir: cli.db.data_dir.clone(),
             };
             Application::build(&config)
                 .await?
@@ -116,6 +118,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return commands::webhook::run(&db, args).await;
         }
         Command::Restore(args) => commands::backup::restore(&cli.db.url(), &args.file).await?,
+        Command::Media(cmd) => {
+            let db = db::connect(&cli.db.url()).await?;
+            db::migrate(&db).await?;
+            let library = quire::service::media::Library::open(&cli.media, &cli.db.data_dir)?;
+            return commands::media::run(&db, &library, cmd).await;
+        }
         Command::Site(cmd) => {
             let db = db::connect(&cli.db.url()).await?;
             db::migrate(&db).await?;

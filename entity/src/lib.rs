@@ -5,6 +5,8 @@ pub mod api_key;
 pub mod category;
 pub mod content_generation;
 pub mod login_attempt;
+pub mod media;
+pub mod media_variant;
 pub mod post;
 pub mod post_author;
 pub mod post_tag;

@@ -22,6 +22,7 @@ mod m20261206_030000_create_categories;
 mod m20261206_040000_add_pages_and_categories_to_posts;
 mod m20261206_050000_create_post_authors;
 mod m20261206_060000_replace_search_postings_foreign_key;
+mod m20261207_010000_create_media;
 mod m20261207_020000_create_webhooks;
 mod m20261207_030000_add_site_feed_content;
 mod sqlite_rebuild;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_040000_add_pages_and_categories_to_posts::Migration),
             Box::new(m20261206_050000_create_post_authors::Migration),
             Box::new(m20261206_060000_replace_search_postings_foreign_key::Migration),
+            Box::new(m20261207_010000_create_media::Migration),
             Box::new(m20261207_020000_create_webhooks::Migration),
             Box::new(m20261207_030000_add_site_feed_content::Migration),
         ]

@@ -84,6 +84,24 @@ pub fn can_see_user_posts(p: &Principal, user_id: i64) -> AppResult<()> {
     }
 }
 
+/// Uploading to the media library and listing it: every role (anonymous readers only
+/// fetch the files, by their URLs).
+pub fn can_use_media(p: &Principal) -> AppResult<()> {
+    require_role(p, Role::Author, "use the media library")
+}
+
+/// Changing or deleting a media file uploaded by `owner_id`: editors any, authors their
+/// own.
+pub fn can_manage_media(p: &Principal, owner_id: i64) -> AppResult<()> {
+    if rank(p.role()) >= rank(Role::Editor) || p.user_id() == owner_id {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "authors may change only the media they uploaded".into(),
+        ))
+    }
+}
+
 /// The caller's own account, for changes to one's profile or password: API keys have
 /// none.
 pub fn own_account(p: &Principal) -> AppResult<i64> {

@@ -16,6 +16,7 @@ use tokio::sync::OnceCell;
 
 use super::{
     author::loader::{AuthorLoader, AuthorPostCountLoader, PostAuthorsLoader},
+    media::loader::{MediaByHashLoader, MediaUsageLoader},
     page::loader::{PageAncestorsLoader, PageChildrenLoader},
     post::loader::PostLoader,
     series::loader::{SeriesEntriesLoader, SeriesLoader, SeriesPlaceLoader, SeriesPostsLoader},
@@ -78,6 +79,10 @@ pub struct RequestState {
     pub page_children: CachedLoader<PageChildrenLoader>,
     /// A page's ancestors, the root first.
     pub page_ancestors: CachedLoader<PageAncestorsLoader>,
+    /// What uses each media file, by its SHA-256.
+    pub media_usage: DataLoader<MediaUsageLoader, HashMapCache>,
+    /// Media files by SHA-256.
+    pub media_by_hash: DataLoader<MediaByHashLoader, HashMapCache>,
 }
 
 impl RequestState {
@@ -127,6 +132,16 @@ impl RequestState {
             posts_without_bodies: cached(PostLoader::new(db.clone(), Bodies::Skip)),
             page_children: cached(PageChildrenLoader::new(db.clone())),
             page_ancestors: cached(PageAncestorsLoader::new(db.clone())),
+            media_usage: DataLoader::with_cache(
+                MediaUsageLoader::new(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            media_by_hash: DataLoader::with_cache(
+                MediaByHashLoader::new(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
             db,
             now,
         }

@@ -9,6 +9,7 @@ pub mod connection;
 pub mod context;
 pub mod import;
 pub mod limits;
+pub mod media;
 pub mod node;
 pub mod page;
 pub mod pagination;
@@ -39,6 +40,7 @@ pub struct QueryRoot(
     search::query::SearchQueryRoot,
     site::query::SiteQuery,
     webhook::query::WebhookQuery,
+    media::query::MediaQuery,
 );
 
 /// Writes: every mutation needs a token, takes one `input` and runs in one transaction.
@@ -53,6 +55,7 @@ pub struct MutationRoot(
     import::ImportMutation,
     site::mutation::SiteMutation,
     webhook::mutation::WebhookMutation,
+    media::mutation::MediaMutation,
 );
 
 pub type QuireSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
@@ -77,12 +80,13 @@ pub struct SchemaLimits {
     pub introspection: bool,
 }
 
-/// The schema a server runs: with its limits, the database and where the feeds are
-/// (for `site { feeds }`) attached.
+/// The schema a server runs: with its limits, the database, where the feeds are (for
+/// `site { feeds }`) and the media library attached.
 pub fn schema(
     db: sea_orm::DatabaseConnection,
     limits: SchemaLimits,
     feeds: crate::service::feed::FeedPaths,
+    media: crate::service::media::Library,
 ) -> QuireSchema {
     let builder = schema_builder()
         .limit_complexity(limits.max_complexity)
@@ -90,7 +94,8 @@ pub fn schema(
         .limit_recursive_depth(64)
         .extension(whole_document::ValidateOnlyExtension)
         .data(db)
-        .data(feeds);
+        .data(feeds)
+        .data(media);
     if limits.introspection {
         builder.finish()
     } else {

@@ -5,8 +5,8 @@ use async_graphql::{Context, ID, Interface, Object};
 use base64::{Engine, engine::general_purpose::STANDARD};
 
 use super::{
-    author::AuthorNode, category::CategoryNode, context::state, page::PageNode, post::PostNode,
-    series::SeriesNode, tag::TagNode,
+    author::AuthorNode, category::CategoryNode, context::state, media::MediaNode, page::PageNode,
+    post::PostNode, series::SeriesNode, tag::TagNode,
 };
 use crate::{
     error::{ApiResult, AppError, AppResult},
@@ -23,6 +23,7 @@ pub enum Kind {
     Category,
     Author,
     Revision,
+    Media,
 }
 
 impl Kind {
@@ -35,6 +36,7 @@ impl Kind {
             Self::Category => "Category",
             Self::Author => "Author",
             Self::Revision => "Revision",
+            Self::Media => "Media",
         }
     }
 }
@@ -57,6 +59,7 @@ pub fn decode(id: &ID, field: &str) -> AppResult<(Kind, i64)> {
         "Category" => Kind::Category,
         "Author" => Kind::Author,
         "Revision" => Kind::Revision,
+        "Media" => Kind::Media,
         _ => return Err(bad()),
     };
     Ok((kind, n.parse().map_err(|_| bad())?))
@@ -85,6 +88,7 @@ pub enum Node {
     Tag(TagNode),
     Category(CategoryNode),
     Author(AuthorNode),
+    Media(MediaNode),
 }
 
 /// One object by global ID, if it exists and the reader may see it.
@@ -130,6 +134,13 @@ async fn load_node(ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
             .await?
             .map(|m| Node::Author(AuthorNode(m))),
         Kind::Revision => None,
+        // The library is for logged-in users; to others a file's ID names nothing.
+        Kind::Media => match s.principal().await? {
+            Some(who) => service::media::find(&s.db, who, n)
+                .await?
+                .map(|m| Node::Media(MediaNode(m))),
+            None => None,
+        },
     })
 }
 

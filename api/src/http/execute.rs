@@ -155,6 +155,9 @@ pub async fn run(
     if let Some(name) = operation_name {
         gql = gql.operation_name(name);
     }
+    for (path, file) in params.files.0 {
+        gql.set_upload(&path, file);
+    }
     // The shared copy is kept to put the response's fields back in query order.
     gql.set_parsed_query(documents::for_execution(&prepared.parsed, operation_name));
     let request_state = Arc::new(

@@ -28,7 +28,7 @@ use poem::{
 use super::{
     AppState, access_log, caller, execute,
     lookup::{self, Lookup},
-    negotiate, refusal, request,
+    multipart, negotiate, refusal, request,
     respond::{Caching, Refusal, Reply},
 };
 
@@ -66,7 +66,17 @@ async fn serve(
     if let Some(stale) = lookup.stale(state, None) {
         return Ok(reply.stale(stale));
     }
-    let mut params = request::read(req, body, state.config.max_body_bytes).await?;
+    let mut params = if multipart::is_multipart(req) {
+        multipart::read(
+            req,
+            body,
+            state.config.max_body_bytes,
+            state.media.max_bytes,
+        )
+        .await?
+    } else {
+        request::read(req, body, state.config.max_body_bytes).await?
+    };
     reply.name_operation(params.operation_name.as_deref());
     request::refuse_nul(&params)?;
     let document = state

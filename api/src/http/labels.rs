@@ -35,8 +35,12 @@ pub(super) fn label_field_errors(errors: &mut [ServerError]) {
         {
             continue;
         }
+        // "Expected input type …": a value that does not fit the argument's type, such
+        // as null for an argument with a default, or a string where a file (`Upload`)
+        // goes.
         let code = if e.message.starts_with("Failed to parse")
             || e.message.starts_with("Invalid value for argument")
+            || e.message.starts_with("Expected input type")
         {
             "BAD_USER_INPUT"
         } else {
@@ -91,6 +95,8 @@ mod tests {
             ),
             ServerError::new("ours", None),
             ServerError::new("something else", None),
+            // Found by schemathesis: a string sent where a file (`Upload`) goes.
+            ServerError::new("Expected input type \"Upload\", found \"\".", None),
         ];
         errors[1]
             .extensions
@@ -103,7 +109,7 @@ mod tests {
             .collect();
         assert_eq!(
             codes,
-            ["BAD_USER_INPUT", "NOT_FOUND", "INTERNAL"]
+            ["BAD_USER_INPUT", "NOT_FOUND", "INTERNAL", "BAD_USER_INPUT"]
                 .map(|c| Some(async_graphql::Value::from(c)))
         );
     }

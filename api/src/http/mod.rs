@@ -18,7 +18,9 @@ mod health;
 pub mod idle;
 mod labels;
 mod lookup;
+mod media;
 mod metrics;
+mod multipart;
 mod negotiate;
 mod order;
 mod refusal;
@@ -37,6 +39,7 @@ use crate::{
     config::HttpConfig,
     graphql::{QuireSchema, SchemaLimits, limits::DocumentLimits},
     service::feed::FeedPaths,
+    service::media::Library,
 };
 
 /// The paths of the server's own endpoints, which no feed may take.
@@ -56,6 +59,8 @@ pub struct AppState {
     /// Webhook endpoints may point at non-public addresses (`QUIRE_WEBHOOK_ALLOW_PRIVATE`).
     pub webhook_allow_private: bool,
     pub config: Arc<HttpConfig>,
+    /// The media library (its store and settings).
+    pub media: Library,
     apq: Arc<apq::PersistedQueries>,
     cache: Arc<cache::ResponseCache>,
     availability: Arc<availability::Availability>,
@@ -66,7 +71,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection, secret: Secret, config: HttpConfig) -> Self {
+    pub fn new(db: DatabaseConnection, secret: Secret, config: HttpConfig, media: Library) -> Self {
         metrics::install();
         let feeds = FeedPaths::new(&config.feeds);
         let schema = crate::graphql::schema(
@@ -76,6 +81,7 @@ impl AppState {
                 introspection: config.introspection,
             },
             feeds.clone(),
+            media.clone(),
         );
         Self {
             schema,
@@ -83,6 +89,7 @@ impl AppState {
             secret,
             trust_forwarded_for: false,
             webhook_allow_private: false,
+            media,
             apq: Arc::new(apq::PersistedQueries::new(config.persisted_queries)),
             cache: Arc::new(cache::ResponseCache::new(
                 config.response_cache_mb.saturating_mul(1024 * 1024),
@@ -144,6 +151,14 @@ pub fn routes(state: AppState) -> impl IntoEndpoint {
         .at("/healthz", get(health::healthz))
         .at("/readyz", get(health::readyz))
         .at("/metrics", get(metrics::scrape))
+        .at(
+            "/media/:hash/:filename",
+            get(media::original).head(media::original),
+        )
+        .at(
+            "/media/:hash/:variant/:filename",
+            get(media::variant).head(media::variant),
+        )
         .data(state)
         .with(cors)
         .around(move |ep, req| access_log::log(ep, req, trust_proxy))

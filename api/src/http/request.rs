@@ -18,6 +18,9 @@ pub struct Params {
     pub operation_name: Option<String>,
     pub variables: Option<Value>,
     pub extensions: Option<Value>,
+    /// Files sent with a multipart request (see [`super::multipart`]).
+    #[serde(skip)]
+    pub files: super::multipart::Files,
 }
 
 /// Why a request could not be read: the status to answer with, a message, and the
@@ -141,7 +144,7 @@ fn too_large(max_body: usize) -> RequestError {
     )
 }
 
-fn from_json(bytes: &[u8]) -> Result<Params, RequestError> {
+pub(super) fn from_json(bytes: &[u8]) -> Result<Params, RequestError> {
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
         return Err(RequestError::new(
             StatusCode::BAD_REQUEST,
@@ -179,6 +182,7 @@ fn from_query_string(query: &str) -> Result<Params, RequestError> {
         operation_name: raw.operation_name.filter(|n| !n.is_empty()),
         variables: json("variables", raw.variables)?,
         extensions: json("extensions", raw.extensions)?,
+        files: Default::default(),
     })
 }
 

@@ -20,6 +20,7 @@ pub mod export;
 pub mod feed;
 pub mod import;
 pub mod keyset;
+pub mod media;
 pub mod page;
 pub mod post;
 pub mod search;

@@ -15,6 +15,13 @@ narrower and stricter, and these checks state it:
 import json
 
 import schemathesis
+from hypothesis import strategies as st
+from schemathesis.graphql import nodes
+
+# `Upload` is a file sent beside the query (the GraphQL multipart request spec); in a
+# plain JSON request any value in its place must be refused with a code, so the fuzzer
+# sends strings there.
+schemathesis.graphql.scalar("Upload", st.text(max_size=20).map(nodes.String))
 
 
 def _errors(response):

@@ -171,8 +171,10 @@ impl PostNode {
     }
 
     /// Sanitised HTML rendered from `markdown`; headings carry `id` anchors.
-    async fn html(&self) -> &str {
-        &self.model.html
+    /// Images from the media library carry their width and height, `loading="lazy"`,
+    /// `decoding="async"` and a `srcset`.
+    async fn html(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        crate::graphql::media::with_image_attributes(ctx, &self.model.html).await
     }
 
     /// The headings of the post, in order.

@@ -22,9 +22,10 @@ pub struct ProfileChange {
 pub async fn update_own<C: ConnectionTrait>(
     db: &C,
     who: &Principal,
-    change: ProfileChange,
+    mut change: ProfileChange,
 ) -> AppResult<user::Model> {
     let id = policy::own_account(who)?;
+    service::media::reference::resolve(db, "avatarUrl", &mut change.avatar_url).await?;
     let u = find_user(db, id).await?;
     let mut a: user::ActiveModel = u.into();
     if let Some(name) = change.name {

@@ -14,7 +14,9 @@ use super::{
     lifecycle,
     revision::record_revision,
 };
-use crate::service::{author, category, page, post as posts, search, series, tag, webhook::outbox};
+use crate::service::{
+    author, category, media, page, post as posts, search, series, tag, webhook::outbox,
+};
 use crate::{
     auth::{Principal, policy, rank},
     error::{AppError, AppResult},
@@ -222,8 +224,9 @@ pub async fn create_as(
     db: &DatabaseConnection,
     who: &Principal,
     kind: post::Kind,
-    changes: PostChanges,
+    mut changes: PostChanges,
 ) -> AppResult<post::Model> {
+    media::reference::resolve(db, "coverImage", &mut changes.cover_image).await?;
     let c = changes.validate()?;
     let title = c
         .title
@@ -320,8 +323,9 @@ pub async fn update(
     who: &Principal,
     id: i64,
     expected_version: i32,
-    changes: PostChanges,
+    mut changes: PostChanges,
 ) -> AppResult<post::Model> {
+    media::reference::resolve(db, "coverImage", &mut changes.cover_image).await?;
     let c = changes.validate()?;
     let txn = crate::db::begin_write(db).await?;
     let current = load(&txn, id).await?;

@@ -179,7 +179,12 @@ pub async fn update(
 
 /// Changes the settings with the database's own authority (`quire site set`, the demo).
 /// Everything is checked before anything is written, in one transaction.
-pub async fn set(db: &DatabaseConnection, changes: SiteChanges) -> AppResult<SiteSettings> {
+pub async fn set(db: &DatabaseConnection, mut changes: SiteChanges) -> AppResult<SiteSettings> {
+    use crate::service::media::reference::resolve;
+    resolve(db, "logo", &mut changes.logo).await?;
+    resolve(db, "icon", &mut changes.icon).await?;
+    resolve(db, "coverImage", &mut changes.cover_image).await?;
+    resolve(db, "ogImage", &mut changes.og_image).await?;
     let txn = crate::db::begin_write(db).await?;
     // Locked (PostgreSQL; SQLite's write transaction already is), so two changes to
     // different fields at once both land.
