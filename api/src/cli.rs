@@ -27,6 +27,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// `serve`'s flags make its variant large; the command is parsed once, at start.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Migrate the database and serve the GraphQL API.
