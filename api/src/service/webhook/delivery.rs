@@ -98,7 +98,6 @@ pub async fn claim(
 ) -> AppResult<Vec<Claimed>> {
     let at = now();
     let lease = later(at, lease_for);
-    let txn = crate::db::begin_write(db).await?;
     let active = Query::select()
         .column(endpoint::Column::Id)
         .from(endpoint::Entity)
@@ -121,6 +120,12 @@ pub async fn claim(
     if let Some(id) = only {
         q = q.filter(delivery::Column::Id.eq(id));
     }
+    // Most polls find nothing due: ask outside a transaction first, so an idle server
+    // never takes SQLite's write lock (or a PostgreSQL transaction) for nothing.
+    if q.clone().into_tuple::<i64>().one(db).await?.is_none() {
+        return Ok(Vec::new());
+    }
+    let txn = crate::db::begin_write(db).await?;
     if crate::db::is_postgres(db) {
         q = q.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }
