@@ -9,6 +9,8 @@
 //!   leaves the published site as it was;
 //! - the example's `server.mjs` serves the build and receives quire's webhooks
 //!   (registered with `quire webhook add`, verified with `standardwebhooks`);
+//! - `astro check` type-checks the pages and browser scripts against the types GraphQL
+//!   Code Generator wrote;
 //! - `e2e/run.mjs` drives headless Chromium (Debian's `chromium`, with `playwright-core`)
 //!   through every page type, every link, the search box, the 404 page, a former
 //!   slug's redirect, a draft preview (and an expired token), a post published through
@@ -321,6 +323,15 @@ async fn the_example_blog_in_a_real_browser() {
         .to_owned();
     let blog = Blog::start(port, &quire_url, &secret);
 
+    // `astro check` type-checks the pages and scripts against the generated types, while
+    // the browser test runs (it waits on rebuilds more than it computes).
+    let check = in_blog("node", &["node_modules/astro/astro.js", "check"])
+        .env("ASTRO_TELEMETRY_DISABLED", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("astro check");
+
     let screenshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
     std::fs::create_dir_all(&screenshots).unwrap();
     let e2e = in_blog("node", &["e2e/run.mjs"])
@@ -333,6 +344,13 @@ async fn the_example_blog_in_a_real_browser() {
         .env("SCREENSHOTS", &screenshots)
         .output()
         .unwrap();
+    let check = check.wait_with_output().unwrap();
+    assert!(check.status.success(), "astro check:\n{}", shown(&check));
+    assert!(
+        String::from_utf8_lossy(&check.stdout).contains("- 0 errors"),
+        "astro check:\n{}",
+        shown(&check)
+    );
     let out = String::from_utf8_lossy(&e2e.stdout);
     assert!(
         e2e.status.success(),
