@@ -227,7 +227,12 @@ async fn a_file_refused_after_its_post_row_fails_alone_in_a_group(app: TestApp) 
         )
         .unwrap();
     }
+    let generation = "SELECT generation FROM content_generation WHERE id = 1";
+    let before = app.number(generation).await;
     let report = import(&app, &request(vec![dir.clone()])).await;
+    // Every group's write moved the content generation (on PostgreSQL the group writer
+    // bumps it itself, last; see `writer/postgres.rs`).
+    assert!(app.number(generation).await > before);
     assert_eq!(
         outcomes(&report),
         (FILES - 2, 0, 0, 2),
@@ -277,11 +282,28 @@ async fn a_file_refused_after_its_post_row_fails_alone_in_a_group(app: TestApp) 
             app.number("SELECT COUNT(*) FROM search_fts").await,
             expected
         ),
-        quire_tests::Backend::Postgres => assert_eq!(
-            app.number("SELECT COUNT(DISTINCT post_id) FROM search_postings")
-                .await,
-            expected
-        ),
+        quire_tests::Backend::Postgres => {
+            assert_eq!(
+                app.number("SELECT COUNT(DISTINCT post_id) FROM search_postings")
+                    .await,
+                expected
+            );
+            // The corpus totals the ranking reads, kept by the groups (two at a time)
+            // and by the one-file path of the refused files' groups.
+            assert_eq!(
+                app.number("SELECT documents FROM search_totals WHERE id = 1")
+                    .await,
+                expected
+            );
+            assert_eq!(
+                app.number("SELECT tokens FROM search_totals WHERE id = 1")
+                    .await,
+                app.number(
+                    "SELECT CAST(SUM(title_len + body_len) AS bigint) FROM search_documents"
+                )
+                .await
+            );
+        }
     }
     for i in [0, 63, 64, 69, 71, 99, 101, 127, 128, FILES - 1] {
         assert_eq!(

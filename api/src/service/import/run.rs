@@ -1,10 +1,11 @@
 //! A bulk import's writing side, fed prepared files in order: new posts that need
 //! nothing the run's cache does not know join a group (see [`super::writer`]), written
-//! on a task of its own while the next group fills; any other file first waits for the
-//! groups to be written, then goes alone (the one-file path). Files are reported in the
-//! order they were given.
+//! on a task of its own while the next group fills (on PostgreSQL up to two groups at
+//! once, see [`Writer::groups_in_flight`]); any other file first waits for the groups to
+//! be written, then goes alone (the one-file path). Files are reported in the order
+//! they were given.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 
 use chrono::{DateTime, FixedOffset};
 use sea_orm::{ConnectionTrait, TransactionTrait};
@@ -53,7 +54,8 @@ pub struct Run<'a, C> {
     /// The group being filled (none without a writer, as in a dry run).
     group: Option<Group>,
     waiting: Waiting,
-    in_flight: Option<(InFlight, Waiting)>,
+    /// Groups being written, oldest first.
+    in_flight: VecDeque<(InFlight, Waiting)>,
 }
 
 impl<'a, C: TransactionTrait + ConnectionTrait> Run<'a, C> {
@@ -71,7 +73,7 @@ impl<'a, C: TransactionTrait + ConnectionTrait> Run<'a, C> {
             writer,
             group: writer.map(Group::new),
             waiting: Vec::new(),
-            in_flight: None,
+            in_flight: VecDeque::new(),
         })
     }
 
@@ -102,30 +104,47 @@ impl<'a, C: TransactionTrait + ConnectionTrait> Run<'a, C> {
     /// Writes and reports every waiting file.
     pub async fn flush(&mut self) -> AppResult<Vec<FileDone>> {
         let mut done = self.send().await?;
-        done.extend(self.finish().await?);
-        Ok(done)
-    }
-
-    /// Reports the group being written (see [`Self::finish`]), then sends the one
-    /// filled to be written while the caller goes on.
-    async fn send(&mut self) -> AppResult<Vec<FileDone>> {
-        let done = self.finish().await?;
-        if let (Some(group), Some(writer)) = (&mut self.group, self.writer)
-            && !group.is_empty()
-        {
-            let waiting = std::mem::take(&mut self.waiting);
-            self.in_flight = Some((group.send(writer, &mut self.cache), waiting));
+        while !self.in_flight.is_empty() {
+            done.extend(self.finish().await?);
         }
         Ok(done)
     }
 
-    /// Waits for the group being written, if any, and reports its files; a file the
-    /// group did not write goes alone.
+    /// Sends the group filled to be written while the caller goes on, first reporting
+    /// the oldest group being written when as many are as the writer takes.
+    async fn send(&mut self) -> AppResult<Vec<FileDone>> {
+        let (Some(group), Some(writer)) = (&mut self.group, self.writer) else {
+            return Ok(Vec::new());
+        };
+        if group.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut done = Vec::new();
+        while self.in_flight.len() >= writer.groups_in_flight() {
+            done.extend(self.finish().await?);
+        }
+        if let Some(group) = &mut self.group {
+            let waiting = std::mem::take(&mut self.waiting);
+            self.in_flight
+                .push_back((group.send(writer, &mut self.cache), waiting));
+        }
+        Ok(done)
+    }
+
+    /// Waits for the oldest group being written, if any, and reports its files; a file
+    /// the group did not write goes alone.
     async fn finish(&mut self) -> AppResult<Vec<FileDone>> {
-        let Some((in_flight, waiting)) = self.in_flight.take() else {
+        let Some((in_flight, waiting)) = self.in_flight.pop_front() else {
             return Ok(Vec::new());
         };
         let outcomes = in_flight.finish(&mut self.cache).await?;
+        if outcomes.iter().any(Option::is_none) {
+            // Files of this group go alone: let the groups still being written end first,
+            // so a file's own transaction never waits on theirs nor they on it.
+            for (later, _) in &mut self.in_flight {
+                later.settle().await;
+            }
+        }
         let mut done = Vec::with_capacity(waiting.len());
         for ((path, file), outcome) in waiting.into_iter().zip(outcomes) {
             let result = match outcome {

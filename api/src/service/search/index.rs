@@ -85,16 +85,27 @@ impl SearchDocument {
     /// whole document's tsvector literals, and each token's count as a JSON object (the
     /// rows of `search_postings`).
     pub(crate) fn postgres_columns(&self) -> AppResult<[Value; 3]> {
+        let freqs = serde_json::to_string(&self.term_counts())
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let [title_tsv, all_tsv] = self.postgres_tsvectors();
+        Ok([title_tsv.into(), all_tsv.into(), freqs.into()])
+    }
+
+    /// The title's and the whole document's tsvector literals.
+    pub(crate) fn postgres_tsvectors(&self) -> [String; 2] {
+        [
+            tsvector(self.title_tokens()),
+            tsvector(self.title_tokens().chain(self.body_tokens())),
+        ]
+    }
+
+    /// Each token of the title and the body with its count: a post's `search_postings`.
+    pub(crate) fn term_counts(&self) -> BTreeMap<&str, u32> {
         let mut freqs: BTreeMap<&str, u32> = BTreeMap::new();
         for t in self.title_tokens().chain(self.body_tokens()) {
             *freqs.entry(t).or_default() += 1;
         }
-        let freqs = serde_json::to_string(&freqs).map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok([
-            tsvector(self.title_tokens()).into(),
-            tsvector(self.title_tokens().chain(self.body_tokens())).into(),
-            freqs.into(),
-        ])
+        freqs
     }
 
     /// What `quire doctor` compares with the stored index: the document columns

@@ -1,15 +1,16 @@
 //! The bulk import's group writer: new posts — each one's row, authors, tags, series
 //! positions and search index — written up to [`GROUP_FILES`] at a time in one
-//! transaction, each file inside its own savepoint, in (nearly) one round trip, by the writer of the
-//! database: [`sqlite`] or [`postgres`]. A commit writes every page it touched, and most
-//! of those pages (index leaves, the search structures) are the same for neighbouring
-//! files: 64 files to a commit write a fraction of the pages 64 commits would.
+//! transaction by the writer of the database: [`sqlite`] (one string of statements, a
+//! savepoint per file) or [`postgres`] (one `COPY` per table). A commit writes every
+//! page it touched, and most of those pages (index leaves, the search structures) are
+//! the same for neighbouring files: 64 files to a commit write a fraction of the pages
+//! 64 commits would.
 //!
-//! Each file stays atomic: a failing statement stops the group, the failing file's
-//! savepoint is rolled back and the files before it are committed; it and the files
-//! after it go through the one-file path, which reports the error as it would. A kill
-//! loses the group not yet committed (never part of a file), and running the import
-//! again writes it.
+//! Each file stays atomic. On SQLite a failing statement stops the group, the failing
+//! file's savepoint is rolled back and the files before it are committed; on PostgreSQL
+//! nothing of a group that fails is written. Either way the files not written go through
+//! the one-file path, which reports the error as it would. A kill loses the group not
+//! yet committed (never part of a file), and running the import again writes it.
 //!
 //! What is common to both databases is here: which files may join a group ([`Group::add`],
 //! decided from the run's [`ImportCache`] alone: tags, series, author and category seen
@@ -34,10 +35,9 @@ use crate::{
     slug,
 };
 
-/// The most new posts written in one transaction (each in its own savepoint). On
-/// PostgreSQL keep it at most 64: each savepoint that writes is a subtransaction, and a
-/// transaction with more than 64 of them overflows the server's per-backend cache, which
-/// slows every session's visibility checks until it ends.
+/// The most new posts written in one transaction. On SQLite each is in its own
+/// savepoint; PostgreSQL's writer takes none, but a failing file sends the whole group
+/// through the one-file path, so a group stays small.
 pub const GROUP_FILES: usize = 64;
 
 /// The savepoint each file of a [`Group`] is written in.
@@ -65,6 +65,16 @@ impl Writer {
             _ => db.clone(),
         };
         Ok(Self { conn, backend })
+    }
+
+    /// How many groups may be written at once: two on PostgreSQL (each on a connection
+    /// of the pool; see [`postgres`] for what keeps them from waiting for each other),
+    /// one on SQLite (one writer).
+    pub fn groups_in_flight(&self) -> usize {
+        match self.backend {
+            DbBackend::Postgres => 2,
+            _ => 1,
+        }
     }
 
     pub fn connection(&self) -> &DatabaseConnection {
@@ -210,35 +220,56 @@ impl Group {
             if empty {
                 return Ok(Written::new());
             }
-            let slugs: Vec<&str> = slugs.iter().map(String::as_str).collect();
-            let slugs = serde_json::to_string(&slugs)
-                .map_err(|e| AppError::Internal(format!("import group: {e}")))?;
             match batch {
-                Batch::Sqlite(b) => sqlite::execute(&conn, b, &series, slugs).await,
-                Batch::Postgres(b) => postgres::execute(&conn, b, &series, slugs).await,
+                Batch::Sqlite(b) => {
+                    let slugs: Vec<&str> = slugs.iter().map(String::as_str).collect();
+                    let slugs = serde_json::to_string(&slugs)
+                        .map_err(|e| AppError::Internal(format!("import group: {e}")))?;
+                    sqlite::execute(&conn, b, &series, slugs).await
+                }
+                Batch::Postgres(b) => postgres::execute(&conn, b, &series).await,
             }
         });
-        InFlight { members, task }
+        InFlight {
+            members,
+            task: Some(task),
+            written: None,
+        }
     }
 }
 
 /// A [`Group`] being written on a task of its own (see [`Group::send`]).
 pub struct InFlight {
     members: Vec<Member>,
-    task: tokio::task::JoinHandle<AppResult<Written>>,
+    task: Option<tokio::task::JoinHandle<AppResult<Written>>>,
+    /// What the task returned, once [`Self::settle`] waited for it.
+    written: Option<AppResult<Written>>,
 }
 
 impl InFlight {
+    /// Waits for the group's transaction to end, keeping what it wrote for
+    /// [`Self::finish`].
+    pub async fn settle(&mut self) {
+        if let Some(task) = self.task.take() {
+            self.written = Some(
+                task.await
+                    .map_err(|e| AppError::Internal(format!("the import's writer stopped: {e}")))
+                    .and_then(|r| r),
+            );
+        }
+    }
+
     /// Waits for the group to be written. Returns, in the order the posts were added,
     /// each post as stored (remembered in `cache`), or `None` for a post that was not
     /// written (a statement failed at or before it, or the transaction could not
     /// commit): its file must take the one-file path, which reports the error as it
     /// would.
-    pub async fn finish(self, cache: &mut ImportCache) -> AppResult<Vec<Option<Imported>>> {
+    pub async fn finish(mut self, cache: &mut ImportCache) -> AppResult<Vec<Option<Imported>>> {
+        self.settle().await;
         let written = self
-            .task
-            .await
-            .map_err(|e| AppError::Internal(format!("the import's writer stopped: {e}")))??;
+            .written
+            .take()
+            .unwrap_or_else(|| Err(AppError::Internal("an import group was lost".into())))?;
         let mut out = Vec::with_capacity(self.members.len());
         for Member { mut active, tags } in self.members {
             let slug = match &active.slug {
