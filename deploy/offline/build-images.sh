@@ -5,6 +5,8 @@
 # imported as localhost/debian:bookworm, and every other image starts from it.
 #
 #   deploy/offline/build-images.sh          (as root, with podman, runc and debootstrap)
+#   QUIRE_PREBUILT=target/release/quire deploy/offline/build-images.sh
+#                                           (the binary built beforehand, not in a container)
 #
 # Images: localhost/quire:latest (the Dockerfile with RUST_IMAGE=localhost/quire-rust
 # and RUNTIME_IMAGE=localhost/quire-runtime, a distroless stand-in: glibc, libgcc, CA
@@ -51,7 +53,16 @@ for svc in postgres haproxy s3; do
       "${host_ca[@]}" deploy/offline
 done
 
-podman build -t localhost/quire:latest \
-  --build-arg RUST_IMAGE=localhost/quire-rust:1.95 \
-  --build-arg RUNTIME_IMAGE=localhost/quire-runtime:bookworm .
+if [ -n "${QUIRE_PREBUILT:-}" ]; then
+  # A release binary built on this (Debian 12) host, stripped, under the Dockerfile's
+  # last stage.
+  ctx="$work/prebuilt" && rm -rf "$ctx" && mkdir -p "$ctx/bin" "$ctx/data"
+  strip -o "$ctx/bin/quire" "$QUIRE_PREBUILT"
+  podman build -t localhost/quire:latest -f deploy/offline/prebuilt.Containerfile "$ctx"
+else
+  # vfs storage copies the whole file system for each layer: no intermediate layers.
+  podman build --layers=false -t localhost/quire:latest \
+    --build-arg RUST_IMAGE=localhost/quire-rust:1.95 \
+    --build-arg RUNTIME_IMAGE=localhost/quire-runtime:bookworm .
+fi
 podman image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep '^localhost/'

@@ -6,9 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CONTAINERS_CONF="$PWD/deploy/offline/containers.conf"
 export QUIRE_JWT_SECRET=offline-stack-test-secret-of-at-least-32-bytes
+# compose.yaml as it is, with build-images.sh's images.
+export QUIRE_IMAGE=localhost/quire:latest POSTGRES_IMAGE=localhost/quire-postgres:latest \
+  MINIO_IMAGE=localhost/quire-s3:latest MC_IMAGE=localhost/quire-s3:latest \
+  HAPROXY_IMAGE=localhost/quire-haproxy:latest
 compose() {
-  podman-compose --podman-args="--storage-driver=vfs" \
-    -f deploy/compose.yaml -f deploy/offline/compose.offline.yaml "$@"
+  podman-compose --podman-args="--storage-driver=vfs" -p quire -f deploy/compose.yaml "$@"
 }
 podman() { command podman --storage-driver=vfs "$@"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
