@@ -38,7 +38,7 @@ for _ in 1 2 3 4; do
   served+="$(curl -fs -D - -o /dev/null "$lb/graphql?$query" | tr -d '\r' | sed -n 's/^x-served-by: //Ip')"$'\n'
 done
 [ "$(sort -u <<< "$served" | grep -c quire)" = 2 ] || fail "not spread: $served"
-echo "ok: answers from $(sort <<< "$served" | uniq -c | tr -s ' \n' ' ')"
+echo "ok: 4 requests answered by $(grep . <<< "$served" | sort | uniq -c | xargs)"
 
 # The containers' own health check (quire probe) and user.
 for c in quire_quire1_1 quire_quire2_1; do
@@ -50,7 +50,10 @@ for c in quire_quire1_1 quire_quire2_1; do
 done
 
 # One server stopped: HAProxy's check takes it out, requests still succeed.
-podman stop -t 10 quire_quire1_1 > /dev/null
+start=$(date +%s.%N)
+podman stop -t 15 quire_quire1_1 > /dev/null
+printf 'ok: quire1 stopped by SIGTERM in %.1f s, exit code %s\n' "$(echo "$(date +%s.%N) - $start" | bc)" \
+  "$(podman inspect --format '{{.State.ExitCode}}' quire_quire1_1)"
 for _ in $(seq 1 30); do
   curl -fs "http://127.0.0.1:8404/stats;csv" | grep -q '^quire,quire1,.*,DOWN' && break
   sleep 1
