@@ -64,6 +64,18 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// Manage webhook endpoints: add, list, rm, test.
     Webhook(WebhookArgs),
+    /// Ask a running server whether it is ready (`GET URL`, by default its `/readyz`):
+    /// exit 0 when it answers 200 within two seconds, 1 otherwise. For container health
+    /// checks, in an image that has no curl.
+    Probe(ProbeArgs),
+}
+
+/// `quire probe [URL]`.
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// The address to ask.
+    #[arg(default_value = "http://127.0.0.1:8080/readyz")]
+    pub url: String,
 }
 
 /// `quire webhook …` and the delivery settings `test` sends with.

@@ -21,8 +21,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     opts.sqlx_logging(false)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10));
+    // Every hand-out of a connection is reported at TRACE for `/metrics` (pool_wait.rs).
+    let report = log::LevelFilter::Trace;
     if url.starts_with("sqlite:") {
         opts.max_connections(8)
+            .map_sqlx_sqlite_pool_opts(move |o| o.acquire_time_level(report))
             .test_before_acquire(false)
             .map_sqlx_sqlite_opts(|o| {
                 o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
@@ -39,7 +42,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         opts.max_connections(16)
             .connect_timeout(POSTGRES_ACQUIRE_TIMEOUT)
             .acquire_timeout(POSTGRES_ACQUIRE_TIMEOUT)
-            .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR);
+            .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR)
+            .map_sqlx_postgres_pool_opts(move |o| o.acquire_time_level(report));
     }
     Database::connect(opts).await
 }
@@ -47,7 +51,31 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 /// Applies pending migrations, then indexes for search any post the index lacks
 /// (posts written before the search migration) and, once per database, files posts
 /// imported before categories existed under the category their front matter names.
+///
+/// On PostgreSQL it holds an advisory lock meanwhile (in a transaction of its own, on a
+/// second connection), so servers started together on a new database migrate one after
+/// the other instead of racing to create the same tables.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    use sea_orm::TransactionTrait;
+    let lock = if is_postgres(db) {
+        let txn = db.begin().await?;
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+            .await?;
+        Some(txn)
+    } else {
+        None
+    };
+    migrate_locked(db).await?;
+    if let Some(txn) = lock {
+        txn.commit().await?;
+    }
+    Ok(())
+}
+
+/// The key of the advisory lock migrations hold on PostgreSQL.
+const MIGRATION_LOCK: i64 = 0x7175_6972_655f_6d67; // "quire_mg"
+
+async fn migrate_locked(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await?;
     let indexed = crate::service::search::index_missing(db)
         .await

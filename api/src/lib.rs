@@ -14,6 +14,7 @@ pub mod graphql;
 pub mod http;
 pub mod import;
 pub mod media;
+pub mod pool_wait;
 pub mod render;
 pub mod search;
 pub mod service;

@@ -16,7 +16,7 @@ use quire::{
     db, graphql,
     service::import::ImportStatus,
 };
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::{EnvFilter, Layer, layer::SubscriberExt, util::SubscriberInitExt};
 
 /// jemalloc instead of glibc's malloc: a request allocates on tokio's threads what sqlx
 /// allocated on its per-connection threads, and glibc's arenas serialised those frees on
@@ -41,26 +41,30 @@ async fn main() -> ExitCode {
 /// Logs to standard error: `RUST_LOG` chooses what (default `info`, the migrations'
 /// step-by-step lines unless `RUST_LOG` asks for them), `--log-format` how; colours only on
 /// a terminal.
+/// Beside the log, the database pool's waits for a connection go to `/metrics`.
 fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sea_orm_migration=warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    match format {
-        LogFormat::Json => builder.json().init(),
-        LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).init(),
-    }
+    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let fmt = match format {
+        LogFormat::Json => fmt.json().boxed(),
+        LogFormat::Text => fmt.with_ansi(std::io::stderr().is_terminal()).boxed(),
+    };
+    tracing_subscriber::registry()
+        .with(fmt.with_filter(filter))
+        .with(quire::pool_wait::layer())
+        .init();
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    if !matches!(cli.command, Command::Schema) {
+    if !matches!(cli.command, Command::Schema | Command::Probe(_)) {
         cli.db.create_data_dir()?;
     }
     match cli.command {
         Command::Schema => {
             print!("{}", graphql::sdl());
         }
+        Command::Probe(args) => return Ok(commands::probe::run(&args.url).await),
         Command::User(cmd) => {
             let db = db::connect(&cli.db.url()).await?;
             db::migrate(&db).await?;

@@ -27,6 +27,15 @@ impl Drop for DbGuard {
 
 /// A fresh, migrated database; `None` when PostgreSQL is asked for but not configured.
 pub async fn fresh_database(backend: Backend) -> Option<(DatabaseConnection, DbGuardHandle)> {
+    let guard = empty_database(backend).await?;
+    let conn = db::connect(guard.url()).await.unwrap();
+    db::migrate(&conn).await.unwrap();
+    Some((conn, guard))
+}
+
+/// A fresh database with no tables (its servers migrate it); `None` when PostgreSQL is
+/// asked for but not configured.
+pub async fn empty_database(backend: Backend) -> Option<DbGuardHandle> {
     let id = uuid::Uuid::new_v4().simple().to_string();
     let (url, guard) = match backend {
         Backend::Sqlite => {
@@ -55,9 +64,7 @@ pub async fn fresh_database(backend: Backend) -> Option<(DatabaseConnection, DbG
             )
         }
     };
-    let conn = db::connect(&url).await.unwrap();
-    db::migrate(&conn).await.unwrap();
-    Some((conn, DbGuardHandle(guard, url)))
+    Some(DbGuardHandle(guard, url))
 }
 
 /// Keeps a test database alive; dropping it deletes the database.

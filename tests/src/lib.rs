@@ -16,6 +16,7 @@ pub mod feedcheck;
 pub mod fixtures;
 pub mod imports;
 pub mod media;
+pub mod processes;
 pub mod receiver;
 pub mod tools;
 pub mod webhooks;
@@ -37,7 +38,7 @@ use quire::{
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 
-pub use database::{DbGuardHandle, fresh_database};
+pub use database::{DbGuardHandle, empty_database, fresh_database};
 pub use entity;
 pub use migration;
 

@@ -8,9 +8,14 @@
 //! - `quire_http_request_duration_seconds`: their latency, a histogram;
 //! - `quire_response_cache_total{result}` (`hit`, `miss`, `stale`) and
 //!   `quire_response_cache_bytes`;
-//! - `quire_db_pool_connections{state}` (`in_use`, `idle`), read at each scrape, and
+//! - `quire_db_pool_connections{state}` (`in_use`, `idle`), read at each scrape,
+//!   `quire_db_pool_acquire_seconds` (each wait for a connection, a histogram, when the
+//!   process's logging installed [`crate::pool_wait::layer`], as `quire serve` does) and
 //!   `quire_db_unavailable_total` (times this server found its database unreachable);
-//! - `quire_import_files_total{outcome}` (`imported`, `updated`, `unchanged`, `failed`).
+//! - `quire_import_files_total{outcome}` (`imported`, `updated`, `unchanged`, `failed`);
+//! - `quire_webhook_attempts_total{outcome}` (`delivered`, `retried`, `failed`,
+//!   `disabled`) and `quire_webhook_attempt_duration_seconds`, a histogram, counted by
+//!   the delivery worker of this process.
 //!
 //! The recorder is the process's global one (`metrics`), installed once.
 
@@ -24,7 +29,7 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use poem::{IntoResponse, Response, handler, web::Data};
 
 use super::AppState;
-use crate::db;
+use crate::{db, pool_wait::ACQUIRE_SECONDS, service::webhook::delivery::ATTEMPT_SECONDS};
 
 /// Distinct operation names counted; more would let clients grow the metrics unbounded.
 pub const MAX_OPERATION_NAMES: usize = 200;
@@ -32,13 +37,24 @@ const REQUEST_SECONDS: &str = "quire_http_request_duration_seconds";
 const DURATION_BUCKETS: &[f64] = &[
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
 ];
+/// A webhook attempt waits on another server over the network, up to its time limit.
+/// A connection is handed out in microseconds when one is idle; PostgreSQL's pool gives up at 1 s.
+const ACQUIRE_BUCKETS: &[f64] = &[
+    0.00001, 0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
+];
+const ATTEMPT_BUCKETS: &[f64] = &[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];
 
 fn handle() -> &'static PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE.get_or_init(|| {
-        let builder = PrometheusBuilder::new();
-        let recorder = builder
+        let recorder = PrometheusBuilder::new()
             .set_buckets_for_metric(Matcher::Full(REQUEST_SECONDS.into()), DURATION_BUCKETS)
+            .and_then(|b| {
+                b.set_buckets_for_metric(Matcher::Full(ATTEMPT_SECONDS.into()), ATTEMPT_BUCKETS)
+            })
+            .and_then(|b| {
+                b.set_buckets_for_metric(Matcher::Full(ACQUIRE_SECONDS.into()), ACQUIRE_BUCKETS)
+            })
             .unwrap_or_else(|_| PrometheusBuilder::new())
             .build_recorder();
         let handle = recorder.handle();

@@ -22,6 +22,9 @@ use sea_orm::{
 
 use crate::{error::AppResult, service::now};
 
+/// The histogram of attempt durations (its buckets are set where the recorder is made).
+pub const ATTEMPT_SECONDS: &str = "quire_webhook_attempt_duration_seconds";
+
 /// Kept of a response body, in bytes.
 pub const RESPONSE_HEAD: usize = 1024;
 
@@ -252,6 +255,7 @@ pub async fn record(
     let still_active = Condition::all()
         .add(endpoint::Column::Id.eq(c.endpoint_id))
         .add(endpoint::Column::Status.eq(endpoint::Status::Active));
+    let mut disabled = false;
     if o.succeeded() {
         endpoint::Entity::update_many()
             .col_expr(endpoint::Column::ConsecutiveFailures, Expr::value(0))
@@ -259,7 +263,7 @@ pub async fn record(
             .exec(&txn)
             .await?;
     } else if o.gone() {
-        disable(
+        disabled = disable(
             &txn,
             still_active,
             endpoint::Status::Gone,
@@ -283,7 +287,7 @@ pub async fn record(
             endpoint::Column::ConsecutiveFailures
                 .gte(i32::try_from(policy.max_failures).unwrap_or(i32::MAX)),
         );
-        disable(
+        disabled = disable(
             &txn,
             failing,
             endpoint::Status::Failing,
@@ -298,17 +302,34 @@ pub async fn record(
         .await?;
     }
     txn.commit().await?;
+    count_attempt(o, state, disabled);
     Ok(())
 }
 
+/// Counts a recorded attempt in `quire_webhook_attempts_total{outcome}`: `delivered`,
+/// `retried` (failed, tried again later), `failed` (failed, the delivery given up),
+/// `disabled` (failed, and its endpoint disabled: 410 Gone or too many failures in a
+/// row); and its time in [`ATTEMPT_SECONDS`].
+fn count_attempt(o: &Outcome, state: delivery::State, disabled: bool) {
+    let outcome = match state {
+        _ if disabled => "disabled",
+        delivery::State::Delivered => "delivered",
+        delivery::State::Pending => "retried",
+        _ => "failed",
+    };
+    metrics::counter!("quire_webhook_attempts_total", "outcome" => outcome).increment(1);
+    metrics::histogram!(ATTEMPT_SECONDS).record(o.duration.as_secs_f64());
+}
+
+/// Disables the endpoint `which` selects; whether one was.
 async fn disable(
     txn: &sea_orm::DatabaseTransaction,
     which: Condition,
     status: endpoint::Status,
     reason: String,
     at: DateTime<Utc>,
-) -> AppResult<()> {
-    endpoint::Entity::update_many()
+) -> AppResult<bool> {
+    let res = endpoint::Entity::update_many()
         .col_expr(endpoint::Column::Status, Expr::value(status))
         .col_expr(endpoint::Column::StatusReason, Expr::value(reason))
         .col_expr(endpoint::Column::DisabledAt, Expr::value(at))
@@ -316,7 +337,7 @@ async fn disable(
         .filter(which)
         .exec(txn)
         .await?;
-    Ok(())
+    Ok(res.rows_affected > 0)
 }
 
 /// Deletes events older than `age` that no delivery still waits for (with their
