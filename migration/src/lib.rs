@@ -26,6 +26,7 @@ mod m20261207_010000_create_media;
 mod m20261207_020000_create_webhooks;
 mod m20261207_030000_add_site_feed_content;
 mod m20261208_020000_create_cache_changes;
+mod m20261208_020100_count_generation_bumps;
 mod sqlite_rebuild;
 
 pub struct Migrator;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_020000_create_webhooks::Migration),
             Box::new(m20261207_030000_add_site_feed_content::Migration),
             Box::new(m20261208_020000_create_cache_changes::Migration),
+            Box::new(m20261208_020100_count_generation_bumps::Migration),
         ]
     }
 }

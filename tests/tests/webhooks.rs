@@ -152,11 +152,13 @@ async fn events_say_what_to_refresh(app: TestApp) {
 
     // The cache keys a CDN purge hook purges: what changed and the listings it was or
     // is in (see tests/tests/cache_tags.rs for what answers carry).
-    let id_of = |sql: String| async move { app.number(&sql).await };
     let tag = |slug: &str| format!("SELECT id FROM tags WHERE slug = '{slug}'");
     let cat = |slug: &str| format!("SELECT id FROM categories WHERE slug = '{slug}'");
-    let (rust, diary) = (id_of(tag("rust")).await, id_of(tag("일기")).await);
-    let (writing, retro) = (id_of(cat("글")).await, id_of(cat("회고")).await);
+    let (rust, diary) = (
+        app.number(&tag("rust")).await,
+        app.number(&tag("일기")).await,
+    );
+    let (writing, retro) = (app.number(&cat("글")).await, app.number(&cat("회고")).await);
     let sorted = |mut v: Vec<String>| {
         v.sort();
         json!(v)

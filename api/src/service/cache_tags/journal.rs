@@ -1,10 +1,12 @@
 //! The cache-tag journal (`cache_changes`): how a write on one server (or a command)
 //! tells every server which cached answers it ended.
 //!
-//! A writer calls [`open`] first in its transaction: it bumps the content generation,
-//! which locks the row until commit (PostgreSQL; SQLite's write lock is already held),
-//! so the generations its transaction makes are one unbroken range. [`Mark::record`], at
-//! the end, writes that range and the keys. A server that saw the generation go from
+//! A writer's generations are one unbroken range: on SQLite its transaction holds the
+//! write lock from its start ([`crate::db::begin_write`]), so [`open`] reads where the
+//! range starts; on PostgreSQL the row is locked from the transaction's first bump to
+//! its commit, and the bump function counts that transaction's bumps (migration
+//! m20261208_020100), so [`Mark::record`] works the start out at the end without locking
+//! the row early. [`Mark::record`] writes the range and the keys. A server that saw the generation go from
 //! `g0` to `g1` reads the rows in between ([`since`]): when they account for every
 //! generation, it drops only their keys; a generation no row accounts for (a write that
 //! named nothing: `quire import`, account, media and repair writes) means everything.
@@ -18,10 +20,11 @@ use crate::error::AppResult;
 /// everything).
 const KEEP_GENERATIONS: i64 = 10_000;
 
-/// The start of a writer's range of generations.
+/// The start of a writer's range of generations (SQLite), or that it is worked out at
+/// the end (PostgreSQL).
 #[derive(Debug, Clone, Copy)]
 pub struct Mark {
-    from: i64,
+    from: Option<i64>,
 }
 
 fn stmt(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
@@ -58,18 +61,36 @@ async fn generation<C: ConnectionTrait>(txn: &C) -> AppResult<i64> {
     })
 }
 
-/// Starts a writer's range (call it before the transaction writes any content).
+/// Starts a writer's range (call it before the transaction writes any content, in a
+/// transaction begun by [`crate::db::begin_write`]).
 pub async fn open<C: ConnectionTrait>(txn: &C) -> AppResult<Mark> {
-    let backend = txn.get_database_backend();
-    txn.execute_raw(stmt(
-        backend,
-        "UPDATE content_generation SET generation = generation + 1 WHERE id = 1",
-        vec![],
-    ))
-    .await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        return Ok(Mark { from: None });
+    }
     Ok(Mark {
-        from: generation(txn).await? - 1,
+        from: Some(generation(txn).await?),
     })
+}
+
+/// The range of generations this transaction made, from its start to now.
+async fn range<C: ConnectionTrait>(txn: &C, from: Option<i64>) -> AppResult<(i64, i64)> {
+    if let Some(from) = from {
+        return Ok((from, generation(txn).await?));
+    }
+    let row = txn
+        .query_one_raw(stmt(
+            DbBackend::Postgres,
+            "SELECT generation, CASE WHEN bumper = txid_current() THEN bumps ELSE 0 END AS mine \
+             FROM content_generation WHERE id = 1",
+            vec![],
+        ))
+        .await?;
+    let Some(row) = row else {
+        return Ok((0, 0));
+    };
+    let to: i64 = row.try_get("", "generation")?;
+    let mine: i64 = row.try_get("", "mine")?;
+    Ok((to - mine, to))
 }
 
 impl Mark {
@@ -81,12 +102,15 @@ impl Mark {
             return Ok(());
         };
         let backend = txn.get_database_backend();
-        let to = generation(txn).await?;
+        let (from, to) = range(txn, self.from).await?;
+        if from == to {
+            return Ok(()); // It wrote no content.
+        }
         let text = keys.iter().cloned().collect::<Vec<_>>().join(" ");
         txn.execute_raw(stmt(
             backend,
             "INSERT INTO cache_changes (generation_from, generation_to, keys) VALUES (?, ?, ?)",
-            vec![self.from.into(), to.into(), text.into()],
+            vec![from.into(), to.into(), text.into()],
         ))
         .await?;
         txn.execute_raw(stmt(
