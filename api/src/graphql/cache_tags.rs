@@ -130,10 +130,10 @@ impl Extension for Counting {
         next: NextResolve<'_>,
     ) -> ServerResult<Option<Value>> {
         let checked = CHECKED.iter().copied().find(|t| *t == info.parent_type);
-        if let (Some(t), Some(parent)) = (checked, info.path_node.parent) {
-            if let Some(s) = ctx.data_opt::<Arc<RequestState>>() {
-                s.tags.resolved(t, parent.to_string());
-            }
+        if let (Some(t), Some(parent)) = (checked, info.path_node.parent)
+            && let Some(s) = ctx.data_opt::<Arc<RequestState>>()
+        {
+            s.tags.resolved(t, parent.to_string());
         }
         next.run(ctx, info).await
     }
