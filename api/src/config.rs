@@ -6,10 +6,12 @@ use clap::Args;
 
 use crate::auth::Secret;
 
+mod cache_tags;
 mod feeds;
 mod media;
 mod webhooks;
 
+pub use cache_tags::CacheTagConfig;
 pub use feeds::FeedConfig;
 pub use media::MediaConfig;
 pub use webhooks::WebhookConfig;
@@ -173,6 +175,9 @@ pub struct HttpConfig {
     /// Where the feeds and sitemaps are served, and how much they hold.
     #[command(flatten)]
     pub feeds: FeedConfig,
+    /// The cache-tag header for CDNs.
+    #[command(flatten)]
+    pub cache_tags: CacheTagConfig,
 }
 
 impl HttpConfig {
@@ -197,6 +202,7 @@ impl HttpConfig {
         idle_timeout_secs: 30,
         shutdown_timeout_secs: 10,
         feeds: FeedConfig::DEFAULT,
+        cache_tags: CacheTagConfig::DEFAULT,
     };
 }
 
@@ -205,6 +211,7 @@ impl Default for HttpConfig {
         Self {
             cors_origins: vec!["*".to_owned()],
             feeds: FeedConfig::default(),
+            cache_tags: CacheTagConfig::default(),
             ..Self::DEFAULT
         }
     }

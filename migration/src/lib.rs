@@ -25,6 +25,8 @@ mod m20261206_060000_replace_search_postings_foreign_key;
 mod m20261207_010000_create_media;
 mod m20261207_020000_create_webhooks;
 mod m20261207_030000_add_site_feed_content;
+mod m20261208_020000_create_cache_changes;
+mod m20261208_020100_count_generation_bumps;
 mod m20261208_050000_compress_content_with_lz4;
 mod m20261208_050100_let_import_groups_update_hot_rows_last;
 mod sqlite_rebuild;
@@ -55,6 +57,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_010000_create_media::Migration),
             Box::new(m20261207_020000_create_webhooks::Migration),
             Box::new(m20261207_030000_add_site_feed_content::Migration),
+            Box::new(m20261208_020000_create_cache_changes::Migration),
+            Box::new(m20261208_020100_count_generation_bumps::Migration),
             Box::new(m20261208_050000_compress_content_with_lz4::Migration),
             Box::new(m20261208_050100_let_import_groups_update_hot_rows_last::Migration),
         ]

@@ -6,7 +6,8 @@
 //! `quire.hot_rows_last` to `on` (only the bulk import's group writer,
 //! `api/src/service/import/writer/postgres.rs`, does) the two triggers do nothing, and
 //! the writer updates both rows itself as its last statements, once for the group: the
-//! locks are then held only for the commit.
+//! locks are then held only for the commit. The content generation's update becomes the
+//! function `content_generation_advance()`, which the trigger and the writer both call.
 
 use sea_orm_migration::{prelude::*, sea_orm::DbBackend};
 
@@ -16,9 +17,29 @@ pub struct Migration;
 /// Whether the transaction updates the hot rows itself (see the module docs).
 const SKIP: &str = "IF current_setting('quire.hot_rows_last', true) = 'on' THEN RETURN NULL; END IF;";
 
-const BUMP: &str = "UPDATE content_generation SET generation = generation + 1 WHERE id = 1;";
+/// The one statement that moves the content generation, counting the transaction's own
+/// bumps (m20261208_020100): what the trigger runs, and what the import's group writer
+/// calls at its end.
+const ADVANCE: &str = "CREATE OR REPLACE FUNCTION content_generation_advance() RETURNS void \
+     LANGUAGE sql AS $$ \
+     UPDATE content_generation SET generation = generation + 1, \
+     bumps = CASE WHEN bumper = txid_current() THEN bumps + 1 ELSE 1 END, \
+     bumper = txid_current() WHERE id = 1 $$";
 
-const TOTALS: &str = "IF TG_OP IN ('UPDATE', 'DELETE') THEN \
+const BUMP: &str = "CREATE OR REPLACE FUNCTION content_generation_bump() RETURNS trigger \
+     LANGUAGE plpgsql AS $$ BEGIN {skip} PERFORM content_generation_advance(); RETURN NULL; END $$";
+
+/// m20261208_020100's trigger function, for `down`.
+const BUMP_BEFORE: &str = "CREATE OR REPLACE FUNCTION content_generation_bump() RETURNS trigger \
+     LANGUAGE plpgsql AS $$ BEGIN \
+     UPDATE content_generation SET generation = generation + 1, \
+     bumps = CASE WHEN bumper = txid_current() THEN bumps + 1 ELSE 1 END, \
+     bumper = txid_current() WHERE id = 1; \
+     RETURN NULL; END $$";
+
+const TOTALS: &str = "CREATE OR REPLACE FUNCTION search_totals_maintain() RETURNS trigger \
+     LANGUAGE plpgsql AS $$ BEGIN {skip} \
+     IF TG_OP IN ('UPDATE', 'DELETE') THEN \
        UPDATE search_totals SET documents = documents - 1, \
          tokens = tokens - (OLD.title_len + OLD.body_len) WHERE id = 1; \
      END IF; \
@@ -26,26 +47,29 @@ const TOTALS: &str = "IF TG_OP IN ('UPDATE', 'DELETE') THEN \
        UPDATE search_totals SET documents = documents + 1, \
          tokens = tokens + (NEW.title_len + NEW.body_len) WHERE id = 1; \
      END IF; \
-     RETURN NULL;";
+     RETURN NULL; END $$";
 
-fn functions(skip: &str) -> [String; 2] {
-    [
-        format!(
-            "CREATE OR REPLACE FUNCTION content_generation_bump() RETURNS trigger \
-             LANGUAGE plpgsql AS $$ BEGIN {skip} {BUMP} RETURN NULL; END $$"
-        ),
-        format!(
-            "CREATE OR REPLACE FUNCTION search_totals_maintain() RETURNS trigger \
-             LANGUAGE plpgsql AS $$ BEGIN {skip} {TOTALS} END $$"
-        ),
+fn up_statements() -> Vec<String> {
+    vec![
+        ADVANCE.to_owned(),
+        BUMP.replace("{skip}", SKIP),
+        TOTALS.replace("{skip}", SKIP),
     ]
 }
 
-async fn run(manager: &SchemaManager<'_>, skip: &str) -> Result<(), DbErr> {
+fn down_statements() -> Vec<String> {
+    vec![
+        BUMP_BEFORE.to_owned(),
+        TOTALS.replace("{skip}", ""),
+        "DROP FUNCTION IF EXISTS content_generation_advance()".to_owned(),
+    ]
+}
+
+async fn run(manager: &SchemaManager<'_>, statements: Vec<String>) -> Result<(), DbErr> {
     if manager.get_database_backend() != DbBackend::Postgres {
         return Ok(());
     }
-    for sql in functions(skip) {
+    for sql in statements {
         manager.get_connection().execute_unprepared(&sql).await?;
     }
     Ok(())
@@ -54,10 +78,10 @@ async fn run(manager: &SchemaManager<'_>, skip: &str) -> Result<(), DbErr> {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, SKIP).await
+        run(manager, up_statements()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, "").await
+        run(manager, down_statements()).await
     }
 }

@@ -32,7 +32,7 @@ fn payloads(got: &[Value]) -> Vec<Value> {
 }
 
 async fn events_say_what_to_refresh(app: TestApp) {
-    let (_, admin) = app.actor(Role::Admin).await;
+    let (admin_user, admin) = app.actor(Role::Admin).await;
     let rx = Receiver::start();
     register(
         &app,
@@ -149,6 +149,56 @@ async fn events_say_what_to_refresh(app: TestApp) {
         assert!(paths.contains(&want), "{want} in {paths:?}");
     }
     assert_eq!(p[5]["data"]["post"]["status"], "DRAFT");
+
+    // The cache keys a CDN purge hook purges: what changed and the listings it was or
+    // is in (see tests/tests/cache_tags.rs for what answers carry).
+    let tag = |slug: &str| format!("SELECT id FROM tags WHERE slug = '{slug}'");
+    let cat = |slug: &str| format!("SELECT id FROM categories WHERE slug = '{slug}'");
+    let (rust, diary) = (
+        app.number(&tag("rust")).await,
+        app.number(&tag("일기")).await,
+    );
+    let (writing, retro) = (app.number(&cat("글")).await, app.number(&cat("회고")).await);
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        json!(v)
+    };
+    assert_eq!(p[0]["data"]["cacheKeys"], json!(["all", "site"]));
+    assert_eq!(
+        p[2]["data"]["cacheKeys"],
+        sorted(vec![
+            "all".into(),
+            "categories".into(),
+            format!("category:{retro}"),
+            format!("category:{writing}"),
+            format!("posts:category:{retro}"),
+            format!("posts:category:{writing}"),
+        ])
+    );
+    let post = quire_tests::bylines::id_of(&json!(id));
+    assert_eq!(
+        p[4]["data"]["cacheKeys"],
+        sorted(vec![
+            "all".into(),
+            format!("post:{post}"),
+            "posts".into(),
+            format!("posts:author:{}", admin_user.id),
+            format!("posts:category:{retro}"),
+            format!("posts:category:{writing}"),
+            format!("posts:tag:{diary}"),
+            format!("posts:tag:{rust}"),
+        ])
+    );
+    assert_eq!(
+        quire_tests::quire::service::cache_tags::event_keys(&p[4]),
+        p[4]["data"]["cacheKeys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap().to_owned())
+            .collect::<Vec<_>>(),
+        "the function the lead calls reads the same keys"
+    );
     // Each message id once.
     let mut ids: Vec<&str> = got.iter().map(|g| g["id"].as_str().unwrap()).collect();
     ids.sort_unstable();
@@ -167,7 +217,10 @@ async fn a_rolled_back_write_sends_nothing(app: TestApp) {
     register(&app, &admin, &rx, "rb", &["*"]).await;
     // The outbox writes inside the writer's transaction; rolled back, it leaves nothing.
     let txn = quire_tests::quire::db::begin_write(&app.db).await.unwrap();
-    outbox::site_updated(&txn, "never", None).await.unwrap();
+    let mark = outbox::open(&txn).await.unwrap();
+    outbox::site_updated(&txn, mark, "never", None)
+        .await
+        .unwrap();
     let inside = txn
         .query_one_raw(Statement::from_string(
             txn.get_database_backend(),

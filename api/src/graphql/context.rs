@@ -53,6 +53,8 @@ pub struct RequestState {
     personal: std::sync::atomic::AtomicBool,
     /// One instant per request, so every visibility check in it agrees.
     pub now: DateTime<Utc>,
+    /// The cache keys of the answer (see [`super::cache_tags`]).
+    pub tags: super::cache_tags::TagCollector,
     pub authors: CachedLoader<AuthorLoader>,
     /// A post's authors, in byline order.
     pub post_authors: CachedLoader<PostAuthorsLoader>,
@@ -117,6 +119,7 @@ impl RequestState {
             webhook_allow_private: false,
             principal: OnceCell::new(),
             personal: std::sync::atomic::AtomicBool::new(false),
+            tags: super::cache_tags::TagCollector::default(),
             authors: cached(AuthorLoader::new(db.clone())),
             post_authors: cached(PostAuthorsLoader::new(db.clone())),
             author_counts: cached(AuthorPostCountLoader::new(db.clone(), now)),

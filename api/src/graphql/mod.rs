@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod author;
+pub mod cache_tags;
 pub mod category;
 pub mod connection;
 pub mod context;
@@ -93,6 +94,7 @@ pub fn schema(
         // The parser's own recursion guard; the configured depth is checked before.
         .limit_recursive_depth(64)
         .extension(whole_document::ValidateOnlyExtension)
+        .extension(cache_tags::TagCheck)
         .data(db)
         .data(feeds)
         .data(media);

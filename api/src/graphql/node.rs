@@ -10,7 +10,7 @@ use super::{
 };
 use crate::{
     error::{ApiResult, AppError, AppResult},
-    service,
+    service::{self, cache_tags::Entity},
 };
 
 /// The kinds of object that have global IDs.
@@ -103,7 +103,12 @@ async fn load_node(ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
             service::post::read::PostRef::Id(n),
         )
         .await?
-        .map(|f| Node::Post(PostNode::new(f.post, s.now))),
+        .map(|f| {
+            Node::Post(
+                s.tags
+                    .saw(Entity::Post, f.post.id, PostNode::new(f.post, s.now)),
+            )
+        }),
         Kind::Page => service::page::find_readable_page(
             &s.db,
             s.principal().await?,
@@ -111,28 +116,33 @@ async fn load_node(ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
             service::post::read::PostRef::Id(n),
         )
         .await?
-        .map(|f| Node::Page(PageNode::new(f.post, s.now))),
+        .map(|f| {
+            Node::Page(
+                s.tags
+                    .saw(Entity::Page, f.post.id, PageNode::new(f.post, s.now)),
+            )
+        }),
         Kind::Series => s
             .series
             .load_one(n)
             .await?
-            .map(|m| Node::Series(SeriesNode(m))),
+            .map(|m| Node::Series(s.tags.saw(Entity::Series, m.id, SeriesNode(m)))),
         Kind::Tag => service::tag::find_by_ids(&s.db, &[n])
             .await?
             .into_iter()
             .next()
-            .map(|m| Node::Tag(TagNode(m))),
+            .map(|m| Node::Tag(s.tags.saw(Entity::Tag, m.id, TagNode(m)))),
         Kind::Category => s
             .category_tree()
             .await?
             .get(n)
             .cloned()
-            .map(|m| Node::Category(CategoryNode(m))),
+            .map(|m| Node::Category(s.tags.saw(Entity::Category, m.id, CategoryNode(m)))),
         Kind::Author => s
             .authors
             .load_one(n)
             .await?
-            .map(|m| Node::Author(AuthorNode(m))),
+            .map(|m| Node::Author(s.tags.saw(Entity::Author, m.id, AuthorNode(m)))),
         Kind::Revision => None,
         // The library is for logged-in users; to others a file's ID names nothing.
         Kind::Media => match s.principal().await? {

@@ -1,14 +1,21 @@
 //! The in-process cache of anonymous query responses, bounded in memory.
 //!
-//! Entries are keyed by document hash, operation name and variables, and stamped with
-//! the *epoch* current when their request began. The epoch moves whenever the content
-//! clock moves: the database's content generation (bumped by triggers on every content
-//! write, from any server or command) or the instant of the next scheduled post. A
-//! server refreshes the clock after each of its own mutations, every `poll` interval
-//! for writes made elsewhere, and at once when a scheduled post's time comes; only
-//! entries of the current epoch are served.
+//! Entries are keyed by document hash, operation name and variables, and carry the
+//! cache tags of their answer (see [`crate::service::cache_tags`]). The content clock
+//! says when content changed: the database's content generation (bumped by triggers on
+//! every content write, from any server or command) or the instant of the next
+//! scheduled post. A server refreshes the clock after each of its own mutations, every
+//! `poll` interval for writes made elsewhere, and at once when a scheduled post's time
+//! comes. When it moved, the cache-tag journal (or the posts that went live) says what
+//! changed, and only the entries tagged with one of those keys are dropped; a change
+//! that named nothing drops everything.
+//!
+//! Each such change starts a new *epoch*. A request stamps the answer it keeps with the
+//! epoch it began in; an answer begun before a change it is tagged with (read before
+//! the write committed) is not kept.
 
 use std::{
+    collections::VecDeque,
     sync::{
         Arc, Mutex, OnceLock,
         atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering},
@@ -24,7 +31,11 @@ use super::{
     availability::Availability,
     encoding::{self, Encoding},
 };
-use crate::service::{self, content_clock::ContentClock};
+use crate::service::{
+    self,
+    cache_tags::{self, ALL, Changed},
+    content_clock::ContentClock,
+};
 
 /// What identifies a response: the document, the operation in it, the variables.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -34,22 +45,31 @@ pub struct CacheKey {
     pub variables: String,
 }
 
-/// A cached response body, its strong ETag, and its compressed forms (made once, on
-/// first demand).
+/// A cached response body, its strong ETag, its cache tags, and its compressed forms
+/// (made once, on first demand).
 #[derive(Debug)]
 pub struct CachedBody {
     pub body: Bytes,
     /// Hex digest of the body; the ETag of each encoding is derived from it.
     pub digest: String,
+    /// What the answer contains, sorted (`[all]` when that is unknown).
+    pub tags: Vec<String>,
     gzip: OnceLock<Bytes>,
     brotli: OnceLock<Bytes>,
 }
 
 impl CachedBody {
-    pub fn new(body: Bytes) -> Self {
+    /// A body tagged with `tags` (none given: `all`, which any change ends).
+    pub fn new(body: Bytes, mut tags: Vec<String>) -> Self {
+        if tags.is_empty() {
+            tags.push(ALL.to_owned());
+        }
+        tags.sort_unstable();
+        tags.dedup();
         Self {
             digest: encoding::digest(&body),
             body,
+            tags,
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
         }
@@ -72,7 +92,8 @@ impl CachedBody {
 
     /// Memory charged for the entry: the body, and room for its compressed forms.
     fn weight(&self, key: &CacheKey) -> usize {
-        2 * self.body.len() + key.variables.len() + key.document.len() + 256
+        let tags: usize = self.tags.iter().map(|t| t.len() + 24).sum();
+        2 * self.body.len() + key.variables.len() + key.document.len() + tags + 256
     }
 }
 
@@ -93,9 +114,15 @@ struct Clock {
 }
 
 struct Entries {
-    lru: lru::LruCache<CacheKey, (u64, Arc<CachedBody>)>,
+    lru: lru::LruCache<CacheKey, Arc<CachedBody>>,
     bytes: usize,
+    /// The latest changes, with the epoch each started, oldest first: an answer begun
+    /// before one of them is kept only if none touches it.
+    changes: VecDeque<(u64, Changed)>,
 }
+
+/// Changes remembered for answers still being made.
+const REMEMBERED_CHANGES: usize = 64;
 
 /// The response cache of one server.
 pub struct ResponseCache {
@@ -120,6 +147,7 @@ impl ResponseCache {
             entries: Mutex::new(Entries {
                 lru: lru::LruCache::unbounded(),
                 bytes: 0,
+                changes: VecDeque::new(),
             }),
             budget,
         }
@@ -146,30 +174,45 @@ impl ResponseCache {
         Some(u64::try_from(micros / 1_000_000).unwrap_or(0))
     }
 
-    /// The cached body for `key`, if it was made in `epoch`.
-    pub fn get(&self, key: &CacheKey, epoch: u64) -> Option<Arc<CachedBody>> {
+    /// The cached body for `key` (a request whose clock is current: `epoch` is its
+    /// proof; entries a change touched are gone).
+    pub fn get(&self, key: &CacheKey, _epoch: u64) -> Option<Arc<CachedBody>> {
         let mut entries = self.entries.lock().ok()?;
-        match entries.lru.get(key) {
-            Some((e, body)) if *e == epoch => Some(body.clone()),
-            _ => None,
-        }
+        entries.lru.get(key).cloned()
     }
 
-    /// Keeps `body` for `key`, made by a request that began in `epoch`.
+    /// Keeps `body` for `key`, made by a request that began in `epoch`, unless a change
+    /// since then touches it (or is forgotten).
     pub fn put(&self, key: CacheKey, epoch: u64, body: Arc<CachedBody>) {
         let weight = body.weight(&key);
-        if weight > self.budget / 8 || self.clock.epoch.load(Ordering::Acquire) != epoch {
-            return; // Too big to be worth it, or already stale.
+        if weight > self.budget / 8 {
+            return; // Too big to be worth it.
         }
         let Ok(mut entries) = self.entries.lock() else {
             return;
         };
-        if let Some((_, old)) = entries.lru.put(key.clone(), (epoch, body)) {
+        // Changes are applied under this lock: the epoch and list are in step.
+        let now = self.clock.epoch.load(Ordering::Acquire);
+        if now != epoch {
+            let oldest = entries.changes.front().map_or(u64::MAX, |(e, _)| *e);
+            if oldest > epoch + 1 {
+                return; // Changes since then are forgotten.
+            }
+            let tags = || body.tags.iter().map(String::as_str);
+            let touched = entries
+                .changes
+                .iter()
+                .any(|(e, c)| *e > epoch && c.touches(tags()));
+            if touched {
+                return; // Already stale.
+            }
+        }
+        if let Some(old) = entries.lru.put(key.clone(), body) {
             entries.bytes = entries.bytes.saturating_sub(old.weight(&key));
         }
         entries.bytes += weight;
         while entries.bytes > self.budget {
-            let Some((k, (_, old))) = entries.lru.pop_lru() else {
+            let Some((k, old)) = entries.lru.pop_lru() else {
                 break;
             };
             entries.bytes = entries.bytes.saturating_sub(old.weight(&k));
@@ -181,7 +224,8 @@ impl ResponseCache {
         self.entries.lock().map(|e| e.bytes).unwrap_or(0)
     }
 
-    /// Reads the content clock; when it moved, starts a new epoch and drops every entry.
+    /// Reads the content clock; when it moved, starts a new epoch and drops the entries
+    /// the change touched (see the module's doc).
     /// Returns false when the clock could not be read: then no request uses the cache
     /// as current until a read succeeds, but its entries stay, to be served as stale
     /// while the database is unreachable (see [`Self::get_stale`]).
@@ -209,7 +253,8 @@ impl ResponseCache {
         let now = service::now();
         let read = match service::content_clock::read(db, now).await {
             Ok(clock) => {
-                self.apply(clock);
+                let changed = self.what_changed(db, clock, now).await;
+                self.apply(clock, changed);
                 true
             }
             Err(e) => {
@@ -223,33 +268,80 @@ impl ResponseCache {
         read
     }
 
-    /// The body kept for `key` whatever its epoch: only for answering while the
-    /// database is unreachable, labelled as stale.
+    /// The body kept for `key`: only for answering while the database is unreachable,
+    /// labelled as stale.
     pub fn get_stale(&self, key: &CacheKey) -> Option<Arc<CachedBody>> {
         let mut entries = self.entries.lock().ok()?;
-        entries.lru.get(key).map(|(_, body)| body.clone())
+        entries.lru.get(key).cloned()
     }
 
-    fn apply(&self, clock: ContentClock) {
+    /// What changed since the clock this server knows: the journal's keys between the
+    /// two generations, and the listings of the posts whose time came; everything when
+    /// that cannot be told (the first read, a read that failed).
+    async fn what_changed(
+        &self,
+        db: &DatabaseConnection,
+        clock: ContentClock,
+        now: DateTime<Utc>,
+    ) -> Changed {
+        let generation = self.clock.generation.load(Ordering::Acquire);
+        let old_next = self.clock.next_change_us.load(Ordering::Acquire);
+        if generation == i64::MIN || old_next == i64::MIN {
+            return Changed::Everything;
+        }
+        let mut changed = Changed::none();
+        if clock.generation != generation {
+            let since = cache_tags::journal::since(db, generation, clock.generation).await;
+            changed.merge(since.unwrap_or(Changed::Everything));
+        }
+        if old_next != i64::MAX && old_next <= now.timestamp_micros() {
+            let from = DateTime::from_timestamp_micros(old_next).unwrap_or(now);
+            let live = cache_tags::change::went_live(db, from, now).await;
+            changed.merge(live.unwrap_or(Changed::Everything));
+        }
+        changed
+    }
+
+    /// Takes the clock as read, and drops what `changed` touched when it moved.
+    fn apply(&self, clock: ContentClock, changed: Changed) {
         let next = clock.next_change.map_or(i64::MAX, |t| t.timestamp_micros());
         let generation = self.clock.generation.load(Ordering::Acquire);
         let old_next = self.clock.next_change_us.load(Ordering::Acquire);
         if generation == clock.generation && old_next == next {
             return;
         }
+        let Ok(mut entries) = self.entries.lock() else {
+            return;
+        };
         // New epoch first, so no request stamps an entry with the old one after this.
-        self.clock.epoch.fetch_add(1, Ordering::AcqRel);
+        let epoch = self.clock.epoch.fetch_add(1, Ordering::AcqRel) + 1;
         self.clock
             .generation
             .store(clock.generation, Ordering::Release);
         self.clock.next_change_us.store(next, Ordering::Release);
-        self.clear();
-    }
-
-    fn clear(&self) {
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.lru.clear();
-            entries.bytes = 0;
+        let entries = &mut *entries;
+        match &changed {
+            Changed::Everything => {
+                entries.lru.clear();
+                entries.bytes = 0;
+            }
+            Changed::Keys(_) => {
+                let dead: Vec<CacheKey> = entries
+                    .lru
+                    .iter()
+                    .filter(|(_, b)| changed.touches(b.tags.iter().map(String::as_str)))
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                for k in dead {
+                    if let Some(old) = entries.lru.pop(&k) {
+                        entries.bytes = entries.bytes.saturating_sub(old.weight(&k));
+                    }
+                }
+            }
+        }
+        entries.changes.push_back((epoch, changed));
+        while entries.changes.len() > REMEMBERED_CHANGES {
+            entries.changes.pop_front();
         }
     }
 

@@ -2,6 +2,7 @@
 //! refreshes that concurrent requests share.
 
 use super::*;
+use crate::service::cache_tags::Changed;
 
 fn key(v: &str) -> CacheKey {
     CacheKey {
@@ -21,34 +22,88 @@ fn clock(generation: i64) -> ContentClock {
 #[test]
 fn entries_of_an_old_epoch_are_not_served() {
     let cache = ResponseCache::new(1 << 20);
-    cache.apply(clock(1));
+    cache.apply(clock(1), Changed::Everything);
     let epoch = cache.epoch(Utc::now()).unwrap();
-    cache.put(key("a"), epoch, Arc::new(CachedBody::new(Bytes::from("x"))));
+    cache.put(
+        key("a"),
+        epoch,
+        Arc::new(CachedBody::new(Bytes::from("x"), Vec::new())),
+    );
     assert_eq!(&cache.get(&key("a"), epoch).unwrap().body[..], b"x");
-    cache.apply(clock(1)); // unchanged: same epoch
+    cache.apply(clock(1), Changed::Everything); // unchanged: same epoch
     assert!(
         cache
             .get(&key("a"), cache.epoch(Utc::now()).unwrap())
             .is_some()
     );
-    cache.apply(clock(2));
+    cache.apply(clock(2), Changed::Everything);
     let new_epoch = cache.epoch(Utc::now()).unwrap();
     assert_ne!(new_epoch, epoch);
     assert!(cache.get(&key("a"), new_epoch).is_none());
     assert_eq!(cache.bytes(), 0);
     // A response begun in the old epoch is not kept.
-    cache.put(key("b"), epoch, Arc::new(CachedBody::new(Bytes::from("y"))));
+    cache.put(
+        key("b"),
+        epoch,
+        Arc::new(CachedBody::new(Bytes::from("y"), Vec::new())),
+    );
     assert!(cache.get(&key("b"), epoch).is_none());
+}
+
+fn tagged(body: &str, tags: &[&str]) -> Arc<CachedBody> {
+    let tags = tags.iter().map(|t| (*t).to_owned()).collect();
+    Arc::new(CachedBody::new(Bytes::from(body.to_owned()), tags))
+}
+
+fn keys(keys: &[&str]) -> Changed {
+    let mut c = Changed::none();
+    keys.iter().for_each(|k| c.add(*k));
+    c
+}
+
+#[test]
+fn a_change_drops_only_the_entries_tagged_with_its_keys() {
+    let cache = ResponseCache::new(1 << 20);
+    cache.apply(clock(1), Changed::Everything);
+    let epoch = cache.epoch(Utc::now()).unwrap();
+    cache.put(key("post"), epoch, tagged("p", &["post:1", "tag:1"]));
+    cache.put(key("tag2"), epoch, tagged("t", &["posts:tag:2", "post:2"]));
+    cache.put(key("unknown"), epoch, tagged("u", &[]));
+    cache.apply(clock(2), keys(&["post:1", "posts:tag:1"]));
+    let now = cache.epoch(Utc::now()).unwrap();
+    assert!(cache.get(&key("post"), now).is_none());
+    assert!(
+        cache.get(&key("tag2"), now).is_some(),
+        "another tag's page stays"
+    );
+    assert!(
+        cache.get(&key("unknown"), now).is_none(),
+        "untagged is `all`"
+    );
+    // An answer begun before the change is kept only if the change missed it.
+    cache.put(key("late-post"), epoch, tagged("p", &["post:1"]));
+    cache.put(key("late-tag"), epoch, tagged("t", &["posts:tag:2"]));
+    assert!(cache.get(&key("late-post"), now).is_none());
+    assert!(cache.get(&key("late-tag"), now).is_some());
+    // A change forgotten since the answer began: not kept.
+    for g in 3..(4 + REMEMBERED_CHANGES as i64) {
+        cache.apply(clock(g), keys(&["post:9"]));
+    }
+    cache.put(key("old"), now, tagged("o", &["posts:tag:2"]));
+    assert!(cache.get(&key("old"), now).is_none());
 }
 
 #[test]
 fn a_scheduled_change_makes_the_clock_stale_when_it_comes() {
     let cache = ResponseCache::new(1 << 20);
     let soon = Utc::now() + chrono::TimeDelta::seconds(90);
-    cache.apply(ContentClock {
-        generation: 1,
-        next_change: Some(soon),
-    });
+    cache.apply(
+        ContentClock {
+            generation: 1,
+            next_change: Some(soon),
+        },
+        Changed::Everything,
+    );
     assert!(cache.epoch(Utc::now()).is_some());
     assert!(cache.epoch(soon).is_none());
     let secs = cache.seconds_until_change(Utc::now()).unwrap();
@@ -58,11 +113,15 @@ fn a_scheduled_change_makes_the_clock_stale_when_it_comes() {
 #[test]
 fn memory_stays_within_the_budget() {
     let cache = ResponseCache::new(64 * 1024);
-    cache.apply(clock(1));
+    cache.apply(clock(1), Changed::Everything);
     let epoch = cache.epoch(Utc::now()).unwrap();
     for i in 0..100 {
         let body = Bytes::from(vec![b'x'; 2000]);
-        cache.put(key(&i.to_string()), epoch, Arc::new(CachedBody::new(body)));
+        cache.put(
+            key(&i.to_string()),
+            epoch,
+            Arc::new(CachedBody::new(body, Vec::new())),
+        );
     }
     assert!(cache.bytes() <= 64 * 1024, "{}", cache.bytes());
     assert!(cache.get(&key("99"), epoch).is_some(), "newest kept");
@@ -71,7 +130,7 @@ fn memory_stays_within_the_budget() {
     cache.put(
         key("big"),
         epoch,
-        Arc::new(CachedBody::new(Bytes::from(vec![b'x'; 20_000]))),
+        Arc::new(CachedBody::new(Bytes::from(vec![b'x'; 20_000]), Vec::new())),
     );
     assert!(cache.get(&key("big"), epoch).is_none());
 }
@@ -178,7 +237,7 @@ async fn a_refresh_after_a_write_always_reads_the_clock_itself() {
     cache.put(
         key("a"),
         before,
-        Arc::new(CachedBody::new(Bytes::from("x"))),
+        Arc::new(CachedBody::new(Bytes::from("x"), Vec::new())),
     );
 
     // Each of this server's writes reads the clock after it, even while other refreshes

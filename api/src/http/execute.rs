@@ -118,6 +118,8 @@ pub struct Executed {
     pub is_query: bool,
     /// The answer depends on more than the query (see [`RequestState::is_personal`]).
     pub personal: bool,
+    /// The cache keys of the answer (see [`crate::graphql::cache_tags`]).
+    pub tags: Vec<String>,
 }
 
 /// Executes the prepared document with the request's parameters, as the caller who
@@ -186,6 +188,12 @@ pub async fn run(
         response,
         is_query,
         personal: request_state.is_personal(),
+        // Only a shareable answer is kept or tagged: an anonymous query.
+        tags: if is_query && request_state.bearer.is_none() {
+            request_state.tags.finish()
+        } else {
+            Vec::new()
+        },
     })
 }
 

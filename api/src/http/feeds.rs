@@ -61,8 +61,8 @@ pub async fn serve(req: &Request, state: Data<&AppState>) -> Response {
         return refuse(req, Refusal::rate_limited(wait));
     }
     match feed::document(&state.db, &state.feeds, &resource, lookup.now).await {
-        Ok(body) => {
-            let body = Arc::new(CachedBody::new(body.into()));
+        Ok((body, tags)) => {
+            let body = Arc::new(CachedBody::new(body.into(), tags));
             lookup.keep(&state, key, &body);
             if lookup.uses_cache {
                 metrics::record_cache("miss");
@@ -107,6 +107,10 @@ fn send(
     builder = builder
         .header(header::CACHE_CONTROL, public_cache_control(state))
         .header(header::ETAG, encoding::etag(&body.digest, encoding));
+    if let Some(tags) = &state.tag_header {
+        let (name, value) = tags.of(&body.tags);
+        builder = builder.header(name, value);
+    }
     let matches = req
         .header(header::IF_NONE_MATCH)
         .is_some_and(|inm| encoding::none_match(inm, &body.digest));

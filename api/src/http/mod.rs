@@ -26,6 +26,7 @@ mod order;
 mod refusal;
 mod request;
 mod respond;
+mod tag_header;
 mod throttle;
 
 pub use metrics::MAX_OPERATION_NAMES;
@@ -68,6 +69,8 @@ pub struct AppState {
     documents: Arc<documents::ParsedDocuments>,
     /// Where the feeds and sitemaps are, and how much they hold.
     feeds: Arc<FeedPaths>,
+    /// The cache-tag header of cacheable answers, if one is configured.
+    tag_header: Option<tag_header::TagHeader>,
 }
 
 impl AppState {
@@ -101,6 +104,7 @@ impl AppState {
             )),
             documents: Arc::new(documents::ParsedDocuments::new(PARSED_DOCUMENTS)),
             feeds: Arc::new(feeds),
+            tag_header: tag_header::TagHeader::new(&config.cache_tags),
             config: Arc::new(config),
         }
     }

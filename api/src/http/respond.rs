@@ -205,7 +205,7 @@ impl<'a> Reply<'a> {
             lookup.anonymous && run.is_query && response.errors.is_empty() && !run.personal;
         let caching = Caching::of_answer(lookup.anonymous, shareable, lookup.is_get, run.personal);
         let payload = if shareable {
-            let shared = Arc::new(CachedBody::new(body));
+            let shared = Arc::new(CachedBody::new(body, run.tags));
             lookup.keep(self.state, key, &shared);
             Payload::Shared(shared)
         } else {
@@ -255,6 +255,10 @@ impl<'a> Reply<'a> {
         };
         if caching == Caching::Public {
             builder = builder.header(header::ETAG, encoding::etag(&shared.digest, encoding));
+            if let Some(tags) = &self.state.tag_header {
+                let (name, value) = tags.of(&shared.tags);
+                builder = builder.header(name, value);
+            }
             if self
                 .req
                 .header(header::IF_NONE_MATCH)

@@ -13,6 +13,7 @@ pub mod apikey;
 pub mod auth;
 pub mod author;
 pub mod backup;
+pub mod cache_tags;
 pub mod category;
 pub mod content_clock;
 pub mod doctor;

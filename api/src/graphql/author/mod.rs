@@ -15,7 +15,10 @@ use super::{
         query::{PostConnection, post_page},
     },
 };
-use crate::{error::ApiResult, service};
+use crate::{
+    error::ApiResult,
+    service::{self, cache_tags::Entity},
+};
 
 /// Someone who writes posts.
 pub struct AuthorNode(pub user::Model);
@@ -51,11 +54,9 @@ impl AuthorNode {
 
     /// How many published posts the author wrote or co-wrote.
     async fn post_count(&self, ctx: &Context<'_>) -> ApiResult<i64> {
-        Ok(state(ctx)?
-            .author_counts
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or(0))
+        let s = state(ctx)?;
+        s.tags.key(Entity::Author.posts_key(self.0.id));
+        Ok(s.author_counts.load_one(self.0.id).await?.unwrap_or(0))
     }
 
     /// The author's published posts (co-written ones too), newest first.
@@ -79,6 +80,14 @@ impl AuthorNode {
             ..Default::default()
         };
         let args = ConnectionArgs::new(first, after, last, before);
-        post_page(ctx, args, filter, PostOrder::to_service(order_by.as_ref())).await
+        let listing = [Entity::Author.posts_key(self.0.id)];
+        post_page(
+            ctx,
+            args,
+            filter,
+            PostOrder::to_service(order_by.as_ref()),
+            &listing,
+        )
+        .await
     }
 }

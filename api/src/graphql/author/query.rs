@@ -13,7 +13,7 @@ use crate::{
         context::state,
         pagination::{self, DEFAULT_PAGE_SIZE},
     },
-    service::{self, author::AuthorOrder as ServiceOrder},
+    service::{self, author::AuthorOrder as ServiceOrder, cache_tags::Entity},
 };
 
 /// How to order `authors`.
@@ -56,9 +56,11 @@ impl AuthorQuery {
         #[graphql(desc = "The author's slug, Hangul as it is, not percent-encoded.")] slug: String,
     ) -> ApiResult<Option<AuthorNode>> {
         let s = state(ctx)?;
-        Ok(service::author::find_by_slug(&s.db, &slug)
-            .await?
-            .map(AuthorNode))
+        let found = service::author::find_by_slug(&s.db, &slug).await?;
+        if found.is_none() {
+            s.tags.key(Entity::Author.listing());
+        }
+        Ok(found.map(|a| s.tags.saw(Entity::Author, a.id, AuthorNode(a))))
     }
 
     /// Everyone who is an author (in any place of the byline) of at least one published
@@ -75,6 +77,9 @@ impl AuthorQuery {
         order_by: AuthorOrder,
     ) -> ApiResult<AuthorConnection> {
         let s = state(ctx)?;
+        // Who has published posts: any post listing change can change it.
+        s.tags.key(Entity::Author.listing());
+        s.tags.key(Entity::Post.listing());
         let limit = pagination::size(first.unwrap_or(DEFAULT_PAGE_SIZE), "first")?;
         let offset = match after.as_deref() {
             Some(c) => pagination::decode_offset_cursor(c, LIST, "after")?.saturating_add(1),
@@ -92,7 +97,7 @@ impl AuthorQuery {
             s.author_counts.feed_one(user.id, count).await;
             conn.edges.push(Edge::new(
                 pagination::encode_offset_cursor(LIST, i),
-                AuthorNode(user),
+                s.tags.saw(Entity::Author, user.id, AuthorNode(user)),
             ));
         }
         Ok(conn)

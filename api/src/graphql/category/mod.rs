@@ -22,7 +22,15 @@ use super::{
         query::{PostConnection, post_page},
     },
 };
-use crate::{error::ApiResult, service};
+use crate::{
+    error::ApiResult,
+    service::{self, cache_tags::Entity},
+};
+
+/// `c` as a node, recorded in the answer's cache keys.
+pub(crate) fn seen(s: &crate::graphql::RequestState, c: category::Model) -> CategoryNode {
+    s.tags.saw(Entity::Category, c.id, CategoryNode(c))
+}
 
 /// A category: a place in a hierarchy (글 › 회고), unlike a tag. A post is in at most
 /// one category; a category's posts are its own and those of the categories below it.
@@ -63,19 +71,22 @@ impl CategoryNode {
         let Some(id) = self.0.parent_id else {
             return Ok(None);
         };
-        let tree = state(ctx)?.category_tree().await?;
-        Ok(tree.get(id).cloned().map(CategoryNode))
+        let s = state(ctx)?;
+        let tree = s.category_tree().await?;
+        Ok(tree.get(id).cloned().map(|c| seen(s, c)))
     }
 
     /// The categories directly below this one, in order (`position`, then name).
     #[graphql(complexity = "crate::graphql::pagination::list_cost(child_complexity)")]
     async fn children(&self, ctx: &Context<'_>) -> ApiResult<Vec<CategoryNode>> {
-        let tree = state(ctx)?.category_tree().await?;
+        let s = state(ctx)?;
+        s.tags.key(Entity::Category.listing());
+        let tree = s.category_tree().await?;
         Ok(tree
             .children(Some(self.0.id))
             .into_iter()
             .cloned()
-            .map(CategoryNode)
+            .map(|c| seen(s, c))
             .collect())
     }
 
@@ -83,12 +94,13 @@ impl CategoryNode {
     /// 글 › 회고).
     #[graphql(complexity = "crate::graphql::pagination::list_cost(child_complexity)")]
     async fn path(&self, ctx: &Context<'_>) -> ApiResult<Vec<CategoryNode>> {
-        let tree = state(ctx)?.category_tree().await?;
+        let s = state(ctx)?;
+        let tree = s.category_tree().await?;
         Ok(tree
             .path(self.0.id)
             .into_iter()
             .cloned()
-            .map(CategoryNode)
+            .map(|c| seen(s, c))
             .collect())
     }
 
@@ -96,6 +108,9 @@ impl CategoryNode {
     async fn post_count(&self, ctx: &Context<'_>) -> ApiResult<i64> {
         let s = state(ctx)?;
         let ids = s.category_tree().await?.subtree(self.0.id);
+        for id in &ids {
+            s.tags.key(Entity::Category.posts_key(*id));
+        }
         let counts = s.category_counts().await?;
         Ok(ids.iter().filter_map(|id| counts.get(id)).sum())
     }
@@ -119,6 +134,18 @@ impl CategoryNode {
             ..Default::default()
         };
         let args = ConnectionArgs::new(first, after, last, before);
-        post_page(ctx, args, filter, PostOrder::to_service(order_by.as_ref())).await
+        // Its posts and those of every category below it.
+        let s = state(ctx)?;
+        let listing: Vec<String> = (s.category_tree().await?.subtree(self.0.id).iter())
+            .map(|id| Entity::Category.posts_key(*id))
+            .collect();
+        post_page(
+            ctx,
+            args,
+            filter,
+            PostOrder::to_service(order_by.as_ref()),
+            &listing,
+        )
+        .await
     }
 }

@@ -3,7 +3,7 @@
 use async_graphql::{Context, Object};
 
 use super::CategoryNode;
-use crate::{error::ApiResult, graphql::context::state};
+use crate::{error::ApiResult, graphql::context::state, service::cache_tags::Entity};
 
 #[derive(Default)]
 pub struct CategoryQuery;
@@ -17,8 +17,13 @@ impl CategoryQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The category's slug.")] slug: String,
     ) -> ApiResult<Option<CategoryNode>> {
-        let tree = state(ctx)?.category_tree().await?;
-        Ok(tree.by_slug(&slug).cloned().map(CategoryNode))
+        let s = state(ctx)?;
+        let tree = s.category_tree().await?;
+        let found = tree.by_slug(&slug).cloned();
+        if found.is_none() {
+            s.tags.key(Entity::Category.listing());
+        }
+        Ok(found.map(|c| super::seen(s, c)))
     }
 
     /// One level of the tree, in order (`position`, then name), empty categories
@@ -33,7 +38,9 @@ impl CategoryQuery {
         )]
         parent: Option<String>,
     ) -> ApiResult<Vec<CategoryNode>> {
-        let tree = state(ctx)?.category_tree().await?;
+        let s = state(ctx)?;
+        s.tags.key(Entity::Category.listing());
+        let tree = s.category_tree().await?;
         let parent_id = match parent {
             None => None,
             Some(slug) => match tree.by_slug(&slug) {
@@ -45,7 +52,7 @@ impl CategoryQuery {
             .children(parent_id)
             .into_iter()
             .cloned()
-            .map(CategoryNode)
+            .map(|c| super::seen(s, c))
             .collect())
     }
 }

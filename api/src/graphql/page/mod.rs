@@ -17,7 +17,7 @@ use super::{
 };
 use crate::{
     error::{ApiResult, AppError},
-    service,
+    service::{self, cache_tags::Entity},
 };
 
 /// Whether a row is a post or a page.
@@ -75,10 +75,11 @@ impl PageNode {
         models: impl IntoIterator<Item = post::Model>,
     ) -> ApiResult<Vec<PageNode>> {
         let who = s.principal().await?;
+        s.tags.key(Entity::Page.listing());
         Ok(models
             .into_iter()
             .filter(|p| service::page::visible(who, s.now, p))
-            .map(|p| PageNode::new(p, s.now))
+            .map(|p| s.tags.saw(Entity::Page, p.id, PageNode::new(p, s.now)))
             .collect())
     }
 }
@@ -178,23 +179,23 @@ impl PageNode {
     /// Everyone who wrote the page, in byline order; the first is `author`.
     #[graphql(complexity = "crate::graphql::pagination::list_cost(child_complexity)")]
     async fn authors(&self, ctx: &Context<'_>) -> ApiResult<Vec<AuthorNode>> {
-        Ok(state(ctx)?
-            .post_authors
+        let s = state(ctx)?;
+        Ok(s.post_authors
             .load_one(self.model.id)
             .await?
             .unwrap_or_default()
             .into_iter()
-            .map(AuthorNode)
+            .map(|a| s.tags.saw(Entity::Author, a.id, AuthorNode(a)))
             .collect())
     }
 
     /// Who wrote the page: its primary author (the first of `authors`).
     async fn author(&self, ctx: &Context<'_>) -> ApiResult<AuthorNode> {
-        state(ctx)?
-            .authors
+        let s = state(ctx)?;
+        s.authors
             .load_one(self.model.author_id)
             .await?
-            .map(AuthorNode)
+            .map(|a| s.tags.saw(Entity::Author, a.id, AuthorNode(a)))
             .ok_or_else(|| {
                 AppError::Internal(format!("author of page {} missing", self.model.id)).into()
             })
@@ -272,7 +273,11 @@ impl PageNode {
         if let Some(i) = hidden {
             up.drain(..=i);
         }
-        Ok(up.into_iter().map(|p| PageNode::new(p, s.now)).collect())
+        s.tags.key(Entity::Page.listing());
+        Ok(up
+            .into_iter()
+            .map(|p| s.tags.saw(Entity::Page, p.id, PageNode::new(p, s.now)))
+            .collect())
     }
 
     /// Every stored state of the content, newest first. Editors and the page's author.

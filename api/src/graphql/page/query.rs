@@ -13,6 +13,7 @@ use crate::{
     },
     service::{
         self,
+        cache_tags::Entity,
         page::listing::Under,
         post::{Scope, read::PostRef},
     },
@@ -89,10 +90,18 @@ impl PageQuery {
             }
         };
         let Some(found) = found else {
+            s.tags.key(Entity::Page.listing());
             return Ok(None);
         };
         super::super::post::prefetch::feed_parents(s, found.author, None).await;
-        Ok(Some(PageNode::new(found.post, s.now)))
+        // Found by its slug or a former one (which another page may take).
+        s.tags.key(Entity::Page.listing());
+        let p = found.post;
+        Ok(Some(s.tags.saw(
+            Entity::Page,
+            p.id,
+            PageNode::new(p, s.now),
+        )))
     }
 
     /// Published pages under `parent` (a page's slug), or at the top of the tree without
@@ -132,6 +141,7 @@ pub async fn page_listing(
     after: Option<String>,
 ) -> ApiResult<PageConnection> {
     let s = state(ctx)?;
+    s.tags.key(Entity::Page.listing());
     let limit = pagination::size(first.unwrap_or(DEFAULT_PAGE_SIZE), "first")?;
     let offset = match after.as_deref() {
         Some(c) => pagination::decode_offset_cursor(c, LIST, "after")?.saturating_add(1),
@@ -150,7 +160,7 @@ pub async fn page_listing(
         .extend(slice.items.into_iter().zip(offset..).map(|(p, i)| {
             Edge::new(
                 pagination::encode_offset_cursor(LIST, i),
-                PageNode::new(p, s.now),
+                s.tags.saw(Entity::Page, p.id, PageNode::new(p, s.now)),
             )
         }));
     Ok(conn)

@@ -23,7 +23,10 @@ use super::{
 use crate::{
     error::{ApiResult, AppError},
     render, service,
-    service::post::SeriesPlace,
+    service::{
+        cache_tags::{Entity, change::kind},
+        post::SeriesPlace,
+    },
 };
 
 /// Where a post is in its life.
@@ -79,10 +82,12 @@ impl PostNode {
 
     /// Where this post stands among the visible posts of its series, if it is one.
     async fn series_place(&self, ctx: &Context<'_>) -> ApiResult<Option<SeriesPlace>> {
-        if self.model.series_id.is_none() {
+        let Some(series) = self.model.series_id else {
             return Ok(None);
-        }
-        Ok(state(ctx)?.series_places.load_one(self.model.id).await?)
+        };
+        let s = state(ctx)?;
+        s.tags.key(Entity::Series.posts_key(series));
+        Ok(s.series_places.load_one(self.model.id).await?)
     }
 
     async fn sibling(&self, ctx: &Context<'_>, delta: Sibling) -> ApiResult<Option<PostNode>> {
@@ -98,7 +103,7 @@ impl PostNode {
         Ok(loader
             .load_one(id)
             .await?
-            .map(|p| PostNode::new(p, self.now)))
+            .map(|p| s.tags.saw(kind(p.kind), p.id, PostNode::new(p, self.now))))
     }
 }
 
@@ -236,23 +241,23 @@ impl PostNode {
     /// author.
     #[graphql(complexity = "crate::graphql::pagination::list_cost(child_complexity)")]
     async fn authors(&self, ctx: &Context<'_>) -> ApiResult<Vec<AuthorNode>> {
-        Ok(state(ctx)?
-            .post_authors
+        let s = state(ctx)?;
+        Ok(s.post_authors
             .load_one(self.model.id)
             .await?
             .unwrap_or_default()
             .into_iter()
-            .map(AuthorNode)
+            .map(|a| s.tags.saw(Entity::Author, a.id, AuthorNode(a)))
             .collect())
     }
 
     /// Who wrote the post: its primary author (the first of `authors`).
     async fn author(&self, ctx: &Context<'_>) -> ApiResult<AuthorNode> {
-        state(ctx)?
-            .authors
+        let s = state(ctx)?;
+        s.authors
             .load_one(self.model.author_id)
             .await?
-            .map(AuthorNode)
+            .map(|a| s.tags.saw(Entity::Author, a.id, AuthorNode(a)))
             .ok_or_else(|| {
                 AppError::Internal(format!("author of post {} missing", self.model.id)).into()
             })
@@ -261,13 +266,13 @@ impl PostNode {
     /// Tags in the order the writer gave them.
     #[graphql(complexity = "crate::graphql::pagination::list_cost(child_complexity)")]
     async fn tags(&self, ctx: &Context<'_>) -> ApiResult<Vec<TagNode>> {
-        Ok(state(ctx)?
-            .post_tags
+        let s = state(ctx)?;
+        Ok(s.post_tags
             .load_one(self.model.id)
             .await?
             .unwrap_or_default()
             .into_iter()
-            .map(TagNode)
+            .map(|t| s.tags.saw(Entity::Tag, t.id, TagNode(t)))
             .collect())
     }
 
@@ -277,8 +282,12 @@ impl PostNode {
         let Some(id) = self.model.category_id else {
             return Ok(None);
         };
-        let tree = state(ctx)?.category_tree().await?;
-        Ok(tree.get(id).cloned().map(CategoryNode))
+        let s = state(ctx)?;
+        let tree = s.category_tree().await?;
+        Ok(tree
+            .get(id)
+            .cloned()
+            .map(|c| s.tags.saw(Entity::Category, c.id, CategoryNode(c))))
     }
 
     /// The series the post belongs to, if any.
@@ -286,7 +295,11 @@ impl PostNode {
         let Some(id) = self.model.series_id else {
             return Ok(None);
         };
-        Ok(state(ctx)?.series.load_one(id).await?.map(SeriesNode))
+        let s = state(ctx)?;
+        Ok(s.series
+            .load_one(id)
+            .await?
+            .map(|m| s.tags.saw(Entity::Series, m.id, SeriesNode(m))))
     }
 
     /// 1-based place of the post among the series' visible posts.

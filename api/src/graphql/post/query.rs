@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, Object};
 
 use super::{PostCount, PostFilter, PostNode, PostOrder};
+use crate::service::cache_tags::{Entity, change::kind};
 use crate::{
     error::{ApiResult, AppError},
     graphql::{
@@ -20,13 +21,20 @@ pub type PostConnection = Connection<PostNode, PostCount>;
 pub struct PostQuery;
 
 /// Reads a page of the public listing; shared by `posts`, `Tag.posts` and `Author.posts`.
+/// `listing` names its cache keys (`posts`, or the posts of one tag…: see
+/// [`crate::service::cache_tags`]).
 pub async fn post_page(
     ctx: &Context<'_>,
     args: ConnectionArgs,
     filter: service::post::PostFilter,
     order: service::post::PostOrder,
+    listing: &[String],
 ) -> ApiResult<PostConnection> {
-    let now = state(ctx)?.now;
+    let s = state(ctx)?;
+    for key in listing {
+        s.tags.key(key.clone());
+    }
+    let now = s.now;
     post_page_scoped(ctx, args, filter, order, service::post::Scope::Public(now)).await
 }
 
@@ -65,7 +73,7 @@ pub async fn post_page_scoped(
         slice,
         sort,
         |p| order.cursor_of(p),
-        |p| PostNode::new(p, now),
+        |p| s.tags.saw(kind(p.kind), p.id, PostNode::new(p, now)),
         PostCount { filter, scope },
     ))
 }
@@ -93,13 +101,18 @@ impl PostQuery {
     ) -> ApiResult<Option<PostNode>> {
         use service::post::read::{PostRef, find_by_preview, find_readable};
         let s = state(ctx)?;
-        let found = match (id, slug, preview_token) {
+        let mut slug = slug;
+        let found = match (id, slug.take(), preview_token) {
             (Some(id), None, None) => {
                 let n = node::decode_as(&id, node::Kind::Post, "id")?;
                 find_readable(&s.db, s.principal().await?, s.now, PostRef::Id(n)).await?
             }
-            (None, Some(slug), None) => {
-                find_readable(&s.db, s.principal().await?, s.now, PostRef::Slug(&slug)).await?
+            (None, Some(asked), None) => {
+                let found =
+                    find_readable(&s.db, s.principal().await?, s.now, PostRef::Slug(&asked))
+                        .await?;
+                slug = Some(asked);
+                found
             }
             (None, None, Some(t)) => {
                 s.mark_personal();
@@ -114,13 +127,22 @@ impl PostQuery {
             }
         };
         let Some(found) = found else {
+            s.tags.key(Entity::Post.listing());
             return Ok(None);
         };
+        if slug.is_some_and(|asked| asked != found.post.slug) {
+            // Found by a former slug, which another post may take.
+            s.tags.key(Entity::Post.listing());
+        }
         // The author and series came with the post; the rest is read now.
         super::prefetch::feed_parents(s, found.author, found.series).await;
         let p = found.post;
         super::prefetch::prefetch(s, std::slice::from_ref(&p), &[ctx.look_ahead()]).await?;
-        Ok(Some(PostNode::new(p, s.now)))
+        Ok(Some(s.tags.saw(
+            Entity::Post,
+            p.id,
+            PostNode::new(p, s.now),
+        )))
     }
 
     /// Published posts (not pages), newest first unless `orderBy` says otherwise; anyone
@@ -153,6 +175,14 @@ impl PostQuery {
     ) -> ApiResult<PostConnection> {
         let order = PostOrder::to_service(order_by.as_ref());
         let args = ConnectionArgs::new(first, after, last, before).with_pages(page, page_size);
-        post_page(ctx, args, filter.unwrap_or_default().into(), order).await
+        let listing = [Entity::Post.listing().to_owned()];
+        post_page(
+            ctx,
+            args,
+            filter.unwrap_or_default().into(),
+            order,
+            &listing,
+        )
+        .await
     }
 }

@@ -18,7 +18,10 @@ use crate::{
         post::{PostFilter, PostNode, prefetch::prefetch},
     },
     search::SearchQuery,
-    service::search::{self, SearchScope},
+    service::{
+        cache_tags::Entity,
+        search::{self, SearchScope},
+    },
 };
 
 pub type SearchConnection = Connection<SearchHitNode, SearchCount>;
@@ -102,6 +105,8 @@ async fn connection(
     count: SearchCount,
 ) -> ApiResult<SearchConnection> {
     let s = state(ctx)?;
+    s.tags.key(Entity::Post.listing());
+    s.tags.key(Entity::Page.listing());
     let posts: Vec<_> = page.hits.iter().map(|h| h.post.clone()).collect();
     let look = ctx.look_ahead();
     prefetch(
@@ -116,6 +121,12 @@ async fn connection(
     let mut conn = Connection::with_additional_fields(offset > 0, page.has_more, count);
     conn.edges
         .extend(page.hits.into_iter().zip(offset..).map(|(hit, i)| {
+            let id = hit.post.id;
+            // `post` is a Post object whatever the hit; a page's `page` a Page too.
+            s.tags.entity(Entity::Post, id);
+            if hit.post.kind == entity::post::Kind::Page {
+                s.tags.entity(Entity::Page, id);
+            }
             let post = PostNode::new(hit.post.clone(), s.now);
             Edge::new(
                 pagination::encode_offset_cursor(LIST, i),

@@ -13,7 +13,10 @@ use super::{
     node,
     post::{PostNode, prefetch::prefetch},
 };
-use crate::error::ApiResult;
+use crate::{
+    error::ApiResult,
+    service::cache_tags::{Entity, change::kind},
+};
 
 /// A named, ordered collection of posts.
 pub struct SeriesNode(pub series::Model);
@@ -58,18 +61,24 @@ impl SeriesNode {
     #[graphql(complexity = "crate::graphql::pagination::list_cost(child_complexity)")]
     async fn posts(&self, ctx: &Context<'_>) -> ApiResult<Vec<PostNode>> {
         let s = state(ctx)?;
+        s.tags.key(Entity::Series.posts_key(self.0.id));
         let posts = s
             .series_posts
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
         prefetch(s, &posts, &[ctx.look_ahead()]).await?;
-        Ok(posts.into_iter().map(|p| PostNode::new(p, s.now)).collect())
+        Ok(posts
+            .into_iter()
+            .map(|p| s.tags.saw(kind(p.kind), p.id, PostNode::new(p, s.now)))
+            .collect())
     }
 
     /// How many published posts the series holds.
     async fn post_count(&self, ctx: &Context<'_>) -> ApiResult<i64> {
-        let ids = state(ctx)?.series_entries.load_one(self.0.id).await?;
+        let s = state(ctx)?;
+        s.tags.key(Entity::Series.posts_key(self.0.id));
+        let ids = s.series_entries.load_one(self.0.id).await?;
         Ok(ids.map_or(0, |p| i64::try_from(p.len()).unwrap_or(i64::MAX)))
     }
 }

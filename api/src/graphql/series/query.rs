@@ -10,7 +10,7 @@ use crate::{
         context::state,
         pagination::{self, ConnectionArgs},
     },
-    service::{self, keyset::Cursor},
+    service::{self, cache_tags::Entity, keyset::Cursor},
 };
 
 const SORT: &str = "SeriesTitle";
@@ -40,9 +40,11 @@ impl SeriesQuery {
         #[graphql(desc = "The series' slug, Hangul as it is, not percent-encoded.")] slug: String,
     ) -> ApiResult<Option<SeriesNode>> {
         let s = state(ctx)?;
-        Ok(service::series::find_by_slug(&s.db, &slug)
-            .await?
-            .map(SeriesNode))
+        let found = service::series::find_by_slug(&s.db, &slug).await?;
+        if found.is_none() {
+            s.tags.key(Entity::Series.listing());
+        }
+        Ok(found.map(|m| s.tags.saw(Entity::Series, m.id, SeriesNode(m))))
     }
 
     /// Every series, ordered by title; 20 a page by default, at most 100. Anyone may read
@@ -60,6 +62,7 @@ impl SeriesQuery {
         #[graphql(desc = "Page backwards from this cursor.")] before: Option<String>,
     ) -> ApiResult<Connection<SeriesNode, SeriesCount>> {
         let s = state(ctx)?;
+        s.tags.key(Entity::Series.listing());
         let window = ConnectionArgs::new(first, after, last, before).window(SORT)?;
         let slice = service::series::list(&s.db, window.clone()).await?;
         Ok(pagination::connection(
@@ -71,7 +74,7 @@ impl SeriesQuery {
                 id: m.id,
                 pinned: None,
             },
-            SeriesNode,
+            |m| s.tags.saw(Entity::Series, m.id, SeriesNode(m)),
             SeriesCount,
         ))
     }

@@ -7,6 +7,7 @@ use crate::{
     error::{ApiResult, AppError},
     graphql::context::state,
     service::{
+        cache_tags::Entity,
         feed::{self, FeedPaths, FeedScope},
         site::{self as svc, SiteSettings},
         url::Taxonomy,
@@ -90,6 +91,10 @@ pub async fn feeds(
         .into_iter()
         .filter_map(|(t, slug)| slug.map(|slug| FeedScope::Of(t, slug)));
     let scope = given.next().unwrap_or(FeedScope::Site);
+    if let FeedScope::Of(t, _) = &scope {
+        // Its name is in the titles; a rename or deletion changes them.
+        s.tags.key(Entity::of_taxonomy(*t).listing());
+    }
     if given.next().is_some() {
         return Err(AppError::bad_input(
             "feeds",

@@ -43,6 +43,7 @@ impl SiteNode {
 
     async fn menu(&self, ctx: &Context<'_>, primary: bool) -> ApiResult<Vec<MenuItemNode>> {
         let s = state(ctx)?;
+        record_targets(s, &self.settings.menus());
         let targets = self
             .targets
             .get_or_try_init(|| async {
@@ -58,6 +59,26 @@ impl SiteNode {
             .into_iter()
             .map(|item| MenuItemNode::new(item, self.settings.base_url.clone()))
             .collect())
+    }
+}
+
+/// Records what the menus point at: each target, and the lists of its kind (a target
+/// that stops being public leaves the menu).
+fn record_targets(s: &crate::graphql::RequestState, menus: &[&[svc::MenuItem]]) {
+    use crate::service::{cache_tags::Entity, site::TargetKind};
+    for item in menus.iter().flat_map(|m| m.iter()) {
+        if let Some(r) = item.target {
+            let entity = match r.kind {
+                TargetKind::Post => Entity::Post,
+                TargetKind::Page => Entity::Page,
+                TargetKind::Tag => Entity::Tag,
+                TargetKind::Series => Entity::Series,
+                TargetKind::Category => Entity::Category,
+            };
+            s.tags.key(entity.key(r.id));
+            s.tags.key(entity.listing());
+        }
+        record_targets(s, &[item.children.as_slice()]);
     }
 }
 

@@ -14,6 +14,7 @@ impl SiteQuery {
     /// Anyone may read it; ADMINs change it with `updateSite`.
     async fn site(&self, ctx: &Context<'_>) -> ApiResult<SiteNode> {
         let s = state(ctx)?;
+        s.tags.site();
         Ok(SiteNode::new(service::site::read(&s.db).await?, s.now))
     }
 }

@@ -16,7 +16,10 @@ use super::{
         query::{PostConnection, post_page},
     },
 };
-use crate::{error::ApiResult, service};
+use crate::{
+    error::ApiResult,
+    service::{self, cache_tags::Entity},
+};
 
 /// A label on posts.
 pub struct TagNode(pub tag::Model);
@@ -48,11 +51,9 @@ impl TagNode {
 
     /// Published posts carrying this tag.
     async fn post_count(&self, ctx: &Context<'_>) -> ApiResult<i64> {
-        Ok(state(ctx)?
-            .tag_counts
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or(0))
+        let s = state(ctx)?;
+        s.tags.key(Entity::Tag.posts_key(self.0.id));
+        Ok(s.tag_counts.load_one(self.0.id).await?.unwrap_or(0))
     }
 
     /// Published posts carrying this tag, newest first.
@@ -76,6 +77,14 @@ impl TagNode {
             ..Default::default()
         };
         let args = ConnectionArgs::new(first, after, last, before);
-        post_page(ctx, args, filter, PostOrder::to_service(order_by.as_ref())).await
+        let listing = [Entity::Tag.posts_key(self.0.id)];
+        post_page(
+            ctx,
+            args,
+            filter,
+            PostOrder::to_service(order_by.as_ref()),
+            &listing,
+        )
+        .await
     }
 }

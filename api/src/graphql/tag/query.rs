@@ -3,7 +3,13 @@
 use async_graphql::{Context, Enum, Object};
 
 use super::TagNode;
-use crate::{error::ApiResult, graphql::context::state, service};
+use entity::tag;
+
+use crate::{
+    error::ApiResult,
+    graphql::context::state,
+    service::{self, cache_tags::Entity},
+};
 
 /// How to order `tags`.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
@@ -29,17 +35,24 @@ impl TagQuery {
         slug: String,
     ) -> ApiResult<Option<TagNode>> {
         let s = state(ctx)?;
+        let seen = |t: Option<tag::Model>| match t {
+            Some(t) => Some(s.tags.saw(Entity::Tag, t.id, TagNode(t))),
+            None => {
+                s.tags.key(Entity::Tag.listing());
+                None
+            }
+        };
         if !ctx.look_ahead().field("postCount").exists() {
-            return Ok(service::tag::find_by_slug(&s.db, &slug).await?.map(TagNode));
+            return Ok(seen(service::tag::find_by_slug(&s.db, &slug).await?));
         }
         // With its count, in the same statement (rather than a second one after
         // DataLoader's batching delay).
         let Some((tag, count)) = service::tag::by_slug_with_count(&s.db, &slug, s.now).await?
         else {
-            return Ok(None);
+            return Ok(seen(None));
         };
         s.tag_counts.feed_one(tag.id, count).await;
-        Ok(Some(TagNode(tag)))
+        Ok(seen(Some(tag)))
     }
 
     /// All tags with at least one published post (or all, with `includeEmpty`), not
@@ -54,6 +67,9 @@ impl TagQuery {
         include_empty: bool,
     ) -> ApiResult<Vec<TagNode>> {
         let s = state(ctx)?;
+        // Which tags have published posts: any post listing change can change it.
+        s.tags.key(Entity::Tag.listing());
+        s.tags.key(Entity::Post.listing());
         let counts = service::tag::public_post_counts(&s.db, s.now, None).await?;
         let mut tags: Vec<_> = service::tag::all(&s.db)
             .await?
@@ -68,6 +84,9 @@ impl TagQuery {
         for (n, t) in &tags {
             s.tag_counts.feed_one(t.id, *n).await;
         }
-        Ok(tags.into_iter().map(|(_, t)| TagNode(t)).collect())
+        Ok(tags
+            .into_iter()
+            .map(|(_, t)| s.tags.saw(Entity::Tag, t.id, TagNode(t)))
+            .collect())
     }
 }

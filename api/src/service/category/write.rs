@@ -106,6 +106,7 @@ pub async fn create(
         None => slug::slugify(&name),
     };
     let txn = crate::db::begin_write(db).await?;
+    let mark = outbox::open(&txn).await?;
     slug_free(&txn, &slug, None).await?;
     let parent_id = checked_parent(&txn, c.parent.flatten().as_deref(), None).await?;
     let position = match c.position {
@@ -132,7 +133,7 @@ pub async fn create(
         None,
         &created.name,
     );
-    outbox::taxonomy(&txn, "created", named, None).await?;
+    outbox::taxonomy(&txn, mark, "created", named, None).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -147,6 +148,7 @@ pub async fn update(
 ) -> AppResult<category::Model> {
     policy::can_manage_taxonomy(who)?;
     let txn = crate::db::begin_write(db).await?;
+    let mark = outbox::open(&txn).await?;
     let current = load(&txn, id).await?;
     let former_slug = current.slug.clone();
     let mut a: category::ActiveModel = current.into();
@@ -176,7 +178,7 @@ pub async fn update(
         Some(&former_slug),
         &updated.name,
     );
-    outbox::taxonomy(&txn, "updated", named, None).await?;
+    outbox::taxonomy(&txn, mark, "updated", named, None).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -190,6 +192,7 @@ pub async fn delete(
 ) -> AppResult<category::Model> {
     policy::can_manage_taxonomy(who)?;
     let txn = crate::db::begin_write(db).await?;
+    let mark = outbox::open(&txn).await?;
     let c = load(&txn, id).await?;
     let children = category::Entity::find()
         .filter(category::Column::ParentId.eq(id))
@@ -205,6 +208,7 @@ pub async fn delete(
     category::Entity::delete_by_id(id).exec(&txn).await?;
     outbox::taxonomy(
         &txn,
+        mark,
         "deleted",
         named_of(TargetKind::Category, c.id, &c.slug, None, &c.name),
         None,

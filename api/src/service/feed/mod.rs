@@ -47,24 +47,43 @@ pub(crate) fn base_url(settings: &SiteSettings) -> AppResult<&str> {
 }
 
 /// The document `resource` names, as the public sees it at `now` (its media type is
-/// [`Resource::media_type`]).
+/// [`Resource::media_type`]), and its cache keys (see [`crate::service::cache_tags`]):
+/// a feed names its scope, posts, tags and authors; the sitemap every list; robots.txt
+/// the site.
 pub async fn document<C: ConnectionTrait>(
     db: &C,
     paths: &FeedPaths,
     resource: &Resource,
     now: DateTime<Utc>,
-) -> AppResult<Vec<u8>> {
+) -> AppResult<(Vec<u8>, Vec<String>)> {
+    use crate::service::cache_tags::{Entity, SITE};
     let settings = crate::service::site::read(db).await?;
+    let every_list = || {
+        let lists = [Entity::Post, Entity::Page, Entity::Tag, Entity::Category]
+            .into_iter()
+            .chain([Entity::Series, Entity::Author])
+            .map(|e| e.listing().to_owned());
+        std::iter::once(SITE.to_owned()).chain(lists).collect()
+    };
     match resource {
         Resource::Feed(scope, format) => {
-            let feed = read::feed(db, paths, &settings, scope, *format, now).await?;
-            format.write(&feed).map_err(AppError::Internal)
+            let (feed, keys) = read::feed(db, paths, &settings, scope, *format, now).await?;
+            Ok((format.write(&feed).map_err(AppError::Internal)?, keys))
         }
-        Resource::Sitemap => sitemap::sitemap(db, paths, &settings, now).await,
-        Resource::SitemapPart(n) => sitemap::part(db, paths, &settings, now, *n).await,
+        Resource::Sitemap => Ok((
+            sitemap::sitemap(db, paths, &settings, now).await?,
+            every_list(),
+        )),
+        Resource::SitemapPart(n) => Ok((
+            sitemap::part(db, paths, &settings, now, *n).await?,
+            every_list(),
+        )),
         Resource::Robots => {
             let url = settings.base_url.as_ref().map(|_| sitemap_url(&settings));
-            Ok(syndication::sitemap::robots(url.as_deref()))
+            Ok((
+                syndication::sitemap::robots(url.as_deref()),
+                vec![SITE.to_owned()],
+            ))
         }
     }
 }

@@ -14,7 +14,9 @@ use crate::{
     error::{AppError, AppResult},
     render,
     service::{
-        author, category,
+        author,
+        cache_tags::{Entity, SITE},
+        category,
         keyset::Window,
         post::{self as posts, Bodies, PostFilter, PostOrder, Scope, authors},
         series,
@@ -30,32 +32,43 @@ pub(super) struct About {
     pub name: String,
     description: Option<String>,
     updated_at: Option<DateTime<Utc>>,
+    /// Its cache key and its posts' (a category's: and those below it).
+    keys: Vec<String>,
 }
 
 /// The tag, category, series or author a feed follows; NOT_FOUND when there is none.
 pub(super) async fn about<C: ConnectionTrait>(db: &C, t: Taxonomy, slug: &str) -> AppResult<About> {
+    let entity = Entity::of_taxonomy(t);
+    let mut below = Vec::new();
     let found = match t {
         Taxonomy::Tag => tag::find_by_slug(db, slug)
             .await?
-            .map(|x| (x.name, x.description, x.updated_at)),
-        Taxonomy::Category => category::tree(db)
-            .await?
-            .by_slug(slug)
-            .map(|x| (x.name.clone(), x.description.clone(), x.updated_at)),
+            .map(|x| (x.id, x.name, x.description, x.updated_at)),
+        Taxonomy::Category => {
+            let tree = category::tree(db).await?;
+            let found = tree.by_slug(slug);
+            if let Some(c) = found {
+                below = tree.subtree(c.id);
+            }
+            found.map(|x| (x.id, x.name.clone(), x.description.clone(), x.updated_at))
+        }
         Taxonomy::Series => series::find_by_slug(db, slug)
             .await?
-            .map(|x| (x.title, x.description, x.updated_at)),
+            .map(|x| (x.id, x.title, x.description, x.updated_at)),
         Taxonomy::Author => author::find_by_slug(db, slug)
             .await?
             .filter(|u| u.deleted_at.is_none())
-            .map(|u| (u.display_name, u.bio, u.updated_at)),
+            .map(|u| (u.id, u.display_name, u.bio, u.updated_at)),
     };
-    let (name, description, updated_at) =
+    let (id, name, description, updated_at) =
         found.ok_or_else(|| AppError::NotFound(format!("{} '{slug}'", t.noun())))?;
+    let mut keys = vec![entity.key(id), entity.posts_key(id)];
+    keys.extend(below.into_iter().map(|c| entity.posts_key(c)));
     Ok(About {
         name,
         description,
         updated_at: Some(updated_at),
+        keys,
     })
 }
 
@@ -73,7 +86,8 @@ fn filter(scope: &FeedScope) -> PostFilter {
     f
 }
 
-/// The feed of `scope` in `format`, as the public sees it at `now`.
+/// The feed of `scope` in `format`, as the public sees it at `now`, and its cache keys
+/// (see [`crate::service::cache_tags`]).
 pub async fn feed<C: ConnectionTrait>(
     db: &C,
     paths: &FeedPaths,
@@ -81,7 +95,7 @@ pub async fn feed<C: ConnectionTrait>(
     scope: &FeedScope,
     format: Format,
     now: DateTime<Utc>,
-) -> AppResult<Feed> {
+) -> AppResult<(Feed, Vec<String>)> {
     let base = base_url(settings)?;
     let about = match scope {
         FeedScope::Site => None,
@@ -107,6 +121,18 @@ pub async fn feed<C: ConnectionTrait>(
     let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
     let mut bylines = authors::by_posts(db, &ids).await?;
     let mut tags = tag::by_posts(db, &ids).await?;
+    let mut keys = vec![SITE.to_owned()];
+    match &about {
+        None => keys.push(Entity::Post.listing().to_owned()),
+        Some(a) => keys.extend(a.keys.iter().cloned()),
+    }
+    keys.extend(ids.iter().map(|id| Entity::Post.key(*id)));
+    for t in tags.values().flatten() {
+        keys.push(Entity::Tag.key(t.id));
+    }
+    for u in bylines.values().flatten() {
+        keys.push(Entity::Author.key(u.id));
+    }
     let abs = |path: &str| {
         url::absolute(base, path)
             .ok_or_else(|| AppError::Internal(format!("base URL {base} cannot hold {path}")))
@@ -154,7 +180,7 @@ pub async fn feed<C: ConnectionTrait>(
             a.description.or_else(|| settings.description.clone()),
         ),
     };
-    Ok(Feed {
+    let feed = Feed {
         title,
         description,
         home_url: abs(&scope.page().path())?,
@@ -163,7 +189,10 @@ pub async fn feed<C: ConnectionTrait>(
         updated,
         icon: settings.icon.as_deref().and_then(|i| settings.absolute(i)),
         entries,
-    })
+    };
+    keys.sort();
+    keys.dedup();
+    Ok((feed, keys))
 }
 
 /// The title of a tag's (category's, series', author's) feed: `회고 – 하늘의 노트`.

@@ -22,10 +22,10 @@ pub async fn transition(
 ) -> AppResult<post::Model> {
     let txn = crate::db::begin_write(db).await?;
     let current = load(&txn, id).await?;
+    let watch = outbox::watch_post(&txn, Some(&current)).await?;
     super::authors::may_edit(&txn, who, &current).await?;
     let expected = expected_version.unwrap_or(current.version);
     claim_version(&txn, id, expected).await?;
-    let watch = outbox::watch_post(&txn, Some(&current)).await?;
     let mut a: post::ActiveModel = current.clone().into();
     change(&current, &mut a)?;
     a.version = Set(expected + 1);

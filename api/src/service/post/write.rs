@@ -329,10 +329,10 @@ pub async fn update(
     let c = changes.validate()?;
     let txn = crate::db::begin_write(db).await?;
     let current = load(&txn, id).await?;
+    let watch = outbox::watch_post(&txn, Some(&current)).await?;
     authors::may_edit(&txn, who, &current).await?;
     lifecycle::not_trashed(&current)?;
     claim_version(&txn, id, expected_version).await?;
-    let watch = outbox::watch_post(&txn, Some(&current)).await?;
     let mut a: post::ActiveModel = current.clone().into();
     a.version = Set(expected_version + 1);
     apply(&txn, who, current.kind, &mut a, Some(&current), &c).await?;

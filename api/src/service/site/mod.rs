@@ -186,6 +186,7 @@ pub async fn set(db: &DatabaseConnection, mut changes: SiteChanges) -> AppResult
     resolve(db, "coverImage", &mut changes.cover_image).await?;
     resolve(db, "ogImage", &mut changes.og_image).await?;
     let txn = crate::db::begin_write(db).await?;
+    let mark = crate::service::webhook::outbox::open(&txn).await?;
     // Locked (PostgreSQL; SQLite's write transaction already is), so two changes to
     // different fields at once both land.
     let row = site::Entity::find_by_id(1)
@@ -210,7 +211,8 @@ pub async fn set(db: &DatabaseConnection, mut changes: SiteChanges) -> AppResult
     }
     s.updated_at = Some(crate::service::now());
     write(&txn, &s).await?;
-    crate::service::webhook::outbox::site_updated(&txn, &s.title, s.base_url.as_deref()).await?;
+    crate::service::webhook::outbox::site_updated(&txn, mark, &s.title, s.base_url.as_deref())
+        .await?;
     txn.commit().await?;
     Ok(s)
 }

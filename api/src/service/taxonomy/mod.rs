@@ -36,6 +36,7 @@ pub(crate) fn named_of<'a>(
         slug,
         former_slug,
         name,
+        also: Vec::new(),
     }
 }
 
@@ -137,6 +138,7 @@ where
         None => slug::slugify(&name),
     };
     let txn = crate::db::begin_write(db).await?;
+    let mark = outbox::open(&txn).await?;
     slug_free::<E, _>(&txn, &slug, None).await?;
     let created = E::new_active(slug, name, c.description.flatten())
         .insert(&txn)
@@ -144,6 +146,7 @@ where
     let (id, slug, name) = E::ident(&created);
     outbox::taxonomy(
         &txn,
+        mark,
         "created",
         named_of(E::TARGET, id, slug, None, name),
         None,
@@ -165,6 +168,7 @@ where
 {
     policy::can_manage_taxonomy(who)?;
     let txn = crate::db::begin_write(db).await?;
+    let mark = outbox::open(&txn).await?;
     let current = load_named::<E, _>(&txn, id).await?;
     let former_slug = E::ident(&current).1.to_owned();
     let mut a: E::Active = current.into();
@@ -183,7 +187,7 @@ where
     let updated = a.update(&txn).await?;
     let (id, slug, name) = E::ident(&updated);
     let named = named_of(E::TARGET, id, slug, Some(&former_slug), name);
-    outbox::taxonomy(&txn, "updated", named, None).await?;
+    outbox::taxonomy(&txn, mark, "updated", named, None).await?;
     txn.commit().await?;
     Ok(updated)
 }

@@ -43,6 +43,7 @@ pub async fn delete_series(
 ) -> AppResult<series::Model> {
     policy::can_manage_taxonomy(who)?;
     let txn = crate::db::begin_write(db).await?;
+    let mark = outbox::open(&txn).await?;
     let s = load_series(&txn, id).await?;
     post::Entity::update_many()
         .col_expr(post::Column::SeriesId, Expr::value(Option::<i64>::None))
@@ -56,6 +57,7 @@ pub async fn delete_series(
     series::Entity::delete_by_id(id).exec(&txn).await?;
     outbox::taxonomy(
         &txn,
+        mark,
         "deleted",
         super::named_of(TargetKind::Series, s.id, &s.slug, None, &s.title),
         None,
@@ -173,6 +175,7 @@ pub async fn reorder_series(
 ) -> AppResult<series::Model> {
     policy::can_manage_taxonomy(who)?;
     let txn = crate::db::begin_write(db).await?;
+    let mark = outbox::open(&txn).await?;
     let s = load_series(&txn, series_id).await?;
     let mut current = ordered_ids(&txn, series_id).await?;
     let mut given = post_ids.to_vec();
@@ -187,6 +190,7 @@ pub async fn reorder_series(
     number(&txn, Some(series_id), post_ids).await?;
     outbox::taxonomy(
         &txn,
+        mark,
         "updated",
         super::named_of(TargetKind::Series, s.id, &s.slug, None, &s.title),
         None,

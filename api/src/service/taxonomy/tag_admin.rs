@@ -50,6 +50,7 @@ pub async fn merge_tags(
         ));
     }
     let txn = crate::db::begin_write(db).await?;
+    let mark = outbox::open(&txn).await?;
     let source = load_tag(&txn, from).await?;
     let target = load_tag(&txn, into).await?;
     let links = post_tag::Entity::find()
@@ -75,8 +76,9 @@ pub async fn merge_tags(
     tag::Entity::delete_by_id(from).exec(&txn).await?;
     let into_slug = TargetKind::Tag.path(&target.slug);
     let merged = serde_json::json!({ "mergedInto": { "slug": target.slug, "name": target.name, "path": into_slug } });
-    let named = super::named_of(TargetKind::Tag, source.id, &source.slug, None, &source.name);
-    outbox::taxonomy(&txn, "deleted", named, Some(merged)).await?;
+    let mut named = super::named_of(TargetKind::Tag, source.id, &source.slug, None, &source.name);
+    named.also = vec![into];
+    outbox::taxonomy(&txn, mark, "deleted", named, Some(merged)).await?;
     txn.commit().await?;
     Ok(target)
 }
@@ -89,10 +91,12 @@ pub async fn delete_tag(
 ) -> AppResult<tag::Model> {
     policy::can_manage_taxonomy(who)?;
     let txn = crate::db::begin_write(db).await?;
+    let mark = outbox::open(&txn).await?;
     let t = load_tag(&txn, id).await?;
     tag::Entity::delete_by_id(id).exec(&txn).await?;
     outbox::taxonomy(
         &txn,
+        mark,
         "deleted",
         super::named_of(TargetKind::Tag, t.id, &t.slug, None, &t.name),
         None,

@@ -4,7 +4,11 @@
 //! (the delivery workers find it in the database, whenever and wherever they run).
 //!
 //! An event is written only when some active endpoint wants it, with one delivery per
-//! such endpoint; without endpoints a write costs one extra statement.
+//! such endpoint. Whatever the endpoints, every write also records the cache keys it
+//! touched ([`crate::service::cache_tags::change`]) in the cache-tag journal, so every
+//! server drops just those cached answers; each event's `data.cacheKeys` names the same
+//! keys, for a CDN purge hook. A writer calls [`open`] (or [`watch_post`]) before its
+//! first content write, for the journal's range of generations.
 //!
 //! Post and page events describe what the public sees (see
 //! [`crate::service::post::visibility`]): `published` when one becomes public,
@@ -27,10 +31,24 @@ use super::{
     payload::{self, PostState, Site},
     wake,
 };
+pub use crate::service::cache_tags::journal::{Mark, open};
 use crate::{
     error::AppResult,
-    service::{now, post::visibility, site::TargetKind},
+    service::{
+        cache_tags::{Changed, Entity, change},
+        category as categories, now,
+        post::visibility,
+        site::TargetKind,
+    },
 };
+
+/// `data` with the change's cache keys added as `cacheKeys`.
+fn with_keys(mut data: Value, keys: &Changed) -> Value {
+    if let Value::Object(d) = &mut data {
+        d.insert("cacheKeys".to_owned(), serde_json::json!(keys.names()));
+    }
+    data
+}
 
 /// The endpoints as a write sees them: each one's id, subscriptions and whether it is
 /// active.
@@ -143,27 +161,31 @@ pub struct PostWatch {
     listeners: Listeners,
     site: Site,
     before: Option<PostState>,
+    mark: Mark,
 }
 
-/// Starts watching a write of `current` (`None` for a new post). Reads nothing more
-/// than the endpoints when there are none.
+/// Starts watching a write of `current` (`None` for a new post): call it before the
+/// transaction's first content write (it opens the journal's range).
 pub async fn watch_post<C: ConnectionTrait>(
     txn: &C,
     current: Option<&post::Model>,
 ) -> AppResult<PostWatch> {
+    let mark = open(txn).await?;
     let listeners = Listeners::read(txn).await?;
-    let (site, before) = match (listeners.any(), current) {
-        (true, Some(p)) => (
-            Site::read(txn).await?,
-            Some(PostState::read(txn, p.clone()).await?),
-        ),
-        (true, None) => (Site::read(txn).await?, None),
-        (false, _) => (Site::default(), None),
+    let site = if listeners.any() {
+        Site::read(txn).await?
+    } else {
+        Site::default()
+    };
+    let before = match current {
+        Some(p) => Some(PostState::read(txn, p.clone()).await?),
+        None => None,
     };
     Ok(PostWatch {
         listeners,
         site,
         before,
+        mark,
     })
 }
 
@@ -182,18 +204,20 @@ impl PostWatch {
         txn: &C,
         after: Option<&post::Model>,
     ) -> AppResult<()> {
-        if !self.listeners.any() {
-            return Ok(());
-        }
         let at = now();
-        let was = self
-            .before
-            .as_ref()
-            .is_some_and(|b| visibility::is_public(&b.post, at));
         let after_state = match after {
             Some(p) => Some(PostState::read(txn, p.clone()).await?),
             None => None,
         };
+        let keys = change::of_post(self.before.as_ref(), after_state.as_ref(), at);
+        self.mark.record(txn, &keys).await?;
+        if !self.listeners.any() {
+            return Ok(());
+        }
+        let was = self
+            .before
+            .as_ref()
+            .is_some_and(|b| visibility::is_public(&b.post, at));
         let is = after.is_some_and(|p| visibility::is_public(p, at));
         let post_id = after
             .map(|p| p.id)
@@ -228,7 +252,7 @@ impl PostWatch {
             };
             let event_type = format!("{}.{action}", prefix(subject.post.kind));
             let data = payload::post_data(&self.site, before, &subject, at);
-            record(txn, &self.listeners, &event_type, data).await?;
+            record(txn, &self.listeners, &event_type, with_keys(data, &keys)).await?;
         }
         if let Some(a) = &after_state {
             let p = &a.post;
@@ -238,7 +262,8 @@ impl PostWatch {
             {
                 let event_type = format!("{}.published", prefix(p.kind));
                 let endpoints = self.listeners.wanting(&event_type);
-                let data = payload::post_data(&self.site, None, a, when);
+                let live = change::of_post(None, Some(a), when);
+                let data = with_keys(payload::post_data(&self.site, None, a, when), &live);
                 let scheduled = Scheduled {
                     post_id: p.id,
                     at: when,
@@ -258,23 +283,36 @@ pub struct Named<'a> {
     /// Its slug before the change, when the change gave it a new one.
     pub former_slug: Option<&'a str>,
     pub name: &'a str,
+    /// Other entries of the same kind the change moved posts into (a merge's target).
+    pub also: Vec<i64>,
 }
 
 /// Writes `<kind>.<action>` (`tag.created`, `series.deleted`…) about `what`, with
 /// `extra` fields (an object) added to `data`.
 pub async fn taxonomy<C: ConnectionTrait>(
     txn: &C,
+    mark: Mark,
     action: &str,
     what: Named<'_>,
     extra: Option<Value>,
 ) -> AppResult<()> {
-    let listeners = Listeners::read(txn).await?;
-    let (family, type_name) = match what.kind {
-        TargetKind::Tag => ("tag", "Tag"),
-        TargetKind::Series => ("series", "Series"),
-        TargetKind::Category => ("category", "Category"),
-        TargetKind::Post | TargetKind::Page => return Ok(()),
+    let (family, type_name, entity) = match what.kind {
+        TargetKind::Tag => ("tag", "Tag", Entity::Tag),
+        TargetKind::Series => ("series", "Series", Entity::Series),
+        TargetKind::Category => ("category", "Category", Entity::Category),
+        TargetKind::Post | TargetKind::Page => {
+            return mark.record(txn, &Changed::Everything).await;
+        }
     };
+    let mut also = what.also.clone();
+    if entity == Entity::Category {
+        // The categories above it now: their listings hold its posts.
+        let tree = categories::tree(txn).await?;
+        also.extend(tree.path(what.id).iter().map(|c| c.id));
+    }
+    let keys = change::of_named(entity, what.id, &also);
+    mark.record(txn, &keys).await?;
+    let listeners = Listeners::read(txn).await?;
     let event_type = format!("{family}.{action}");
     if listeners.wanting(&event_type).is_empty() {
         return Ok(());
@@ -292,21 +330,24 @@ pub async fn taxonomy<C: ConnectionTrait>(
     if let (Some(Value::Object(extra)), Value::Object(d)) = (extra, &mut data) {
         d.extend(extra);
     }
-    record(txn, &listeners, &event_type, data).await
+    record(txn, &listeners, &event_type, with_keys(data, &keys)).await
 }
 
 /// Writes `site.updated`: the settings changed, so every page may show them.
 pub async fn site_updated<C: ConnectionTrait>(
     txn: &C,
+    mark: Mark,
     title: &str,
     base_url: Option<&str>,
 ) -> AppResult<()> {
+    let keys = change::of_site();
+    mark.record(txn, &keys).await?;
     let listeners = Listeners::read(txn).await?;
     let data = serde_json::json!({
         "site": { "title": title, "url": base_url },
         "paths": ["/"],
     });
-    record(txn, &listeners, "site.updated", data).await
+    record(txn, &listeners, "site.updated", with_keys(data, &keys)).await
 }
 
 /// Writes a `ping` for endpoint `endpoint_id` alone; returns its delivery's id.

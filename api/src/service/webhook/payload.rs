@@ -69,11 +69,11 @@ pub fn body(event_type: &str, at: DateTime<Utc>, data: Value) -> String {
 #[derive(Debug, Clone)]
 pub struct PostState {
     pub post: post::Model,
-    tags: Vec<tag::Model>,
-    series: Option<series::Model>,
+    pub(crate) tags: Vec<tag::Model>,
+    pub(crate) series: Option<series::Model>,
     /// The category and its parents, the top first.
-    categories: Vec<category::Model>,
-    authors: Vec<user::Model>,
+    pub(crate) categories: Vec<category::Model>,
+    pub(crate) authors: Vec<user::Model>,
 }
 
 impl PostState {

@@ -302,7 +302,7 @@ async fn write(
         return Err(sqlx::Error::Protocol("a group's post was not read back".into()));
     }
     // The hot rows, last (see the module docs); what the triggers would have done.
-    sqlx::query("UPDATE content_generation SET generation = generation + 1 WHERE id = 1")
+    sqlx::query("SELECT content_generation_advance()")
         .execute(&mut *conn)
         .await?;
     sqlx::query(
