@@ -7,10 +7,12 @@ use clap::Args;
 use crate::auth::Secret;
 
 mod feeds;
+mod live;
 mod media;
 mod webhooks;
 
 pub use feeds::FeedConfig;
+pub use live::LiveConfig;
 pub use media::MediaConfig;
 pub use webhooks::WebhookConfig;
 
@@ -173,6 +175,9 @@ pub struct HttpConfig {
     /// Where the feeds and sitemaps are served, and how much they hold.
     #[command(flatten)]
     pub feeds: FeedConfig,
+    /// The subscriptions' limits.
+    #[command(flatten)]
+    pub live: LiveConfig,
 }
 
 impl HttpConfig {
@@ -197,6 +202,7 @@ impl HttpConfig {
         idle_timeout_secs: 30,
         shutdown_timeout_secs: 10,
         feeds: FeedConfig::DEFAULT,
+        live: LiveConfig::DEFAULT,
     };
 }
 

@@ -14,6 +14,12 @@
 //! event at once, due at its instant; every later write of the post replaces that
 //! pending event (or drops it), and `(post_id, scheduled_for)` is unique, so one
 //! scheduled instant fires once, with no write at that moment.
+//!
+//! The same decisions feed the GraphQL subscriptions: every post, page, taxonomy and
+//! site write also records one live event ([`crate::service::live::record`]) in the
+//! transaction, whether or not any endpoint exists: the post written (for
+//! `postUpdated`, drafts included), whether it became public (`postPublished`), and the
+//! event type and `data` of what the public sees changed (`contentChanged`).
 
 use chrono::{DateTime, Utc};
 use entity::{post, webhook_delivery, webhook_endpoint, webhook_event};
@@ -29,7 +35,12 @@ use super::{
 };
 use crate::{
     error::AppResult,
-    service::{now, post::visibility, site::TargetKind},
+    service::{
+        live::{self, Change, LiveEvent},
+        now,
+        post::visibility,
+        site::TargetKind,
+    },
 };
 
 /// The endpoints as a write sees them: each one's id, subscriptions and whether it is
@@ -136,34 +147,39 @@ async fn record<C: ConnectionTrait>(
     Ok(())
 }
 
-/// A post or page about to be written: what it was, for the event its write sends.
+/// A post or page about to be written: what it was, for the events its write sends.
 /// Made by [`watch_post`] before the change, finished by [`PostWatch::written`] after
 /// it, in the same transaction.
 pub struct PostWatch {
     listeners: Listeners,
-    site: Site,
+    site: Option<Site>,
     before: Option<PostState>,
+    /// Public before the write.
+    was: bool,
 }
 
-/// Starts watching a write of `current` (`None` for a new post). Reads nothing more
-/// than the endpoints when there are none.
+/// Starts watching a write of `current` (`None` for a new post). Reads its relations
+/// only when an endpoint exists or it is public (its change may then be public).
 pub async fn watch_post<C: ConnectionTrait>(
     txn: &C,
     current: Option<&post::Model>,
 ) -> AppResult<PostWatch> {
     let listeners = Listeners::read(txn).await?;
-    let (site, before) = match (listeners.any(), current) {
-        (true, Some(p)) => (
-            Site::read(txn).await?,
-            Some(PostState::read(txn, p.clone()).await?),
-        ),
-        (true, None) => (Site::read(txn).await?, None),
-        (false, _) => (Site::default(), None),
+    let was = current.is_some_and(|p| visibility::is_public(p, now()));
+    let before = match current {
+        Some(p) if listeners.any() || was => Some(PostState::read(txn, p.clone()).await?),
+        _ => None,
+    };
+    let site = if listeners.any() || was {
+        Some(Site::read(txn).await?)
+    } else {
+        None
     };
     Ok(PostWatch {
         listeners,
         site,
         before,
+        was,
     })
 }
 
@@ -178,27 +194,40 @@ impl PostWatch {
     /// Writes the events of the change: `after` is the post as written (`None` when it
     /// was purged).
     pub async fn written<C: ConnectionTrait>(
-        self,
+        mut self,
         txn: &C,
         after: Option<&post::Model>,
     ) -> AppResult<()> {
-        if !self.listeners.any() {
-            return Ok(());
-        }
         let at = now();
-        let was = self
-            .before
-            .as_ref()
-            .is_some_and(|b| visibility::is_public(&b.post, at));
-        let after_state = match after {
-            Some(p) => Some(PostState::read(txn, p.clone()).await?),
-            None => None,
-        };
+        let was = self.was;
         let is = after.is_some_and(|p| visibility::is_public(p, at));
         let post_id = after
             .map(|p| p.id)
             .or_else(|| self.before.as_ref().map(|b| b.post.id));
-        if let Some(id) = post_id {
+        let action = match (was, is) {
+            (false, true) => Some("published"),
+            (true, true) => Some("updated"),
+            (true, false) if after.is_none_or(|p| p.deleted_at.is_some()) => Some("deleted"),
+            (true, false) => Some("unpublished"),
+            (false, false) => None,
+        };
+        let scheduled = after.is_some_and(|p| {
+            p.published_at
+                .is_some_and(|w| visibility::is_listed(p) && w > at)
+        });
+        let after_state = match after {
+            Some(p) if action.is_some() || (scheduled && self.listeners.any()) => {
+                Some(PostState::read(txn, p.clone()).await?)
+            }
+            _ => None,
+        };
+        if self.site.is_none() && after_state.is_some() {
+            self.site = Some(Site::read(txn).await?);
+        }
+        let site = self.site.clone().unwrap_or_default();
+        if self.listeners.any()
+            && let Some(id) = post_id
+        {
             // A pending scheduled publication no longer describes the post.
             webhook_event::Entity::delete_many()
                 .filter(webhook_event::Column::PostId.eq(id))
@@ -207,38 +236,42 @@ impl PostWatch {
                 .exec(txn)
                 .await?;
         }
-        let action = match (was, is) {
-            (false, true) => Some("published"),
-            (true, true) => Some("updated"),
-            (true, false) if after.is_none_or(|p| p.deleted_at.is_some()) => Some("deleted"),
-            (true, false) => Some("unpublished"),
-            (false, false) => None,
-        };
+        let mut change = None;
+        let mut kind = after.map(|p| p.kind);
         if let Some(action) = action {
-            let (subject, before) = match &after_state {
-                Some(a) => (a.clone(), self.before.as_ref()),
-                None => {
-                    // Purged: the post as it was, marked deleted.
-                    let Some(mut b) = self.before.clone() else {
-                        return Ok(());
-                    };
+            let subject = match &after_state {
+                Some(a) => Some((a.clone(), self.before.as_ref())),
+                // Purged: the post as it was, marked deleted.
+                None => self.before.clone().map(|mut b| {
                     b.post.deleted_at = Some(at);
                     (b, None)
-                }
+                }),
             };
-            let event_type = format!("{}.{action}", prefix(subject.post.kind));
-            let data = payload::post_data(&self.site, before, &subject, at);
-            record(txn, &self.listeners, &event_type, data).await?;
+            if let Some((subject, before)) = subject {
+                kind = Some(subject.post.kind);
+                let event_type = format!("{}.{action}", prefix(subject.post.kind));
+                let data = payload::post_data(&site, before, &subject, at);
+                record(txn, &self.listeners, &event_type, data.clone()).await?;
+                change = Some(Change { event_type, data });
+            }
         }
-        if let Some(a) = &after_state {
+        if let Some(id) = post_id {
+            let event = LiveEvent {
+                post_id: Some(id),
+                published: action == Some("published") && kind == Some(post::Kind::Post),
+                change,
+            };
+            live::record::record(txn, &event).await?;
+        }
+        if scheduled
+            && self.listeners.any()
+            && let Some(a) = &after_state
+        {
             let p = &a.post;
-            if let Some(when) = p
-                .published_at
-                .filter(|w| visibility::is_listed(p) && *w > at)
-            {
+            if let Some(when) = p.published_at {
                 let event_type = format!("{}.published", prefix(p.kind));
                 let endpoints = self.listeners.wanting(&event_type);
-                let data = payload::post_data(&self.site, None, a, when);
+                let data = payload::post_data(&site, None, a, when);
                 let scheduled = Scheduled {
                     post_id: p.id,
                     at: when,
@@ -248,6 +281,27 @@ impl PostWatch {
         }
         Ok(())
     }
+}
+
+/// The live event of post `p`, whose scheduled instant has come (no write happens
+/// then; the webhook event was written when it was scheduled).
+pub async fn published_at_its_time<C: ConnectionTrait>(
+    db: &C,
+    p: post::Model,
+) -> AppResult<LiveEvent> {
+    let site = Site::read(db).await?;
+    let when = p.published_at.unwrap_or_else(now);
+    let kind = p.kind;
+    let state = PostState::read(db, p).await?;
+    let event_type = format!("{}.published", prefix(kind));
+    Ok(LiveEvent {
+        post_id: Some(state.post.id),
+        published: kind == post::Kind::Post,
+        change: Some(Change {
+            event_type,
+            data: payload::post_data(&site, None, &state, when),
+        }),
+    })
 }
 
 /// A tag, series or category as an event names it.
@@ -276,9 +330,6 @@ pub async fn taxonomy<C: ConnectionTrait>(
         TargetKind::Post | TargetKind::Page => return Ok(()),
     };
     let event_type = format!("{family}.{action}");
-    if listeners.wanting(&event_type).is_empty() {
-        return Ok(());
-    }
     let site = Site::read(txn).await?;
     let mut data = payload::named_data(
         &site,
@@ -292,7 +343,22 @@ pub async fn taxonomy<C: ConnectionTrait>(
     if let (Some(Value::Object(extra)), Value::Object(d)) = (extra, &mut data) {
         d.extend(extra);
     }
-    record(txn, &listeners, &event_type, data).await
+    record(txn, &listeners, &event_type, data.clone()).await?;
+    publicly_changed(txn, event_type, data).await
+}
+
+/// Records the live event of a change the public sees that names no post.
+async fn publicly_changed<C: ConnectionTrait>(
+    txn: &C,
+    event_type: String,
+    data: Value,
+) -> AppResult<()> {
+    let event = LiveEvent {
+        post_id: None,
+        published: false,
+        change: Some(Change { event_type, data }),
+    };
+    live::record::record(txn, &event).await
 }
 
 /// Writes `site.updated`: the settings changed, so every page may show them.
@@ -306,7 +372,8 @@ pub async fn site_updated<C: ConnectionTrait>(
         "site": { "title": title, "url": base_url },
         "paths": ["/"],
     });
-    record(txn, &listeners, "site.updated", data).await
+    record(txn, &listeners, "site.updated", data.clone()).await?;
+    publicly_changed(txn, "site.updated".to_owned(), data).await
 }
 
 /// Writes a `ping` for endpoint `endpoint_id` alone; returns its delivery's id.
