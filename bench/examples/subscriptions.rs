@@ -212,13 +212,14 @@ async fn run(backend: Backend, admin_url: Option<&str>, cli: &Cli) -> anyhow::Re
     let rss_before = server.rss()?;
     let (tx, mut rx) = mpsc::unbounded_channel();
     let ws_url = format!("{}/graphql", base.replacen("http://", "ws://", 1));
+    let mut clients = Vec::with_capacity(cli.connections);
     for i in 0..cli.connections {
         let (url, tx) = (ws_url.clone(), tx.clone());
-        tokio::spawn(async move {
+        clients.push(tokio::spawn(async move {
             if let Err(e) = subscriber(url, i, tx).await {
                 eprintln!("client {i}: {e}");
             }
-        });
+        }));
         if i % 100 == 99 {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -303,6 +304,9 @@ async fn run(backend: Backend, admin_url: Option<&str>, cli: &Cli) -> anyhow::Re
         rss_open as f64 / 1e6,
         (rss_open.saturating_sub(rss_before)) as f64 / 1e3 / cli.connections as f64,
     );
+    for c in clients {
+        c.abort();
+    }
     drop(server);
     drop(fresh);
     Ok(())

@@ -27,7 +27,7 @@ use futures_util::{SinkExt, StreamExt};
 use poem::{
     FromRequest, IntoResponse, Request, Response,
     http::header,
-    web::websocket::{Message, WebSocket, WebSocketStream},
+    web::websocket::{Message, WebSocket, WebSocketConfig, WebSocketStream},
 };
 use tokio::time::Instant;
 
@@ -40,6 +40,8 @@ use crate::graphql::live::LiveSession;
 pub const TOO_MANY_CONNECTIONS: u16 = 4029;
 /// Close code: no subscription was open for the idle timeout.
 pub const IDLE_TIMEOUT: u16 = 4008;
+/// Bytes a connection reads at a time (client messages are small).
+const READ_BUFFER: usize = 4 * 1024;
 
 /// Whether `req` asks to become a WebSocket.
 pub fn is_upgrade(req: &Request) -> bool {
@@ -67,16 +69,25 @@ pub async fn upgrade(req: &Request, state: &AppState) -> Response {
         bearer: caller::bearer(req),
         client: client.clone(),
     };
-    let max = state.config.live.live_connections_per_client;
-    let slot = state.live.take(&client, max);
+    let limit = state.config.live.live_connections_per_client;
+    let slot = state.live.take(&client, limit);
     let state = state.clone();
+    // Small buffers (the default 128 KiB each way would make a subscriber's memory),
+    // and messages no larger than a request body may be.
+    let max = state.config.max_body_bytes;
+    let config = WebSocketConfig::default()
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
+        .max_message_size(Some(max))
+        .max_frame_size(Some(max));
     ws.protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .config(config)
         .on_upgrade(move |socket| async move {
             match slot {
                 Some(_slot) => serve(socket, state, protocol, session).await,
                 None => {
                     let reason = format!(
-                        "TOO_MANY_CONNECTIONS: at most {max} subscription connections per client address"
+                        "TOO_MANY_CONNECTIONS: at most {limit} subscription connections per client address"
                     );
                     let (mut sink, _) = socket.split();
                     let _ = sink
