@@ -59,8 +59,13 @@ impl Hub {
         self.delivered.subscribe()
     }
 
-    /// Reads what `event` names and sends it to the subscribers.
+    /// Reads what `event` names and sends it to the subscribers (reads nothing when
+    /// there are none).
     pub async fn deliver(&self, db: &DatabaseConnection, event: LiveEvent) {
+        if self.tx.receiver_count() == 0 {
+            self.delivered.send_modify(|n| *n = n.wrapping_add(1));
+            return;
+        }
         let post = match event.post_id {
             Some(id) => match post::Entity::find_by_id(id).one(db).await {
                 Ok(p) => p,
