@@ -72,6 +72,7 @@ impl Application {
             self.state.secret.clone(),
             config,
             media,
+            self.state.hub.clone(),
         );
         self.state.trust_forwarded_for = trust;
         self.state.webhook_allow_private = allow_private;
@@ -82,6 +83,11 @@ impl Application {
         self.state.webhook_allow_private = config.webhook_allow_private;
         self.webhooks = config;
         self
+    }
+
+    /// The live events' hub of this server (what its subscriptions listen to).
+    pub fn hub(&self) -> service::live::hub::Hub {
+        self.state.hub.clone()
     }
 
     /// The endpoint's configuration as it stands.
@@ -118,7 +124,13 @@ impl Application {
         Ok(Self {
             acceptor,
             addr,
-            state: http::AppState::new(db, secret, HttpConfig::default(), media),
+            state: http::AppState::new(
+                db,
+                secret,
+                HttpConfig::default(),
+                media,
+                service::live::hub::Hub::default(),
+            ),
             webhooks: WebhookConfig::default(),
         })
     }
@@ -131,18 +143,21 @@ impl Application {
         self.addr
     }
 
-    /// Serves until Ctrl-C / SIGTERM, with the webhook delivery worker beside the
-    /// requests (stopped after them, its attempts in flight given the same deadline).
+    /// Serves until Ctrl-C / SIGTERM, with the webhook delivery worker and the live
+    /// events' hub beside the requests (stopped after them, its attempts in flight given
+    /// the same deadline).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tracing::info!(addr = %self.addr, "quire listening");
         self.state.start_background().await;
         let worker = service::webhook::worker::Worker::start(self.state.db.clone(), self.webhooks);
+        let live = self.state.hub.start(self.state.db.clone());
         let idle = Duration::from_secs(self.state.config.idle_timeout_secs.max(1));
         let deadline = Duration::from_secs(self.state.config.shutdown_timeout_secs);
         let served = Server::new_with_acceptor(http::idle::IdleAcceptor::new(self.acceptor, idle))
             .run_with_graceful_shutdown(http::routes(self.state), shutdown_signal(), Some(deadline))
             .await;
         worker.stop(deadline).await;
+        live.stop(deadline).await;
         served
     }
 }

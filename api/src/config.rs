@@ -8,11 +8,13 @@ use crate::auth::Secret;
 
 mod cache_tags;
 mod feeds;
+mod live;
 mod media;
 mod webhooks;
 
 pub use cache_tags::CacheTagConfig;
 pub use feeds::FeedConfig;
+pub use live::LiveConfig;
 pub use media::MediaConfig;
 pub use webhooks::WebhookConfig;
 
@@ -178,6 +180,9 @@ pub struct HttpConfig {
     /// The cache-tag header for CDNs.
     #[command(flatten)]
     pub cache_tags: CacheTagConfig,
+    /// The subscriptions' limits.
+    #[command(flatten)]
+    pub live: LiveConfig,
 }
 
 impl HttpConfig {
@@ -203,6 +208,7 @@ impl HttpConfig {
         shutdown_timeout_secs: 10,
         feeds: FeedConfig::DEFAULT,
         cache_tags: CacheTagConfig::DEFAULT,
+        live: LiveConfig::DEFAULT,
     };
 }
 

@@ -4,6 +4,7 @@
 pub mod api_key;
 pub mod category;
 pub mod content_generation;
+pub mod live_event;
 pub mod login_attempt;
 pub mod media;
 pub mod media_variant;

@@ -25,6 +25,7 @@ mod m20261206_060000_replace_search_postings_foreign_key;
 mod m20261207_010000_create_media;
 mod m20261207_020000_create_webhooks;
 mod m20261207_030000_add_site_feed_content;
+mod m20261208_010000_create_live_events;
 mod m20261208_020000_create_cache_changes;
 mod m20261208_020100_count_generation_bumps;
 mod m20261208_050000_compress_content_with_lz4;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_010000_create_media::Migration),
             Box::new(m20261207_020000_create_webhooks::Migration),
             Box::new(m20261207_030000_add_site_feed_content::Migration),
+            Box::new(m20261208_010000_create_live_events::Migration),
             Box::new(m20261208_020000_create_cache_changes::Migration),
             Box::new(m20261208_020100_count_generation_bumps::Migration),
             Box::new(m20261208_050000_compress_content_with_lz4::Migration),

@@ -15,6 +15,7 @@ mod database;
 pub mod feedcheck;
 pub mod fixtures;
 pub mod imports;
+pub mod live;
 pub mod media;
 pub mod processes;
 pub mod receiver;

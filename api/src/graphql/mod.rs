@@ -10,6 +10,7 @@ pub mod connection;
 pub mod context;
 pub mod import;
 pub mod limits;
+pub mod live;
 pub mod media;
 pub mod node;
 pub mod page;
@@ -23,7 +24,7 @@ pub mod webhook;
 pub mod whole_document;
 
 use async_graphql::registry::SDLExportOptions;
-use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{MergedObject, Schema, SchemaBuilder};
 
 pub use context::RequestState;
 
@@ -59,14 +60,14 @@ pub struct MutationRoot(
     media::mutation::MediaMutation,
 );
 
-pub type QuireSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type QuireSchema = Schema<QueryRoot, MutationRoot, live::SubscriptionRoot>;
 
 /// The schema before any data or limit is attached (also what the SDL is made from).
-pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, live::SubscriptionRoot> {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        live::SubscriptionRoot,
     )
     .register_output_type::<node::Node>()
 }
@@ -82,12 +83,14 @@ pub struct SchemaLimits {
 }
 
 /// The schema a server runs: with its limits, the database, where the feeds are (for
-/// `site { feeds }`) and the media library attached.
+/// `site { feeds }`), the media library and the live events' hub (subscriptions)
+/// attached.
 pub fn schema(
     db: sea_orm::DatabaseConnection,
     limits: SchemaLimits,
     feeds: crate::service::feed::FeedPaths,
     media: crate::service::media::Library,
+    hub: crate::service::live::hub::Hub,
 ) -> QuireSchema {
     let builder = schema_builder()
         .limit_complexity(limits.max_complexity)
@@ -95,7 +98,9 @@ pub fn schema(
         .limit_recursive_depth(64)
         .extension(whole_document::ValidateOnlyExtension)
         .extension(cache_tags::TagCheck)
+        .extension(live::PerEventState)
         .data(db)
+        .data(hub)
         .data(feeds)
         .data(media);
     if limits.introspection {

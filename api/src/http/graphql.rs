@@ -17,6 +17,9 @@
 //! While the database is unreachable ([`availability`](super::availability)), a request
 //! is answered from the cache as stale, or refused with SERVICE_UNAVAILABLE, before
 //! anything touches the database.
+//!
+//! A GET asking to become a WebSocket is a subscription connection
+//! ([`live`](super::live)).
 
 use async_graphql::http::GraphiQLSource;
 use poem::{
@@ -26,7 +29,7 @@ use poem::{
 };
 
 use super::{
-    AppState, access_log, caller, execute,
+    AppState, access_log, caller, execute, live,
     lookup::{self, Lookup},
     multipart, negotiate, refusal, request,
     respond::{Caching, Refusal, Reply},
@@ -34,6 +37,9 @@ use super::{
 
 #[handler]
 pub async fn graphql(req: &Request, body: Body, state: Data<&AppState>) -> Response {
+    if live::is_upgrade(req) {
+        return live::upgrade(req, &state).await;
+    }
     let Some(media) = negotiate::media(req.header(header::ACCEPT)) else {
         return refusal::not_acceptable(access_log::request_id(req));
     };

@@ -17,6 +17,7 @@ mod graphql;
 mod health;
 pub mod idle;
 mod labels;
+pub mod live;
 mod lookup;
 mod media;
 mod metrics;
@@ -40,6 +41,7 @@ use crate::{
     config::HttpConfig,
     graphql::{QuireSchema, SchemaLimits, limits::DocumentLimits},
     service::feed::FeedPaths,
+    service::live::hub::Hub,
     service::media::Library,
 };
 
@@ -62,6 +64,10 @@ pub struct AppState {
     pub config: Arc<HttpConfig>,
     /// The media library (its store and settings).
     pub media: Library,
+    /// The live events this server's subscriptions listen to.
+    pub hub: Hub,
+    /// Open subscription connections per client address.
+    live: Arc<live::Connections>,
     apq: Arc<apq::PersistedQueries>,
     cache: Arc<cache::ResponseCache>,
     availability: Arc<availability::Availability>,
@@ -74,7 +80,13 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection, secret: Secret, config: HttpConfig, media: Library) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        secret: Secret,
+        config: HttpConfig,
+        media: Library,
+        hub: Hub,
+    ) -> Self {
         metrics::install();
         let feeds = FeedPaths::new(&config.feeds);
         let schema = crate::graphql::schema(
@@ -85,6 +97,7 @@ impl AppState {
             },
             feeds.clone(),
             media.clone(),
+            hub.clone(),
         );
         Self {
             schema,
@@ -93,6 +106,8 @@ impl AppState {
             trust_forwarded_for: false,
             webhook_allow_private: false,
             media,
+            hub,
+            live: Arc::default(),
             apq: Arc::new(apq::PersistedQueries::new(config.persisted_queries)),
             cache: Arc::new(cache::ResponseCache::new(
                 config.response_cache_mb.saturating_mul(1024 * 1024),

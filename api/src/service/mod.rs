@@ -21,6 +21,7 @@ pub mod export;
 pub mod feed;
 pub mod import;
 pub mod keyset;
+pub mod live;
 pub mod media;
 pub mod page;
 pub mod post;

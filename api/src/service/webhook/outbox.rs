@@ -18,6 +18,13 @@
 //! event at once, due at its instant; every later write of the post replaces that
 //! pending event (or drops it), and `(post_id, scheduled_for)` is unique, so one
 //! scheduled instant fires once, with no write at that moment.
+//!
+//! The same decisions feed the GraphQL subscriptions: every post, page, taxonomy and
+//! site write also records one live event ([`crate::service::live::record`]) in the
+//! transaction, whether or not any endpoint exists: the post written (for
+//! `postUpdated`, drafts included), whether it became public (`postPublished`), and the
+//! event type and `data` of what the public sees changed (`contentChanged`, whose `data`
+//! carries the same `cacheKeys`).
 
 use chrono::{DateTime, Utc};
 use entity::{post, webhook_delivery, webhook_endpoint, webhook_event};
@@ -36,7 +43,9 @@ use crate::{
     error::AppResult,
     service::{
         cache_tags::{Changed, Entity, change},
-        category as categories, now,
+        category as categories,
+        live::{self, Change, LiveEvent},
+        now,
         post::visibility,
         site::TargetKind,
     },
@@ -154,12 +163,13 @@ async fn record<C: ConnectionTrait>(
     Ok(())
 }
 
-/// A post or page about to be written: what it was, for the event its write sends.
+/// A post or page about to be written: what it was, for the events its write sends.
 /// Made by [`watch_post`] before the change, finished by [`PostWatch::written`] after
 /// it, in the same transaction.
 pub struct PostWatch {
     listeners: Listeners,
-    site: Site,
+    /// Read once an event needs it.
+    site: Option<Site>,
     before: Option<PostState>,
     mark: Mark,
 }
@@ -173,9 +183,9 @@ pub async fn watch_post<C: ConnectionTrait>(
     let mark = open(txn).await?;
     let listeners = Listeners::read(txn).await?;
     let site = if listeners.any() {
-        Site::read(txn).await?
+        Some(Site::read(txn).await?)
     } else {
-        Site::default()
+        None
     };
     let before = match current {
         Some(p) => Some(PostState::read(txn, p.clone()).await?),
@@ -200,7 +210,7 @@ impl PostWatch {
     /// Writes the events of the change: `after` is the post as written (`None` when it
     /// was purged).
     pub async fn written<C: ConnectionTrait>(
-        self,
+        mut self,
         txn: &C,
         after: Option<&post::Model>,
     ) -> AppResult<()> {
@@ -211,9 +221,6 @@ impl PostWatch {
         };
         let keys = change::of_post(self.before.as_ref(), after_state.as_ref(), at);
         self.mark.record(txn, &keys).await?;
-        if !self.listeners.any() {
-            return Ok(());
-        }
         let was = self
             .before
             .as_ref()
@@ -222,7 +229,9 @@ impl PostWatch {
         let post_id = after
             .map(|p| p.id)
             .or_else(|| self.before.as_ref().map(|b| b.post.id));
-        if let Some(id) = post_id {
+        if self.listeners.any()
+            && let Some(id) = post_id
+        {
             // A pending scheduled publication no longer describes the post.
             webhook_event::Entity::delete_many()
                 .filter(webhook_event::Column::PostId.eq(id))
@@ -238,32 +247,51 @@ impl PostWatch {
             (true, false) => Some("unpublished"),
             (false, false) => None,
         };
+        let scheduled = after.is_some_and(|p| {
+            p.published_at
+                .is_some_and(|w| visibility::is_listed(p) && w > at)
+        });
+        if self.site.is_none() && (action.is_some() || (scheduled && self.listeners.any())) {
+            self.site = Some(Site::read(txn).await?);
+        }
+        let site = self.site.clone().unwrap_or_default();
+        let mut change = None;
+        let mut kind = after.map(|p| p.kind);
         if let Some(action) = action {
-            let (subject, before) = match &after_state {
-                Some(a) => (a.clone(), self.before.as_ref()),
-                None => {
-                    // Purged: the post as it was, marked deleted.
-                    let Some(mut b) = self.before.clone() else {
-                        return Ok(());
-                    };
+            let subject = match &after_state {
+                Some(a) => Some((a.clone(), self.before.as_ref())),
+                // Purged: the post as it was, marked deleted.
+                None => self.before.clone().map(|mut b| {
                     b.post.deleted_at = Some(at);
                     (b, None)
-                }
+                }),
             };
-            let event_type = format!("{}.{action}", prefix(subject.post.kind));
-            let data = payload::post_data(&self.site, before, &subject, at);
-            record(txn, &self.listeners, &event_type, with_keys(data, &keys)).await?;
+            if let Some((subject, before)) = subject {
+                kind = Some(subject.post.kind);
+                let event_type = format!("{}.{action}", prefix(subject.post.kind));
+                let data = with_keys(payload::post_data(&site, before, &subject, at), &keys);
+                record(txn, &self.listeners, &event_type, data.clone()).await?;
+                change = Some(Change { event_type, data });
+            }
         }
-        if let Some(a) = &after_state {
+        if let Some(id) = post_id {
+            let event = LiveEvent {
+                post_id: Some(id),
+                published: action == Some("published") && kind == Some(post::Kind::Post),
+                change,
+            };
+            live::record::record(txn, &event).await?;
+        }
+        if scheduled
+            && self.listeners.any()
+            && let Some(a) = &after_state
+        {
             let p = &a.post;
-            if let Some(when) = p
-                .published_at
-                .filter(|w| visibility::is_listed(p) && *w > at)
-            {
+            if let Some(when) = p.published_at {
                 let event_type = format!("{}.published", prefix(p.kind));
                 let endpoints = self.listeners.wanting(&event_type);
                 let live = change::of_post(None, Some(a), when);
-                let data = with_keys(payload::post_data(&self.site, None, a, when), &live);
+                let data = with_keys(payload::post_data(&site, None, a, when), &live);
                 let scheduled = Scheduled {
                     post_id: p.id,
                     at: when,
@@ -273,6 +301,28 @@ impl PostWatch {
         }
         Ok(())
     }
+}
+
+/// The live event of post `p`, whose scheduled instant has come (no write happens
+/// then; the webhook event was written when it was scheduled).
+pub async fn published_at_its_time<C: ConnectionTrait>(
+    db: &C,
+    p: post::Model,
+) -> AppResult<LiveEvent> {
+    let site = Site::read(db).await?;
+    let when = p.published_at.unwrap_or_else(now);
+    let kind = p.kind;
+    let state = PostState::read(db, p).await?;
+    let event_type = format!("{}.published", prefix(kind));
+    let keys = change::of_post(None, Some(&state), when);
+    Ok(LiveEvent {
+        post_id: Some(state.post.id),
+        published: kind == post::Kind::Post,
+        change: Some(Change {
+            event_type,
+            data: with_keys(payload::post_data(&site, None, &state, when), &keys),
+        }),
+    })
 }
 
 /// A tag, series or category as an event names it.
@@ -314,9 +364,6 @@ pub async fn taxonomy<C: ConnectionTrait>(
     mark.record(txn, &keys).await?;
     let listeners = Listeners::read(txn).await?;
     let event_type = format!("{family}.{action}");
-    if listeners.wanting(&event_type).is_empty() {
-        return Ok(());
-    }
     let site = Site::read(txn).await?;
     let mut data = payload::named_data(
         &site,
@@ -330,7 +377,23 @@ pub async fn taxonomy<C: ConnectionTrait>(
     if let (Some(Value::Object(extra)), Value::Object(d)) = (extra, &mut data) {
         d.extend(extra);
     }
-    record(txn, &listeners, &event_type, with_keys(data, &keys)).await
+    let data = with_keys(data, &keys);
+    record(txn, &listeners, &event_type, data.clone()).await?;
+    publicly_changed(txn, event_type, data).await
+}
+
+/// Records the live event of a change the public sees that names no post.
+async fn publicly_changed<C: ConnectionTrait>(
+    txn: &C,
+    event_type: String,
+    data: Value,
+) -> AppResult<()> {
+    let event = LiveEvent {
+        post_id: None,
+        published: false,
+        change: Some(Change { event_type, data }),
+    };
+    live::record::record(txn, &event).await
 }
 
 /// Writes `site.updated`: the settings changed, so every page may show them.
@@ -347,7 +410,9 @@ pub async fn site_updated<C: ConnectionTrait>(
         "site": { "title": title, "url": base_url },
         "paths": ["/"],
     });
-    record(txn, &listeners, "site.updated", with_keys(data, &keys)).await
+    let data = with_keys(data, &keys);
+    record(txn, &listeners, "site.updated", data.clone()).await?;
+    publicly_changed(txn, "site.updated".to_owned(), data).await
 }
 
 /// Writes a `ping` for endpoint `endpoint_id` alone; returns its delivery's id.

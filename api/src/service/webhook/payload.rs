@@ -253,3 +253,41 @@ pub fn named_data(
     data.insert("paths".to_owned(), Value::Array(paths));
     Value::Object(data)
 }
+
+/// What an event's `data` is about, read back from the shapes above (for the
+/// `contentChanged` subscription): the family of the event type (`post`, `page`, `tag`,
+/// `series`, `category`, `site`), the entity's global ID, slug, former slug and URL, and
+/// `paths`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subject {
+    pub family: String,
+    pub id: Option<String>,
+    pub slug: Option<String>,
+    pub former_slug: Option<String>,
+    pub url: Option<String>,
+    pub paths: Vec<String>,
+}
+
+/// The [`Subject`] of an event of `event_type` with `data`.
+pub fn subject(event_type: &str, data: &Value) -> Subject {
+    let family = event_type.split('.').next().unwrap_or(event_type);
+    // Posts and pages are both under `post` (see `post_data`).
+    let key = if family == "page" { "post" } else { family };
+    let entity = &data[key];
+    let text = |v: &Value| v.as_str().map(str::to_owned);
+    Subject {
+        family: family.to_owned(),
+        id: text(&entity["id"]),
+        slug: text(&entity["slug"]),
+        former_slug: text(&entity["formerSlug"]),
+        url: text(&entity["url"]),
+        paths: data["paths"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|p| p.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}

@@ -23,7 +23,7 @@
 //! the triggers that would lock the content generation and the corpus totals at the
 //! first statement do nothing (migration `m20261208_050100`), and the writer updates the
 //! two rows itself just before its commit, in the order the one-file path does; and
-//! series are renumbered under their rows' lock, taken in id order.
+//! series are renumbered under their rows' lock (`FOR NO KEY UPDATE`), taken in id order.
 
 use std::{collections::BTreeSet, fmt::Write};
 
@@ -274,7 +274,10 @@ async fn write(
     copy(conn, "search_postings (token, post_id, tf)", posting_rows).await?;
     if !series_ids.is_empty() {
         let list: Vec<i64> = series_ids.iter().copied().collect();
-        sqlx::query("SELECT id FROM series WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+        // `FOR NO KEY UPDATE`, not `FOR UPDATE`: the latter also waits for the key-share
+        // locks the other group's posts hold on their series (their foreign key), and two
+        // groups sharing two series would deadlock.
+        sqlx::query("SELECT id FROM series WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE")
             .bind(&list)
             .execute(&mut *conn)
             .await?;
