@@ -199,7 +199,7 @@ async fn add_with<C: ConnectionTrait + TransactionTrait>(
                 media: m,
                 created: false,
             }),
-            None => Err(e.into()),
+            None => Err(e),
         },
     }
 }
