@@ -102,7 +102,7 @@ async fn main() {
     serving(&dir, &base, &token, &client).await;
 }
 
-/// 1. Variants of a 12-megapixel JPEG.
+/// Part 1: the variants of a 12-megapixel JPEG.
 fn variants() {
     let jpeg = photo(4000, 3000, 1);
     let rules = ImageRules {
@@ -197,7 +197,7 @@ async fn server() -> (tempfile::TempDir, String, String, reqwest::Client) {
     (dir, base, token, client)
 }
 
-/// 2. Upload throughput and memory, over HTTP to the in-process server.
+/// Part 2: upload throughput and memory, over HTTP to the in-process server.
 async fn uploads(dir: &tempfile::TempDir, base: &str, token: &str, client: &reqwest::Client) {
     let (base, token) = (base.to_owned(), token.to_owned());
 
@@ -212,7 +212,7 @@ async fn uploads(dir: &tempfile::TempDir, base: &str, token: &str, client: &reqw
     let mut seconds = 0.0;
     for i in 0..10u8 {
         let path = write(&format!("f{i}"), 5, i + 1);
-        seconds += upload(&client, &base, &token, &path).await;
+        seconds += upload(client, &base, &token, &path).await;
         let _ = std::fs::remove_file(path);
     }
     println!(
@@ -228,7 +228,7 @@ async fn uploads(dir: &tempfile::TempDir, base: &str, token: &str, client: &reqw
         .collect();
     let started = Instant::now();
     for p in &photos {
-        upload(&client, &base, &token, p).await;
+        upload(client, &base, &token, p).await;
     }
     println!(
         "upload: 3 x 12 MP JPEG in {:.2} s ({:.0} ms each, checked, stripped and hashed)",
@@ -239,17 +239,17 @@ async fn uploads(dir: &tempfile::TempDir, base: &str, token: &str, client: &reqw
     let small = write("small", 5, 200);
     let big = write("big", 50, 201);
     let before = peak_rss_mib();
-    upload(&client, &base, &token, &small).await;
+    upload(client, &base, &token, &small).await;
     let after_small = peak_rss_mib();
-    upload(&client, &base, &token, &big).await;
+    upload(client, &base, &token, &big).await;
     let after_big = peak_rss_mib();
     println!(
         "peak RSS (server and client in one process): {before:.1} MiB before, {after_small:.1} MiB after a 5 MB upload, {after_big:.1} MiB after a 50 MB upload"
     );
 }
 
-/// 3. Serving under wrk: an original and a cached WebP variant, each against the static
-/// ceiling answering the same bytes.
+/// Part 3, serving under wrk: an original and a cached WebP variant, each against the
+/// static ceiling answering the same bytes.
 async fn serving(dir: &tempfile::TempDir, base: &str, token: &str, client: &reqwest::Client) {
     bench::wrk::ensure_installed().unwrap_or_else(|e| panic!("{e}"));
     let secs = env_number("MEDIA_BENCH_SECS", 10);
