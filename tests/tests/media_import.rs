@@ -414,6 +414,20 @@ async fn the_command_line_warns_and_succeeds(backend: quire_tests::Backend) {
             .unwrap()
     };
     let blog_arg = blog.display().to_string();
+    let missing = format!(
+        "_posts/2024-03-01-han-river.md:{}: image `/assets/img/없는-파일.png`: no such file in the site",
+        line(HAN_RIVER, "없는-파일")
+    );
+    // A dry run looks the images up and stores nothing.
+    let out = run(&["import", &blog_arg, "--author", "하늘", "--dry-run"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("Images: 4 files would be brought into the media library"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&missing), "{stdout}");
+    assert!(!store.join("originals").exists(), "a dry run stores nothing");
     let out = run(&["import", &blog_arg, "--author", "하늘"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -429,13 +443,7 @@ async fn the_command_line_warns_and_succeeds(backend: quire_tests::Backend) {
         stdout.contains("Images: 3 added to the media library, 1 already in it"),
         "{stdout}"
     );
-    assert!(
-        stdout.contains(&format!(
-            "_posts/2024-03-01-han-river.md:{}: image `/assets/img/없는-파일.png`: no such file in the site",
-            line(HAN_RIVER, "없는-파일")
-        )),
-        "{stdout}"
-    );
+    assert!(stdout.contains(&missing), "{stdout}");
     assert_eq!(media::Entity::find().all(&db).await.unwrap().len(), 3);
     let objects = std::fs::read_dir(store.join("originals")).unwrap().count();
     assert_eq!(objects, 3);

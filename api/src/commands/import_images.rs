@@ -187,7 +187,7 @@ pub struct Importer<'a> {
     owner_id: i64,
     /// Files brought in by this run: their library paths, or why they were refused.
     done: HashMap<PathBuf, Result<String, String>>,
-    /// Files new to the library.
+    /// Files new to the library (a dry run: files found, each path once).
     pub added: usize,
     /// Files whose bytes the library held already.
     pub reused: usize,

@@ -101,7 +101,7 @@ impl Report {
             let _ = if self.dry_run {
                 writeln!(
                     out,
-                    "Images: {} would be added to the media library",
+                    "Images: {} files would be brought into the media library (the same bytes are kept once)",
                     self.images_added
                 )
             } else {
