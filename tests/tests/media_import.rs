@@ -427,7 +427,10 @@ async fn the_command_line_warns_and_succeeds(backend: quire_tests::Backend) {
         "{stdout}"
     );
     assert!(stdout.contains(&missing), "{stdout}");
-    assert!(!store.join("originals").exists(), "a dry run stores nothing");
+    assert!(
+        !store.join("originals").exists(),
+        "a dry run stores nothing"
+    );
     let out = run(&["import", &blog_arg, "--author", "하늘"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(

@@ -114,11 +114,7 @@ mod tests {
             check(&list(&[" post.published", "post.published", "tag.*"])).unwrap(),
             ["post.published", "tag.*"]
         );
-        for bad in [
-            &["post.publish"][..],
-            &["media.uploaded"],
-            &[],
-        ] {
+        for bad in [&["post.publish"][..], &["media.uploaded"], &[]] {
             assert!(check(&list(bad)).is_err(), "{bad:?}");
         }
     }
