@@ -97,11 +97,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .run_until_stopped()
                 .await?;
         }
-        Command::Import(args) => return import(&cli.db.url(), args).await,
+        Command::Import(args) => {
+            let library = quire::service::media::Library::open(&cli.media, &cli.db.data_dir)?;
+            return import(&cli.db.url(), args, &library).await;
+        }
         Command::Export(args) => {
             let db = db::connect(&cli.db.url()).await?;
             db::migrate(&db).await?;
-            let report = commands::export::run(&db, &args.dir).await?;
+            let library = quire::service::media::Library::open(&cli.media, &cli.db.data_dir)?;
+            let report = commands::export::run_with_media(&db, &args.dir, Some(&library)).await?;
             print!("{}", report.render());
         }
         Command::Backup(args) => {
@@ -137,7 +141,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn import(url: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
+async fn import(
+    url: &str,
+    args: ImportArgs,
+    library: &quire::service::media::Library,
+) -> anyhow::Result<ExitCode> {
     let mut db = db::connect(url).await?;
     let mut note = None;
     if args.dry_run {
@@ -162,7 +170,7 @@ async fn import(url: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
             StatusArg::Published => ImportStatus::Published,
         },
     };
-    let mut report = commands::import::run(&db, &request).await?;
+    let mut report = commands::import::run_with_media(&db, &request, Some(library)).await?;
     report.notes.extend(note);
     print!("{}", report.render());
     Ok(if report.failed() > 0 || report.files.is_empty() {

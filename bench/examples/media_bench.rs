@@ -3,8 +3,13 @@
 //! stream in (uploads are streamed to a temporary file and on to the store, so the
 //! second should cost what the first does). The server runs in this process, over a
 //! temporary SQLite database and a local store; the client streams its file from disk.
+//! Then serving under `wrk` (another process): an original (`/media/{hash}/{file}`) and
+//! a cached WebP variant, each against the static ceiling (the delivery benchmark's
+//! static poem handler, also in this process) answering the same bytes.
 //!
-//! `cargo run --release -p bench --example media_bench`
+//! `cargo run --release -p bench --example media_bench`; `MEDIA_BENCH_ONLY=serve` runs
+//! the serving part alone, `MEDIA_BENCH_SECS` (10) and `MEDIA_BENCH_CONNECTIONS` (32)
+//! set each wrk run.
 
 use std::{path::Path, time::Instant};
 
@@ -77,9 +82,28 @@ async fn upload(client: &reqwest::Client, base: &str, token: &str, path: &Path) 
     started.elapsed().as_secs_f64()
 }
 
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 #[tokio::main]
 async fn main() {
-    // 1. Variants of a 12-megapixel JPEG.
+    let serve_only = std::env::var("MEDIA_BENCH_ONLY").is_ok_and(|v| v == "serve");
+    if !serve_only {
+        variants();
+    }
+    let (dir, base, token, client) = server().await;
+    if !serve_only {
+        uploads(&dir, &base, &token, &client).await;
+    }
+    serving(&dir, &base, &token, &client).await;
+}
+
+/// Part 1: the variants of a 12-megapixel JPEG.
+fn variants() {
     let jpeg = photo(4000, 3000, 1);
     let rules = ImageRules {
         max_pixels: 50_000_000,
@@ -114,8 +138,10 @@ async fn main() {
         }
     }
     println!("  all 8 variants: {total:.0} ms (each decodes the original)");
+}
 
-    // 2. Upload throughput and memory, over HTTP to an in-process server.
+/// The server, in this process: its folder, base URL, an admin's token and a client.
+async fn server() -> (tempfile::TempDir, String, String, reqwest::Client) {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let db_url = format!(
         "sqlite://{}?mode=rwc",
@@ -168,6 +194,12 @@ async fn main() {
         .as_str()
         .unwrap_or_default()
         .to_owned();
+    (dir, base, token, client)
+}
+
+/// Part 2: upload throughput and memory, over HTTP to the in-process server.
+async fn uploads(dir: &tempfile::TempDir, base: &str, token: &str, client: &reqwest::Client) {
+    let (base, token) = (base.to_owned(), token.to_owned());
 
     let write = |name: &str, mb: usize, seed: u8| {
         let path = dir.path().join(name);
@@ -180,7 +212,7 @@ async fn main() {
     let mut seconds = 0.0;
     for i in 0..10u8 {
         let path = write(&format!("f{i}"), 5, i + 1);
-        seconds += upload(&client, &base, &token, &path).await;
+        seconds += upload(client, &base, &token, &path).await;
         let _ = std::fs::remove_file(path);
     }
     println!(
@@ -196,7 +228,7 @@ async fn main() {
         .collect();
     let started = Instant::now();
     for p in &photos {
-        upload(&client, &base, &token, p).await;
+        upload(client, &base, &token, p).await;
     }
     println!(
         "upload: 3 x 12 MP JPEG in {:.2} s ({:.0} ms each, checked, stripped and hashed)",
@@ -207,11 +239,120 @@ async fn main() {
     let small = write("small", 5, 200);
     let big = write("big", 50, 201);
     let before = peak_rss_mib();
-    upload(&client, &base, &token, &small).await;
+    upload(client, &base, &token, &small).await;
     let after_small = peak_rss_mib();
-    upload(&client, &base, &token, &big).await;
+    upload(client, &base, &token, &big).await;
     let after_big = peak_rss_mib();
     println!(
         "peak RSS (server and client in one process): {before:.1} MiB before, {after_small:.1} MiB after a 5 MB upload, {after_big:.1} MiB after a 50 MB upload"
     );
+}
+
+/// Part 3, serving under wrk: an original and a cached WebP variant, each against the
+/// static ceiling answering the same bytes.
+async fn serving(dir: &tempfile::TempDir, base: &str, token: &str, client: &reqwest::Client) {
+    bench::wrk::ensure_installed().unwrap_or_else(|e| panic!("{e}"));
+    let secs = env_number("MEDIA_BENCH_SECS", 10);
+    let connections = usize::try_from(env_number("MEDIA_BENCH_CONNECTIONS", 32)).unwrap_or(32);
+    // A blog-sized photo: 1600 x 1200 JPEG.
+    let path = dir.path().join("사진.jpg");
+    std::fs::write(&path, photo(1600, 1200, 99)).unwrap_or_else(|e| panic!("{e}"));
+    let operations = json!({ "query": "mutation($f: Upload!) { uploadMedia(file: $f) { media { url webp: url(width: 640, format: WEBP) } } }", "variables": { "f": null } });
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{e}"));
+    let form = reqwest::multipart::Form::new()
+        .text("operations", operations.to_string())
+        .text("map", json!({ "0": ["variables.f"] }).to_string())
+        .part(
+            "0",
+            reqwest::multipart::Part::bytes(bytes).file_name("사진.jpg"),
+        );
+    let body: serde_json::Value = client
+        .post(format!("{base}/graphql"))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let media = &body["data"]["uploadMedia"]["media"];
+    let original = media["url"].as_str().unwrap_or_default().to_owned();
+    let webp = media["webp"].as_str().unwrap_or_default().to_owned();
+    assert!(webp.contains("/640.webp/"), "{body}");
+    println!(
+        "serving under wrk ({connections} connections, {secs} s each, server and static ceiling in this process):"
+    );
+    for (label, path) in [("original JPEG", original), ("cached 640 px WebP", webp)] {
+        // The first request makes the variant; every measured one reads it back.
+        let resp = client
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(resp.status(), 200, "{path}");
+        let served = resp.bytes().await.unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.path().join(format!("ceiling-{}", served.len()));
+        std::fs::write(&file, &served).unwrap_or_else(|e| panic!("{e}"));
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let bind: std::net::SocketAddr = format!("127.0.0.1:{port}")
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let static_file = file.clone();
+        let ceiling_task = tokio::spawn(async move {
+            let _ = bench::server::serve_static(bind, &static_file).await;
+        });
+        let ceiling_base = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if client
+                .get(format!("{ceiling_base}/healthz"))
+                .send()
+                .await
+                .is_ok()
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let measure = |base: String, path: String, key: &'static str| {
+            let work = dir.path().to_path_buf();
+            tokio::task::spawn_blocking(move || {
+                let shape = bench::shapes::Shape {
+                    key,
+                    label: key,
+                    requests: vec![bench::shapes::Request::Get(path)],
+                };
+                bench::wrk::run(
+                    &base,
+                    &shape,
+                    std::time::Duration::from_secs(secs),
+                    connections,
+                    &work,
+                )
+                .unwrap_or_else(|e| panic!("{e}"))
+            })
+        };
+        let ceiling = measure(ceiling_base, "/graphql".into(), "ceiling")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        ceiling_task.abort();
+        let quire = measure(base.to_owned(), path.clone(), "media")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(quire.http_errors + quire.socket_errors, 0, "{path}");
+        println!(
+            "  {label} ({} KB): {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms; static ceiling {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms ({:.0} % of it)",
+            served.len() / 1024,
+            quire.requests_per_second,
+            quire.p50_ms,
+            quire.p99_ms,
+            ceiling.requests_per_second,
+            ceiling.p50_ms,
+            ceiling.p99_ms,
+            100.0 * quire.requests_per_second / ceiling.requests_per_second.max(1.0)
+        );
+    }
 }

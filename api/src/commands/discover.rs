@@ -8,7 +8,7 @@
 //! followed.
 
 use std::{
-    collections::BTreeSet,
+    collections::{BTreeSet, HashMap},
     path::{Path, PathBuf},
 };
 
@@ -33,6 +33,10 @@ pub struct Found {
     pub problems: Vec<(PathBuf, String)>,
     /// The files that are pages by their place in a Jekyll site (its root's own files).
     pub pages: BTreeSet<PathBuf>,
+    /// Each file's site root, against which its `/…` image paths are resolved: the
+    /// folder named on the command line, or for a named file the nearest folder above it
+    /// that is a Jekyll or Hugo site (else its own folder).
+    pub roots: HashMap<PathBuf, PathBuf>,
 }
 
 /// Root files of a Jekyll site that are no pages, by name without extension.
@@ -78,22 +82,52 @@ pub fn discover(paths: &[PathBuf]) -> Found {
                 .push((path.clone(), format!("cannot read it: {e}"))),
             Ok(m) if m.is_file() => {
                 files.insert(path.clone());
+                found
+                    .roots
+                    .entry(path.clone())
+                    .or_insert_with(|| site_of_file(path));
             }
             Ok(_) => {
+                let mut here = BTreeSet::new();
                 for root in site_roots(path) {
-                    walk(&root, &mut files, &mut found.problems);
+                    walk(&root, &mut here, &mut found.problems);
                 }
                 if path.join("_posts").is_dir() {
                     for page in jekyll_root_pages(path) {
-                        files.insert(page.clone());
+                        here.insert(page.clone());
                         found.pages.insert(page);
                     }
+                }
+                for file in here {
+                    found
+                        .roots
+                        .entry(file.clone())
+                        .or_insert_with(|| path.clone());
+                    files.insert(file);
                 }
             }
         }
     }
     found.files = files.into_iter().collect();
     found
+}
+
+/// Whether `dir` is the root of a Jekyll or Hugo site.
+fn is_site(dir: &Path) -> bool {
+    dir.join("_posts").is_dir()
+        || (dir.join("content").is_dir() && HUGO_CONFIGS.iter().any(|c| dir.join(c).is_file()))
+}
+
+/// The site a file named on the command line belongs to (see [`Found::roots`]).
+fn site_of_file(file: &Path) -> PathBuf {
+    let own = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    own.ancestors()
+        .take(6)
+        .find(|d| !d.as_os_str().is_empty() && is_site(d))
+        .map_or(own.clone(), Path::to_path_buf)
 }
 
 /// The folders of `dir` that hold posts.
@@ -235,6 +269,24 @@ mod tests {
         );
         std::fs::remove_dir_all(jekyll).unwrap();
         std::fs::remove_dir_all(hugo).unwrap();
+    }
+
+    #[test]
+    fn each_file_knows_its_site_root() {
+        let d = temp();
+        for f in ["blog/_posts/2021-01-01-a.md", "blog/about.md", "loose/b.md"] {
+            touch(&d, f);
+        }
+        std::fs::write(d.join("blog/about.md"), "---\ntitle: About\n---\n").unwrap();
+        let blog = d.join("blog");
+        let found = discover(&[blog.clone(), d.join("loose/b.md")]);
+        assert_eq!(found.roots[&blog.join("_posts/2021-01-01-a.md")], blog);
+        assert_eq!(found.roots[&blog.join("about.md")], blog);
+        assert_eq!(found.roots[&d.join("loose/b.md")], d.join("loose"));
+        // A post named alone belongs to the site above it.
+        let alone = discover(&[blog.join("_posts/2021-01-01-a.md")]);
+        assert_eq!(alone.roots[&blog.join("_posts/2021-01-01-a.md")], blog);
+        std::fs::remove_dir_all(d).unwrap();
     }
 
     #[test]

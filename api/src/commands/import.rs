@@ -15,13 +15,15 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
 use super::{
     discover::{discover, source_path},
-    summary::{FileResult, Report},
+    import_images::{Importer, Wanted, look},
+    summary::{FileResult, ImageWarning, Report},
 };
 use crate::{
     error::{AppError, AppResult},
     service::{
         author,
         import::{FileDone, ImportOptions, ImportStatus, PreparedFile, Run, Writer},
+        media::Library,
     },
 };
 
@@ -39,30 +41,47 @@ pub struct ImportRequest {
     pub status: ImportStatus,
 }
 
+/// Runs an import without a media library: the images posts show are left as they are
+/// written (see [`run_with_media`]).
+pub async fn run(db: &DatabaseConnection, req: &ImportRequest) -> AppResult<Report> {
+    run_with_media(db, req, None).await
+}
+
 /// Runs an import and reports on every file. Errors are only those that stop the whole
-/// run (no author, the database gone); a bad file is a line in the report.
+/// run (no author, the database gone); a bad file is a line in the report. With `media`,
+/// the images the posts show are added to it and their paths rewritten (see
+/// [`super::import_images`]); an image that cannot be is a warning, never a failure.
 ///
 /// A real run writes through the database's group [`Writer`] (on SQLite, a connection
 /// of its own).
-pub async fn run(db: &DatabaseConnection, req: &ImportRequest) -> AppResult<Report> {
+pub async fn run_with_media(
+    db: &DatabaseConnection,
+    req: &ImportRequest,
+    media: Option<&Library>,
+) -> AppResult<Report> {
     if req.dry_run {
         let txn = db.begin().await?;
-        let report = run_on(&txn, req, None).await;
+        let report = run_on(&txn, req, None, media.is_some()).await;
         txn.rollback().await?;
         report
     } else {
         let writer = Writer::open(db).await?;
-        let report = run_on(writer.connection(), req, Some(&writer)).await;
+        let report = run_on(writer.connection(), req, Some(&writer), media).await;
         writer.close().await?;
         report
     }
 }
 
+/// What a reader thread hands on: a file prepared, with the images it shows.
+type Read = Result<(PreparedFile, Vec<Wanted>), Failure>;
+
 async fn run_on<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     req: &ImportRequest,
     writer: Option<&Writer>,
+    media: impl Into<Media<'_>>,
 ) -> AppResult<Report> {
+    let media = media.into();
     let mut report = Report {
         dry_run: req.dry_run,
         ..Report::default()
@@ -91,6 +110,7 @@ async fn run_on<C: ConnectionTrait + TransactionTrait>(
         create_authors: true,
     };
     let mut run = Run::start(db, opts, writer).await?;
+    let mut images = Importer::new(media.library(), default_author.id);
     // Reading, parsing, rendering and tokenizing run a few files ahead of this task, on
     // one blocking thread per core, file i on thread i % n; this task takes the files
     // back in their order and hands them to the run.
@@ -99,25 +119,31 @@ async fn run_on<C: ConnectionTrait + TransactionTrait>(
         .clamp(1, MAX_READERS);
     let files = std::sync::Arc::new(found.files.clone());
     let pages = std::sync::Arc::new(found.pages.clone());
+    let roots = std::sync::Arc::new(found.roots.clone());
+    let with_images = media.wanted();
     let known = std::sync::Arc::new(run.known_paths());
     let mut readers = Vec::with_capacity(threads);
     let mut queues = Vec::with_capacity(threads);
     for first in 0..threads {
-        let (tx, rx) = tokio::sync::mpsc::channel::<(String, Result<PreparedFile, Failure>)>(
-            PIPELINE_DEPTH.div_ceil(threads),
-        );
-        let (files, known, pages) = (files.clone(), known.clone(), pages.clone());
+        let (tx, rx) =
+            tokio::sync::mpsc::channel::<(String, Read)>(PIPELINE_DEPTH.div_ceil(threads));
+        let (files, known, pages, roots) =
+            (files.clone(), known.clone(), pages.clone(), roots.clone());
         readers.push(tokio::task::spawn_blocking(move || {
             for path in files.iter().skip(first).step_by(threads) {
                 let shown = source_path(path);
                 // A file imported before is most likely unchanged: its search document
                 // is made only if the post changes, from the post as written.
-                let mut prepared = prepare(path, &shown, !known.contains(&shown));
-                if let Ok(file) = &mut prepared
-                    && pages.contains(path)
-                {
-                    file.doc.make_page();
-                }
+                let prepared = prepare(path, &shown, !known.contains(&shown)).map(|mut file| {
+                    if pages.contains(path) {
+                        file.doc.make_page();
+                    }
+                    let wanted = match roots.get(path) {
+                        Some(root) if with_images => look(path, root, &file),
+                        _ => Vec::new(),
+                    };
+                    (file, wanted)
+                });
                 if tx.blocking_send((shown, prepared)).is_err() {
                     break;
                 }
@@ -131,7 +157,17 @@ async fn run_on<C: ConnectionTrait + TransactionTrait>(
         };
         progress.set_message(shown.clone());
         let (done, failed) = match prepared {
-            Ok(file) => (run.add(shown, file).await?, None),
+            Ok((mut file, wanted)) => {
+                let warned = images.bring_in(db, &mut file, wanted).await;
+                report
+                    .image_warnings
+                    .extend(warned.into_iter().map(|(line, reason)| ImageWarning {
+                        path: shown.clone(),
+                        line,
+                        reason,
+                    }));
+                (run.add(shown, file).await?, None)
+            }
             // Files are reported in order: the ones before first.
             Err((line, reason)) => (
                 run.flush().await?,
@@ -151,8 +187,43 @@ async fn run_on<C: ConnectionTrait + TransactionTrait>(
             .map_err(|e| AppError::Internal(format!("a file reader stopped: {e}")))?;
     }
     progress.finish_and_clear();
+    report.images_added = images.added;
+    report.images_reused = images.reused;
     crate::service::import::link_parents(db).await?;
     Ok(report)
+}
+
+/// Whether a run brings images in: a real run into a library, a dry run that only
+/// looks them up, or neither.
+enum Media<'a> {
+    Into(&'a Library),
+    LookOnly,
+    Not,
+}
+
+impl<'a> Media<'a> {
+    fn library(&self) -> Option<&'a Library> {
+        match self {
+            Self::Into(lib) => Some(lib),
+            _ => None,
+        }
+    }
+
+    fn wanted(&self) -> bool {
+        !matches!(self, Self::Not)
+    }
+}
+
+impl<'a> From<Option<&'a Library>> for Media<'a> {
+    fn from(lib: Option<&'a Library>) -> Self {
+        lib.map_or(Self::Not, Self::Into)
+    }
+}
+
+impl From<bool> for Media<'_> {
+    fn from(look: bool) -> Self {
+        if look { Self::LookOnly } else { Self::Not }
+    }
 }
 
 /// A progress bar on stderr when it is a terminal, else one that draws nothing.

@@ -9,6 +9,7 @@ pub mod discover;
 pub mod doctor;
 pub mod export;
 pub mod import;
+pub mod import_images;
 pub mod media;
 pub mod probe;
 pub mod site;

@@ -1,6 +1,7 @@
 //! What `quire import` tells a person at the end: counts, files dated by their
-//! modification time, files transcoded from CP949/EUC-KR, and every failure as
-//! `path:line: reason` (the form editors and terminals link to).
+//! modification time, files transcoded from CP949/EUC-KR, the images brought into the
+//! media library, and every failure and image left out as `path:line: reason` (the form
+//! editors and terminals link to).
 
 use std::fmt::Write as _;
 
@@ -33,6 +34,20 @@ pub struct Report {
     pub files: Vec<(String, FileResult)>,
     /// Said once before the counts (e.g. the author that was created).
     pub notes: Vec<String>,
+    /// Images added to the media library (a dry run: that would be).
+    pub images_added: usize,
+    /// Images whose bytes the library held already.
+    pub images_reused: usize,
+    /// Images a post shows that were not brought in (the post is imported regardless).
+    pub image_warnings: Vec<ImageWarning>,
+}
+
+/// An image not brought in: the file and line that show it, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageWarning {
+    pub path: String,
+    pub line: Option<usize>,
+    pub reason: String,
 }
 
 impl Report {
@@ -82,6 +97,21 @@ impl Report {
             self.failed(),
             self.files.len(),
         );
+        if self.images_added + self.images_reused > 0 {
+            let _ = if self.dry_run {
+                writeln!(
+                    out,
+                    "Images: {} files would be brought into the media library (the same bytes are kept once)",
+                    self.images_added
+                )
+            } else {
+                writeln!(
+                    out,
+                    "Images: {} added to the media library, {} already in it",
+                    self.images_added, self.images_reused
+                )
+            };
+        }
         self.section(
             &mut out,
             "No date in the file, dated by its modification time:",
@@ -130,6 +160,18 @@ impl Report {
                 FileResult::Done { .. } => None,
             })
             .collect();
+        if !self.image_warnings.is_empty() {
+            let _ = writeln!(
+                out,
+                "Images not brought in (each reference is left as written):"
+            );
+            for w in &self.image_warnings {
+                let _ = match w.line {
+                    Some(l) => writeln!(out, "  {}:{l}: {}", w.path, w.reason),
+                    None => writeln!(out, "  {}: {}", w.path, w.reason),
+                };
+            }
+        }
         if !failures.is_empty() {
             let _ = writeln!(out, "Failed:");
             for f in failures {
@@ -169,6 +211,13 @@ mod tests {
         let report = Report {
             dry_run: false,
             notes: vec![],
+            images_added: 2,
+            images_reused: 1,
+            image_warnings: vec![ImageWarning {
+                path: "a.md".into(),
+                line: Some(7),
+                reason: "image `사진.png`: no such file in the site".into(),
+            }],
             files: vec![
                 (
                     "a.md".into(),
@@ -209,10 +258,13 @@ mod tests {
         assert_eq!(
             report.render(),
             "1 imported, 0 updated, 1 unchanged, 2 failed (4 files)\n\
+             Images: 2 added to the media library, 1 already in it\n\
              No date in the file, dated by its modification time:\n  a.md  (2024-05-01 10:00:00 +0900)\n\
              Transcoded to UTF-8:\n  b.txt  (from CP949/EUC-KR)\n\
              Authors created (role AUTHOR, email SLUG@import.invalid, no password; to let one log in: quire user set-email, then set-password):\n  \
              a.md  (author `김 하늘`, slug `김-하늘`)\n\
+             Images not brought in (each reference is left as written):\n  \
+             a.md:7: image `사진.png`: no such file in the site\n\
              Failed:\n  c.md:3: invalid YAML front matter: x\n  d.bin: binary\n"
         );
     }

@@ -8,6 +8,8 @@
 //! The clock runs only while the connection waits for a request head: once a whole head
 //! has been read (its blank line seen) it stops until the server writes its answer, so a
 //! request the server takes long over (a large import) is never cut off.
+//!
+//! Each connection also sends its writes at once (`TCP_NODELAY`, see [`NoDelay`]).
 
 use std::{
     io,
@@ -38,7 +40,26 @@ impl<A> IdleAcceptor<A> {
     }
 }
 
-impl<A: Acceptor> Acceptor for IdleAcceptor<A> {
+/// A connection that can send each write at once. Nagle's algorithm would hold a
+/// streamed body's first chunk back until the client acknowledges the headers, which it
+/// delays by up to 40 ms: every `/media/…` answer (headers, then the body from the
+/// store) waited that long.
+pub trait NoDelay {
+    fn send_at_once(&self);
+}
+
+impl NoDelay for tokio::net::TcpStream {
+    fn send_at_once(&self) {
+        if let Err(e) = self.set_nodelay(true) {
+            tracing::debug!(error = %e, "TCP_NODELAY could not be set");
+        }
+    }
+}
+
+impl<A: Acceptor> Acceptor for IdleAcceptor<A>
+where
+    A::Io: NoDelay,
+{
     type Io = IdleIo<A::Io>;
 
     fn local_addr(&self) -> Vec<LocalAddr> {
@@ -47,6 +68,7 @@ impl<A: Acceptor> Acceptor for IdleAcceptor<A> {
 
     async fn accept(&mut self) -> io::Result<(Self::Io, LocalAddr, RemoteAddr, Scheme)> {
         let (io, local, remote, scheme) = self.inner.accept().await?;
+        io.send_at_once();
         Ok((IdleIo::new(io, self.timeout), local, remote, scheme))
     }
 }

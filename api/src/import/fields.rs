@@ -57,6 +57,9 @@ pub fn slug_from_permalink(permalink: &str) -> Option<String> {
     (!last.is_empty() && !last.contains(':')).then(|| last.to_owned())
 }
 
+/// The front-matter keys [`cover_image`] reads.
+pub const COVER_KEYS: [&str; 3] = ["image", "cover", "images"];
+
 /// `image`/`cover` as a string, as Chirpy's `{path: …}` / PaperMod's `{image: …}`, or
 /// Hugo's `images` list.
 pub fn cover_image(fm: &Map<String, Value>) -> Option<String> {

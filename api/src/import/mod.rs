@@ -10,6 +10,7 @@ mod encoding;
 mod error;
 pub(crate) mod fields;
 mod front_matter;
+pub mod images;
 mod more;
 pub mod page;
 mod plain_text;

@@ -18,8 +18,7 @@ pub struct CreateWebhookInput {
     /// `QUIRE_WEBHOOK_ALLOW_PRIVATE=1`.
     pub url: String,
     /// Event types (`post.published`), families (`post.*`) or `*`; all events when
-    /// omitted. An unknown type is BAD_USER_INPUT on `events` (there are no `media.*`
-    /// events yet).
+    /// omitted. An unknown type is BAD_USER_INPUT on `events`.
     pub events: Option<Vec<String>>,
     /// A note for admins, at most 500 characters.
     pub description: Option<String>,

@@ -57,6 +57,21 @@ impl PreparedFile {
         Ok(file)
     }
 
+    /// Renders the document again after its Markdown changed (an import wrote its
+    /// images' library paths in), and remakes its search document if it had one.
+    pub fn rerender(&mut self) {
+        let options = RenderOptions::from_front_matter(&self.doc.front_matter);
+        self.rendered = render_with(&self.doc.markdown, &options);
+        if self.search.is_some() {
+            let doc = &self.doc;
+            self.search = Some(SearchDocument::new(
+                &doc.title,
+                doc.subtitle.as_deref(),
+                &doc.markdown,
+            ));
+        }
+    }
+
     /// The date the file was given because it carries none, if so.
     pub fn dated_by_fallback(&self) -> Option<DateTime<FixedOffset>> {
         (self.doc.date_source == DateSource::Missing).then_some(self.fallback_date)

@@ -1,6 +1,7 @@
 //! Changing a file's descriptions and name, and deleting it: authors their own files,
 //! editors and admins any. A file something still uses (see [`super::usage`]) is kept
-//! unless the delete is forced; a forced delete reports what used it.
+//! unless the delete is forced; a forced delete reports what used it. Each change sends
+//! its `media.*` event from its transaction.
 
 use entity::{media, media_variant};
 use sea_orm::{
@@ -20,6 +21,7 @@ use crate::{
         name,
         store::{original_key, variant_key},
     },
+    service::webhook::outbox,
 };
 
 /// A change to a file's descriptions: `None` leaves a field, `Some(None)` clears it.
@@ -55,7 +57,11 @@ pub async fn update(
         a.filename = Set(name::clean(&filename));
     }
     a.updated_at = Set(crate::service::now());
-    Ok(a.update(db).await?)
+    let txn = db.begin().await?;
+    let m = a.update(&txn).await?;
+    outbox::media(&txn, "updated", &m, None).await?;
+    txn.commit().await?;
+    Ok(m)
 }
 
 /// Deletes a file for a caller; see [`remove`].
@@ -103,6 +109,7 @@ pub async fn remove(
         .exec(&txn)
         .await?;
     media::Entity::delete_by_id(m.id).exec(&txn).await?;
+    outbox::media(&txn, "deleted", &m, Some(uses.as_slice())).await?;
     txn.commit().await?;
     // The rows are gone: the objects go after them (one left behind is harmless).
     let keys = variants

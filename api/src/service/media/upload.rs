@@ -8,7 +8,7 @@ use std::io::{Read, Seek, SeekFrom};
 
 use bytes::Bytes;
 use entity::media;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, TransactionSession, TransactionTrait};
 use sha2::{Digest, Sha256};
 
 use super::{Library, by_hash};
@@ -45,7 +45,7 @@ pub struct Uploaded {
 }
 
 /// Uploads a file for a logged-in caller, who becomes its owner.
-pub async fn upload<C: ConnectionTrait>(
+pub async fn upload<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     lib: &Library,
     who: &Principal,
@@ -73,13 +73,34 @@ fn io(e: impl std::fmt::Display) -> AppError {
     AppError::Internal(format!("reading an upload: {e}"))
 }
 
-/// Adds a file owned by `owner_id`, with the database's authority (the shell and
-/// imports; the API goes through [`upload`]).
-pub async fn add<C: ConnectionTrait>(
+/// Adds a file owned by `owner_id`, with the database's authority (the shell; the API
+/// goes through [`upload`]). A new file sends `media.created`.
+pub async fn add<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     lib: &Library,
     owner_id: i64,
     new: NewMedia,
+) -> AppResult<Uploaded> {
+    add_with(db, lib, owner_id, new, true).await
+}
+
+/// [`add`] for `quire import`, which sends no events (a rebuild after an import is the
+/// operator's).
+pub async fn add_for_import<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    lib: &Library,
+    owner_id: i64,
+    new: NewMedia,
+) -> AppResult<Uploaded> {
+    add_with(db, lib, owner_id, new, false).await
+}
+
+async fn add_with<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    lib: &Library,
+    owner_id: i64,
+    new: NewMedia,
+    notify: bool,
 ) -> AppResult<Uploaded> {
     let alt = text("alt", new.alt)?;
     let caption = text("caption", new.caption)?;
@@ -167,7 +188,7 @@ pub async fn add<C: ConnectionTrait>(
     row.sha256 = Set(sha256.clone());
     row.created_at = Set(now);
     row.updated_at = Set(now);
-    match row.insert(db).await {
+    match insert(db, row, notify).await {
         Ok(m) => Ok(Uploaded {
             media: m,
             created: true,
@@ -178,9 +199,24 @@ pub async fn add<C: ConnectionTrait>(
                 media: m,
                 created: false,
             }),
-            None => Err(e.into()),
+            None => Err(e),
         },
     }
+}
+
+/// Writes a new file's row and its `media.created` event in one transaction.
+async fn insert<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    row: media::ActiveModel,
+    notify: bool,
+) -> AppResult<media::Model> {
+    let txn = db.begin().await?;
+    let m = row.insert(&txn).await?;
+    if notify {
+        crate::service::webhook::outbox::media(&txn, "created", &m, Some(&[][..])).await?;
+    }
+    txn.commit().await?;
+    Ok(m)
 }
 
 /// An image refused: a bomb or a corrupt file.

@@ -4,8 +4,7 @@
 use crate::error::{AppError, AppResult};
 
 /// Every event type, grouped by family. `ping` is sent only by `testWebhook`, to the one
-/// endpoint tested, whatever it subscribed to. There are no `media.*` events: quire keeps
-/// no media yet.
+/// endpoint tested, whatever it subscribed to.
 pub const EVENT_TYPES: &[&str] = &[
     "post.published",
     "post.updated",
@@ -24,6 +23,9 @@ pub const EVENT_TYPES: &[&str] = &[
     "category.created",
     "category.updated",
     "category.deleted",
+    "media.created",
+    "media.updated",
+    "media.deleted",
     "site.updated",
     "ping",
 ];
@@ -56,15 +58,10 @@ pub fn check(subscriptions: &[String]) -> AppResult<Vec<String>> {
     for s in subscriptions {
         let s = s.trim();
         if !EVENT_TYPES.iter().any(|t| selects(s, t)) {
-            let hint = if family(s) == "media" {
-                " (quire keeps no media yet, so there are no media events)"
-            } else {
-                ""
-            };
             return Err(AppError::bad_input(
                 "events",
                 format!(
-                    "unknown event type {s:?}{hint}; use one of {}, a family such as \"post.*\", or \"*\"",
+                    "unknown event type {s:?}; use one of {}, a family such as \"post.*\", or \"*\"",
                     EVENT_TYPES.join(", ")
                 ),
             ));
@@ -107,6 +104,8 @@ mod tests {
         assert!(!wants(&subs, "tag.created"));
         assert!(!wants(&subs, "page.published"));
         assert!(wants(&list(&["*"]), "site.updated"));
+        assert!(wants(&list(&["media.*"]), "media.deleted"));
+        assert_eq!(check(&list(&["media.*"])).unwrap(), ["media.*"]);
     }
 
     #[test]
@@ -115,12 +114,7 @@ mod tests {
             check(&list(&[" post.published", "post.published", "tag.*"])).unwrap(),
             ["post.published", "tag.*"]
         );
-        for bad in [
-            &["post.publish"][..],
-            &["media.*"],
-            &["media.uploaded"],
-            &[],
-        ] {
+        for bad in [&["post.publish"][..], &["media.uploaded"], &[]] {
             assert!(check(&list(bad)).is_err(), "{bad:?}");
         }
     }

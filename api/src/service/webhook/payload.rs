@@ -291,3 +291,64 @@ pub fn subject(event_type: &str, data: &Value) -> Subject {
             .unwrap_or_default(),
     }
 }
+
+/// `data` of a `media.*` event: `{media: {id, sha256, filename, mimeType, kind, bytes,
+/// width, height, alt, caption, path, url}, usedBy: [{kind, id, title, field}], paths}`:
+/// `usedBy` what links the file (posts, pages, authors, the site), `paths` the pages of
+/// the posts and pages among them (the site's pages when the site or an author does).
+pub fn media_data(
+    site: &Site,
+    m: &entity::media::Model,
+    used: &[crate::service::media::usage::Usage],
+    slugs: &std::collections::HashMap<i64, (post::Kind, String)>,
+) -> Value {
+    use crate::service::{media::usage::UsageKind, url::SitePage};
+    let path = crate::service::media::reference::path(m);
+    let mut paths: Vec<Value> = Vec::new();
+    let mut used_by = Vec::with_capacity(used.len());
+    for u in used {
+        let (kind, type_name) = match u.kind {
+            UsageKind::Post => ("post", "Post"),
+            UsageKind::Page => ("page", "Page"),
+            UsageKind::Author => ("author", "Author"),
+            UsageKind::Site => ("site", ""),
+        };
+        let page = match (u.kind, u.id.and_then(|id| slugs.get(&id))) {
+            (UsageKind::Post | UsageKind::Page, Some((post::Kind::Post, slug))) => {
+                Some(SitePage::Post(slug).path())
+            }
+            (UsageKind::Post | UsageKind::Page, Some((post::Kind::Page, slug))) => {
+                Some(SitePage::Page(slug).path())
+            }
+            (UsageKind::Site, _) => Some("/".to_owned()),
+            _ => None,
+        };
+        if let Some(p) = page {
+            push_unique(&mut paths, json!(p));
+        }
+        used_by.push(json!({
+            "kind": kind,
+            "id": u.id.map(|id| global_id(type_name, id)),
+            "title": u.title,
+            "field": u.field,
+        }));
+    }
+    json!({
+        "media": {
+            "id": global_id("Media", m.id),
+            "sha256": m.sha256,
+            "filename": m.filename,
+            "mimeType": m.mime_type,
+            "kind": format!("{:?}", m.kind).to_uppercase(),
+            "bytes": m.bytes,
+            "width": m.width,
+            "height": m.height,
+            "alt": m.alt,
+            "caption": m.caption,
+            "url": site.url(&path),
+            "path": path,
+        },
+        "usedBy": used_by,
+        "paths": paths,
+    })
+}
