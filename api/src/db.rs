@@ -155,9 +155,13 @@ pub fn is_postgres(db: &DatabaseConnection) -> bool {
 
 /// Starts a write transaction. On SQLite it takes the write lock at once (`BEGIN
 /// IMMEDIATE`), so two concurrent writers queue on the busy timeout instead of one
-/// failing when it upgrades a read snapshot; PostgreSQL starts a plain transaction.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
-    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+/// failing when it upgrades a read snapshot; PostgreSQL starts a plain transaction. In a
+/// transaction already (a dry run), a savepoint.
+pub async fn begin_write<C>(db: &C) -> Result<C::Transaction, DbErr>
+where
+    C: sea_orm::TransactionTrait + sea_orm::ConnectionTrait,
+{
+    use sea_orm::{SqliteTransactionMode, TransactionOptions};
     let mode = (db.get_database_backend() == DbBackend::Sqlite)
         .then_some(SqliteTransactionMode::Immediate);
     db.begin_with_options(TransactionOptions {

@@ -65,7 +65,10 @@ fn require(program: &str, install: &str) {
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
-    assert!(found, "`{program}` is required by the blog example: {install}");
+    assert!(
+        found,
+        "`{program}` is required by the blog example: {install}"
+    );
 }
 
 fn shown(out: &Output) -> String {
@@ -177,7 +180,11 @@ fn prepare() {
         let out = in_blog("npm", &["ci", "--no-audit", "--no-fund"])
             .output()
             .unwrap();
-        assert!(out.status.success(), "npm ci in examples/blog:\n{}", shown(&out));
+        assert!(
+            out.status.success(),
+            "npm ci in examples/blog:\n{}",
+            shown(&out)
+        );
     }
 }
 
@@ -204,7 +211,11 @@ async fn the_example_blog_in_a_real_browser() {
         ],
         &format!("{ADMIN_PASSWORD}\n"),
     );
-    assert!(admin.status.success(), "quire user create:\n{}", shown(&admin));
+    assert!(
+        admin.status.success(),
+        "quire user create:\n{}",
+        shown(&admin)
+    );
     let server = Server::start_with(
         &target,
         &[
@@ -247,7 +258,11 @@ async fn the_example_blog_in_a_real_browser() {
         "--alt",
         "파란 그러데이션",
     ]);
-    assert!(added.status.success(), "quire media add:\n{}", shown(&added));
+    assert!(
+        added.status.success(),
+        "quire media add:\n{}",
+        shown(&added)
+    );
     let added = String::from_utf8(added.stdout).unwrap();
     let cover = added.split('\t').nth(1).unwrap().to_owned();
     assert!(cover.starts_with("/media/"), "{added}");
@@ -292,7 +307,12 @@ async fn the_example_blog_in_a_real_browser() {
         .env("QUIRE_URL", format!("http://127.0.0.1:{closed}"))
         .output()
         .unwrap();
-    assert_eq!(unreachable.status.code(), Some(1), "{}", shown(&unreachable));
+    assert_eq!(
+        unreachable.status.code(),
+        Some(1),
+        "{}",
+        shown(&unreachable)
+    );
     let said = String::from_utf8_lossy(&unreachable.stderr);
     assert!(
         said.contains(&format!(
@@ -314,7 +334,11 @@ async fn the_example_blog_in_a_real_browser() {
         "--events",
         "post.*,page.*,tag.*,series.*,category.*,site.updated",
     ]);
-    assert!(hook.status.success(), "quire webhook add:\n{}", shown(&hook));
+    assert!(
+        hook.status.success(),
+        "quire webhook add:\n{}",
+        shown(&hook)
+    );
     let hook = String::from_utf8(hook.stdout).unwrap();
     let secret = hook
         .lines()
@@ -358,7 +382,10 @@ async fn the_example_blog_in_a_real_browser() {
         shown(&e2e),
         blog.log()
     );
-    let checks: Vec<&str> = out.lines().filter_map(|l| l.strip_prefix("ok - ")).collect();
+    let checks: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("ok - "))
+        .collect();
     assert_eq!(
         checks,
         [

@@ -15,7 +15,8 @@ use sea_orm_migration::{prelude::*, sea_orm::DbBackend};
 pub struct Migration;
 
 /// Whether the transaction updates the hot rows itself (see the module docs).
-const SKIP: &str = "IF current_setting('quire.hot_rows_last', true) = 'on' THEN RETURN NULL; END IF;";
+const SKIP: &str =
+    "IF current_setting('quire.hot_rows_last', true) = 'on' THEN RETURN NULL; END IF;";
 
 /// The one statement that moves the content generation, counting the transaction's own
 /// bumps (m20261208_020100): what the trigger runs, and what the import's group writer

@@ -16,9 +16,8 @@ use std::{
 };
 
 use quire_tests::{
-    Backend, PASSWORD,
+    Backend, PASSWORD, empty_database,
     entity::user::Role,
-    empty_database,
     media::{StoreKind, TestStore, image},
     processes::{Haproxy, Server},
     quire::service::account::users::{NewAccount, create_user},
@@ -151,7 +150,11 @@ async fn two_servers_behind_haproxy() {
         assert_eq!(a.body["data"]["posts"]["totalCount"], 0);
         *by.entry(a.served_by).or_default() += 1.0;
     }
-    assert_eq!(by.keys().collect::<Vec<_>>(), ["quire1", "quire2"], "{by:?}");
+    assert_eq!(
+        by.keys().collect::<Vec<_>>(),
+        ["quire1", "quire2"],
+        "{by:?}"
+    );
     assert_eq!(by["quire1"], 10.0, "round robin: {by:?}");
     assert_eq!(spread_count(&servers[0].base()).await, by["quire1"]);
     assert_eq!(spread_count(&servers[1].base()).await, by["quire2"]);
@@ -219,16 +222,26 @@ async fn two_servers_behind_haproxy() {
         .await
         .unwrap();
     assert_eq!(bytes.as_ref(), png.as_slice(), "quire1 serves the upload");
-    let bucket = store.url.trim_start_matches("s3://").split('/').next().unwrap();
+    let bucket = store
+        .url
+        .trim_start_matches("s3://")
+        .split('/')
+        .next()
+        .unwrap();
     let listing = client
-        .get(format!("{endpoint}/{bucket}?list-type=2&prefix=blog/media/"))
+        .get(format!(
+            "{endpoint}/{bucket}?list-type=2&prefix=blog/media/"
+        ))
         .send()
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
-    assert!(listing.contains(&sha), "the upload is in the bucket: {listing}");
+    assert!(
+        listing.contains(&sha),
+        "the upload is in the bucket: {listing}"
+    );
     for dir in &dirs {
         let kept: Vec<_> = walk(dir.path());
         assert!(kept.is_empty(), "nothing kept on a server's disk: {kept:?}");
@@ -276,7 +289,8 @@ async fn two_servers_behind_haproxy() {
     // Started again, it is taken back in.
     servers[0].restart();
     servers[0].ready().await;
-    lb.wait_status("quire1", "UP", Duration::from_secs(10)).await;
+    lb.wait_status("quire1", "UP", Duration::from_secs(10))
+        .await;
     let mut back = BTreeMap::<(u16, String), u32>::new();
     for _ in 0..10 {
         let a = send(get(&client, &lb, SPREAD, "Spread")).await;
@@ -284,7 +298,10 @@ async fn two_servers_behind_haproxy() {
     }
     assert_eq!(
         back,
-        BTreeMap::from([((200, "quire1".to_owned()), 5), ((200, "quire2".to_owned()), 5)])
+        BTreeMap::from([
+            ((200, "quire1".to_owned()), 5),
+            ((200, "quire2".to_owned()), 5)
+        ])
     );
     let (code, said) = probe(&format!("{}/readyz", servers[0].base()));
     assert_eq!((code, said.as_str()), (0, "200 {\"status\":\"ok\"}"));
@@ -295,10 +312,7 @@ async fn two_servers_behind_haproxy() {
 
 /// Sends `req()` through the balancer until a server other than `first` answers (round
 /// robin: the next request); that answer.
-async fn read_elsewhere(
-    first: &str,
-    req: impl Fn() -> reqwest::RequestBuilder,
-) -> Answer {
+async fn read_elsewhere(first: &str, req: impl Fn() -> reqwest::RequestBuilder) -> Answer {
     for _ in 0..2 {
         let a = send(req()).await;
         if a.served_by != first {
@@ -335,7 +349,9 @@ async fn upload(
     )
     .await;
     let media = &a.body["data"]["uploadMedia"]["media"];
-    let url = media["url"].as_str().unwrap_or_else(|| panic!("{}", a.body));
+    let url = media["url"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{}", a.body));
     (
         a.served_by,
         url.to_owned(),

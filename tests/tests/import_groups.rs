@@ -1,12 +1,13 @@
-//! New posts are written in groups of up to 64, one transaction with a savepoint per
-//! file, on both databases. A file the database refuses in the middle of a group fails
-//! alone: nothing of it stays, the others are imported and found by search.
+//! New posts are written in groups of up to 64, one transaction each (SQLite: a
+//! savepoint per file; PostgreSQL: a `COPY` per table, two groups at once). A file the
+//! database refuses in the middle of a group fails alone: nothing of it stays, the
+//! others are imported and found by search.
 
 use quire_tests::{
     TestApp, both_backends,
     entity::user::Role,
     imports::{import, outcomes, posts, request},
-    quire::commands::summary::FileResult,
+    quire::commands::summary::{FileResult, Groups},
     sea_orm::ConnectionTrait,
 };
 use serde_json::json;
@@ -220,9 +221,12 @@ async fn a_file_refused_after_its_post_row_fails_alone_in_a_group(app: TestApp) 
         std::fs::write(
             dir.join(format!("{i:03}.md")),
             format!(
-                "---\ntitle: \"묶음 {i}\"\ndate: 2024-03-{:02} 10:00:00 +0900\ntags: [rust, t{}]\n---\n\n{word} 본문 quokka{i}\n",
+                "---\ntitle: \"묶음 {i}\"\ndate: 2024-03-{:02} 10:00:00 +0900\ntags: [rust, t{}]\n{}---\n\n{word} 본문 quokka{i}\n",
                 1 + i % 28,
-                i % 3
+                i % 3,
+                // Two series that every group adds to: groups written at once must not
+                // wait on each other for them.
+                if i % 5 == 0 { format!("series: 연재 {}\n", i % 2) } else { String::new() },
             ),
         )
         .unwrap();
@@ -239,6 +243,15 @@ async fn a_file_refused_after_its_post_row_fails_alone_in_a_group(app: TestApp) 
         "{}",
         report.render()
     );
+    // Four groups (files 3–4, then 6–69, 70–133 and 134–149: a file whose tag or series
+    // the run has not seen goes alone, and so do 0, 1, 2 and 5); only the one holding the
+    // refused files went file by file (on SQLite too: its first file is refused, so it
+    // kept nothing).
+    let expected_groups = Groups {
+        written: 3,
+        file_by_file: 1,
+    };
+    assert_eq!(report.groups, expected_groups);
     let failed: Vec<(&str, &str)> = report
         .files
         .iter()

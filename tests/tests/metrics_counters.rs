@@ -62,7 +62,10 @@ async fn counted(backend: Backend) {
         Path::new(BIN),
         &[
             ("DATABASE_URL", guard.url()),
-            ("QUIRE_JWT_SECRET", "a-test-secret-that-is-at-least-32-bytes-long"),
+            (
+                "QUIRE_JWT_SECRET",
+                "a-test-secret-that-is-at-least-32-bytes-long",
+            ),
             ("QUIRE_WEBHOOK_ALLOW_PRIVATE", "true"),
             ("QUIRE_WEBHOOK_POLL", "100ms"),
             ("QUIRE_WEBHOOK_TIMEOUT", "2s"),
@@ -90,12 +93,18 @@ async fn counted(backend: Backend) {
             json!({ "i": { "url": rx.url(hook), "events": ["tag.created"] } }),
         )
         .await;
-        rx.secret(hook, w["createWebhook"]["webhook"]["secret"].as_str().unwrap())
-            .await;
+        rx.secret(
+            hook,
+            w["createWebhook"]["webhook"]["secret"].as_str().unwrap(),
+        )
+        .await;
         rx.mode(hook, mode).await;
     }
     let before = scrape(&server).await;
-    assert_eq!(sample(&before, "quire_webhook_attempt_duration_seconds_count"), 0.0);
+    assert_eq!(
+        sample(&before, "quire_webhook_attempt_duration_seconds_count"),
+        0.0
+    );
 
     // One event, three endpoints: delivered; failed twice and retried, then given up;
     // answered 410, which disables its endpoint.
@@ -145,7 +154,8 @@ async fn counted(backend: Backend) {
     assert_eq!(rx.got("fail").await.len(), 3, "no fourth attempt");
 
     // Imports: one new file, one that cannot be read, then the first again, unchanged.
-    let import = "mutation($i: ImportPostsInput!) { importPosts(input: $i) { results { outcome } } }";
+    let import =
+        "mutation($i: ImportPostsInput!) { importPosts(input: $i) { results { outcome } } }";
     let good = json!({ "path": "counted.md", "content": "---\ntitle: 세어 볼 글\n---\n본문\n" });
     let broken = json!({ "path": "broken.md", "content": "---\ntitle: [\n---\n" });
     let first = gql(
@@ -185,7 +195,10 @@ async fn counted(backend: Backend) {
     );
     assert!(sample(&imported, "quire_db_pool_acquire_seconds_sum") > 0.0);
     assert_eq!(
-        sample(&imported, "quire_db_pool_acquire_seconds_bucket{le=\"+Inf\"}"),
+        sample(
+            &imported,
+            "quire_db_pool_acquire_seconds_bucket{le=\"+Inf\"}"
+        ),
         waits(&imported)
     );
     drop(server);

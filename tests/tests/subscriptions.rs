@@ -64,7 +64,9 @@ async fn rolled_back_publish(app: &TestApp, p: &post::Model) {
     let saved = a.update(&txn).await.unwrap();
     watch.written(&txn, Some(&saved)).await.unwrap();
     let mark = outbox::open(&txn).await.unwrap();
-    outbox::site_updated(&txn, mark, "never", None).await.unwrap();
+    outbox::site_updated(&txn, mark, "never", None)
+        .await
+        .unwrap();
     txn.rollback().await.unwrap();
 }
 

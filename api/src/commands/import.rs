@@ -187,6 +187,7 @@ async fn run_on<C: ConnectionTrait + TransactionTrait>(
             .map_err(|e| AppError::Internal(format!("a file reader stopped: {e}")))?;
     }
     progress.finish_and_clear();
+    report.groups = run.groups();
     report.images_added = images.added;
     report.images_reused = images.reused;
     crate::service::import::link_parents(db).await?;

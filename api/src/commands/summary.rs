@@ -40,7 +40,11 @@ pub struct Report {
     pub images_reused: usize,
     /// Images a post shows that were not brought in (the post is imported regardless).
     pub image_warnings: Vec<ImageWarning>,
+    /// How the run's new posts were written: see [`Groups`].
+    pub groups: Groups,
 }
+
+pub use crate::service::import::Groups;
 
 /// An image not brought in: the file and line that show it, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,6 +217,7 @@ mod tests {
             notes: vec![],
             images_added: 2,
             images_reused: 1,
+            groups: Groups::default(),
             image_warnings: vec![ImageWarning {
                 path: "a.md".into(),
                 line: Some(7),

@@ -19,13 +19,13 @@ use crate::{
     auth::Principal,
     error::{ApiResult, AppError},
     service::{
+        cache_tags,
         live::hub::{Delivered, Hub},
         post::{
             authors,
             read::{PostRef, find_readable},
             visibility,
         },
-        cache_tags,
         webhook::payload,
     },
 };

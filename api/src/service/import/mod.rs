@@ -27,7 +27,7 @@ pub use cache::ImportCache;
 pub use one::import_post;
 pub use pages::link_parents;
 pub use prepare::PreparedFile;
-pub use run::{FileDone, Run};
+pub use run::{FileDone, Groups, Run};
 pub use writer::Writer;
 
 /// What status imported posts get unless their front matter says draft.

@@ -60,7 +60,10 @@ async fn import_with<C: TransactionTrait + ConnectionTrait>(
     let doc = &file.doc;
     let wanted_slug = wanted_slug(doc)?;
 
-    let txn = db.begin().await?;
+    // The write lock at once on SQLite: the run's server may write meanwhile (webhook,
+    // live-event and cache-journal housekeeping), and a read snapshot upgraded to a write
+    // after that fails at once with "database is locked".
+    let txn = crate::db::begin_write(db).await?;
     if cache.as_ref().is_some_and(|c| c.async_commit) {
         txn.execute_unprepared("SET LOCAL synchronous_commit TO OFF")
             .await?;

@@ -56,6 +56,18 @@ pub struct Run<'a, C> {
     waiting: Waiting,
     /// Groups being written, oldest first.
     in_flight: VecDeque<(InFlight, Waiting)>,
+    groups: Groups,
+}
+
+/// How many groups of new posts a run wrote as groups, and how many it wrote file by
+/// file instead because the group wrote none of its posts (on PostgreSQL a group that
+/// fails is not written at all; on SQLite it keeps the files before the failing one).
+/// A file the database refuses makes one; anything else doing so is a fault of the
+/// group writer that slows the import down, which the tests watch for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Groups {
+    pub written: usize,
+    pub file_by_file: usize,
 }
 
 impl<'a, C: TransactionTrait + ConnectionTrait> Run<'a, C> {
@@ -74,7 +86,13 @@ impl<'a, C: TransactionTrait + ConnectionTrait> Run<'a, C> {
             group: writer.map(Group::new),
             waiting: Vec::new(),
             in_flight: VecDeque::new(),
+            groups: Groups::default(),
         })
+    }
+
+    /// How the groups of the run so far were written.
+    pub fn groups(&self) -> Groups {
+        self.groups
     }
 
     /// The source paths of the posts that existed when the run started: their files are
@@ -138,6 +156,11 @@ impl<'a, C: TransactionTrait + ConnectionTrait> Run<'a, C> {
             return Ok(Vec::new());
         };
         let outcomes = in_flight.finish(&mut self.cache).await?;
+        if !outcomes.is_empty() && outcomes.iter().all(Option::is_none) {
+            self.groups.file_by_file += 1;
+        } else {
+            self.groups.written += 1;
+        }
         if outcomes.iter().any(Option::is_none) {
             // Files of this group go alone: let the groups still being written end first,
             // so a file's own transaction never waits on theirs nor they on it.

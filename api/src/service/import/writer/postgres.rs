@@ -98,7 +98,13 @@ impl Batch {
             })
             .sum();
         let mut document = String::with_capacity(body_text_len(&body_text) * 3);
-        for value in [title_len, body_len, body_text, title_tsv.into(), all_tsv.into()] {
+        for value in [
+            title_len,
+            body_len,
+            body_text,
+            title_tsv.into(),
+            all_tsv.into(),
+        ] {
             document.push('\t');
             field(&mut document, Some(&value))?;
         }
@@ -239,7 +245,10 @@ async fn write(
     .fetch_all(&mut *conn)
     .await?;
 
-    let names: Vec<String> = columns.iter().map(|c| format!("\"{}\"", c.to_string())).collect();
+    let names: Vec<String> = columns
+        .iter()
+        .map(|c| format!("\"{}\"", c.to_string()))
+        .collect();
     let mut posts = String::new();
     let mut authors = String::new();
     let mut tags = String::new();
@@ -302,7 +311,9 @@ async fn write(
     }
     // Every member must be there: the ids were this transaction's.
     if members.iter().any(|m| !written.contains_key(&m.slug)) {
-        return Err(sqlx::Error::Protocol("a group's post was not read back".into()));
+        return Err(sqlx::Error::Protocol(
+            "a group's post was not read back".into(),
+        ));
     }
     // The hot rows, last (see the module docs); what the triggers would have done.
     sqlx::query("SELECT content_generation_advance()")
@@ -323,7 +334,9 @@ async fn copy(conn: &mut PgConnection, target: &str, rows: String) -> Result<(),
     if rows.is_empty() {
         return Ok(());
     }
-    let mut copy = conn.copy_in_raw(&format!("COPY {target} FROM STDIN")).await?;
+    let mut copy = conn
+        .copy_in_raw(&format!("COPY {target} FROM STDIN"))
+        .await?;
     if let Err(e) = copy.send(rows.into_bytes()).await {
         let _ = copy.abort("the import group failed").await;
         return Err(e);
