@@ -26,6 +26,13 @@
 //! event type and `data` of what the public sees changed (`contentChanged`, whose `data`
 //! carries the same `cacheKeys`).
 
+mod live_events;
+mod media;
+
+use live_events::publicly_changed;
+pub use live_events::published_at_its_time;
+pub use media::media;
+
 use chrono::{DateTime, Utc};
 use entity::{post, webhook_delivery, webhook_endpoint, webhook_event};
 use sea_orm::{
@@ -303,28 +310,6 @@ impl PostWatch {
     }
 }
 
-/// The live event of post `p`, whose scheduled instant has come (no write happens
-/// then; the webhook event was written when it was scheduled).
-pub async fn published_at_its_time<C: ConnectionTrait>(
-    db: &C,
-    p: post::Model,
-) -> AppResult<LiveEvent> {
-    let site = Site::read(db).await?;
-    let when = p.published_at.unwrap_or_else(now);
-    let kind = p.kind;
-    let state = PostState::read(db, p).await?;
-    let event_type = format!("{}.published", prefix(kind));
-    let keys = change::of_post(None, Some(&state), when);
-    Ok(LiveEvent {
-        post_id: Some(state.post.id),
-        published: kind == post::Kind::Post,
-        change: Some(Change {
-            event_type,
-            data: with_keys(payload::post_data(&site, None, &state, when), &keys),
-        }),
-    })
-}
-
 /// A tag, series or category as an event names it.
 pub struct Named<'a> {
     pub kind: TargetKind,
@@ -380,71 +365,6 @@ pub async fn taxonomy<C: ConnectionTrait>(
     let data = with_keys(data, &keys);
     record(txn, &listeners, &event_type, data.clone()).await?;
     publicly_changed(txn, event_type, data).await
-}
-
-/// Records the live event of a change the public sees that names no post.
-async fn publicly_changed<C: ConnectionTrait>(
-    txn: &C,
-    event_type: String,
-    data: Value,
-) -> AppResult<()> {
-    let event = LiveEvent {
-        post_id: None,
-        published: false,
-        change: Some(Change { event_type, data }),
-    };
-    live::record::record(txn, &event).await
-}
-
-/// Writes `media.<action>` (`created`, `updated`, `deleted`) about file `m`, with what
-/// links it (read here, unless `uses` gives the uses a delete found).
-pub async fn media<C: ConnectionTrait>(
-    txn: &C,
-    action: &str,
-    m: &entity::media::Model,
-    uses: Option<&[crate::service::media::usage::Usage]>,
-) -> AppResult<()> {
-    use crate::service::media::usage::{self, UsageKind};
-    let listeners = Listeners::read(txn).await?;
-    let event_type = format!("media.{action}");
-    if listeners.wanting(&event_type).is_empty() {
-        return Ok(());
-    }
-    let read;
-    let uses = match uses {
-        Some(u) => u,
-        None => {
-            read = usage::used_by(txn, std::slice::from_ref(&m.sha256))
-                .await?
-                .remove(&m.sha256)
-                .unwrap_or_default();
-            &read
-        }
-    };
-    let ids: Vec<i64> = uses
-        .iter()
-        .filter(|u| matches!(u.kind, UsageKind::Post | UsageKind::Page))
-        .filter_map(|u| u.id)
-        .collect();
-    let slugs: std::collections::HashMap<i64, (post::Kind, String)> = if ids.is_empty() {
-        Default::default()
-    } else {
-        post::Entity::find()
-            .select_only()
-            .column(post::Column::Id)
-            .column(post::Column::Kind)
-            .column(post::Column::Slug)
-            .filter(post::Column::Id.is_in(ids))
-            .into_tuple::<(i64, post::Kind, String)>()
-            .all(txn)
-            .await?
-            .into_iter()
-            .map(|(id, kind, slug)| (id, (kind, slug)))
-            .collect()
-    };
-    let site = Site::read(txn).await?;
-    let data = payload::media_data(&site, m, uses, &slugs);
-    record(txn, &listeners, &event_type, data).await
 }
 
 /// Writes `site.updated`: the settings changed, so every page may show them.
