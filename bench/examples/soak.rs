@@ -18,7 +18,7 @@ use bench::{
     soak::{
         load::{Load, TIMEOUT},
         seed,
-        stats::{self, Line},
+        stats::{self, Line, Reported},
     },
 };
 use clap::Parser;
@@ -190,7 +190,8 @@ async fn soak(cli: &Cli) -> anyhow::Result<u64> {
                 eprintln!("  {}: no RSS ({e}); has the server died?", t.load.name);
                 0
             });
-            let line = Line::new(minute, i, in_flight, rss);
+            let reported = reported(&t.server.base).await;
+            let line = Line::new(minute, i, in_flight, rss, reported);
             println!("{}", stats::row(t.load.name, &line));
             t.lines.push(line);
         }
@@ -217,14 +218,34 @@ async fn soak(cli: &Cli) -> anyhow::Result<u64> {
     Ok(errors)
 }
 
-/// The response cache's hits and misses, from the server's `/metrics`.
-async fn cache_lookups(base: &str) -> Option<(f64, f64)> {
-    let text = reqwest::get(format!("{base}/metrics"))
+/// The server's `/metrics` text.
+async fn metrics(base: &str) -> Option<String> {
+    reqwest::get(format!("{base}/metrics"))
         .await
         .ok()?
         .text()
         .await
-        .ok()?;
+        .ok()
+}
+
+/// The memory the server reports: the C heap in use (SQLite's) and the response cache.
+async fn reported(base: &str) -> Reported {
+    let Some(text) = metrics(base).await else {
+        return Reported::default();
+    };
+    let gauge = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse::<f64>().ok())
+    };
+    Reported {
+        c_heap_bytes: gauge("quire_c_heap_bytes{state=\"in_use\"}"),
+        cache_bytes: gauge("quire_response_cache_bytes"),
+    }
+}
+
+/// The response cache's hits and misses, from the server's `/metrics`.
+async fn cache_lookups(base: &str) -> Option<(f64, f64)> {
+    let text = metrics(base).await?;
     let count = |result: &str| {
         text.lines()
             .filter(|l| {

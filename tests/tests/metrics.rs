@@ -105,5 +105,15 @@ async fn requests_cache_pool_and_imports_are_counted(app: TestApp) {
     let idle = sample(&after, "quire_db_pool_connections{state=\"idle\"}");
     let in_use = sample(&after, "quire_db_pool_connections{state=\"in_use\"}");
     assert!(idle + in_use >= 1.0, "{after}");
+    // The C heap is the process's (glibc's malloc; this test binary's Rust allocations
+    // are in it too): something is in use, and the free part is a number.
+    assert!(
+        sample(&after, "quire_c_heap_bytes{state=\"in_use\"}") > 100_000.0,
+        "{after}"
+    );
+    assert!(
+        after.contains("quire_c_heap_bytes{state=\"free\"} "),
+        "{after}"
+    );
 }
 both_backends!(requests_cache_pool_and_imports_are_counted);

@@ -12,6 +12,8 @@
 //!   `quire_db_pool_acquire_seconds` (each wait for a connection, a histogram, when the
 //!   process's logging installed [`crate::pool_wait::layer`], as `quire serve` does) and
 //!   `quire_db_unavailable_total` (times this server found its database unreachable);
+//! - `quire_c_heap_bytes{state}` (`in_use`, `free`): glibc's heap, read at each scrape
+//!   (see [`c_heap`]);
 //! - `quire_import_files_total{outcome}` (`imported`, `updated`, `unchanged`, `failed`);
 //! - `quire_webhook_attempts_total{outcome}` (`delivered`, `retried`, `failed`,
 //!   `disabled`) and `quire_webhook_attempt_duration_seconds`, a histogram, counted by
@@ -115,10 +117,31 @@ pub async fn scrape(state: Data<&AppState>) -> Response {
     ::metrics::gauge!("quire_db_pool_connections", "state" => "in_use")
         .set(f64::from(size.saturating_sub(idle)));
     ::metrics::gauge!("quire_response_cache_bytes").set(state.cache.bytes() as f64);
+    if let Some((in_use, free)) = c_heap() {
+        ::metrics::gauge!("quire_c_heap_bytes", "state" => "in_use").set(in_use as f64);
+        ::metrics::gauge!("quire_c_heap_bytes", "state" => "free").set(free as f64);
+    }
     let handle = handle();
     handle.run_upkeep();
     handle
         .render()
         .with_content_type("text/plain; version=0.0.4; charset=utf-8")
         .into_response()
+}
+
+/// The C heap (glibc's `malloc`): bytes in use and bytes free but kept, or `None` where
+/// glibc is not the C library. Rust's own allocations go to jemalloc (`main.rs`), so in
+/// `quire serve` this is mostly SQLite: its page caches (up to 2 MB per pooled
+/// connection by default) and prepared statements, which grow with the database file.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn c_heap() -> Option<(usize, usize)> {
+    // SAFETY: `mallinfo2` takes no arguments and only reads the allocator's counters
+    // (glibc 2.33 and later, as Debian 12's 2.36).
+    let info = unsafe { libc::mallinfo2() };
+    Some((info.uordblks + info.hblkhd, info.fordblks))
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn c_heap() -> Option<(usize, usize)> {
+    None
 }

@@ -60,10 +60,27 @@ pub struct Line {
     pub write_p50: Option<f64>,
     pub write_p99: Option<f64>,
     pub rss_mb: f64,
+    /// What the server's `/metrics` said at the minute's end: the C heap in use (in
+    /// `quire serve`, SQLite's page caches and statements) and the response cache, in MB.
+    pub c_heap_mb: Option<f64>,
+    pub cache_mb: Option<f64>,
+}
+
+/// Memory figures a server reports on `/metrics`, in bytes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reported {
+    pub c_heap_bytes: Option<f64>,
+    pub cache_bytes: Option<f64>,
 }
 
 impl Line {
-    pub fn new(minute: u64, mut i: Interval, in_flight: u64, rss_bytes: u64) -> Self {
+    pub fn new(
+        minute: u64,
+        mut i: Interval,
+        in_flight: u64,
+        rss_bytes: u64,
+        reported: Reported,
+    ) -> Self {
         Self {
             minute,
             sent: i.sent,
@@ -75,6 +92,8 @@ impl Line {
             write_p50: percentile(&mut i.write_ms, 50.0),
             write_p99: percentile(&mut i.write_ms, 99.0),
             rss_mb: rss_bytes as f64 / 1_048_576.0,
+            c_heap_mb: reported.c_heap_bytes.map(|b| b / 1_048_576.0),
+            cache_mb: reported.cache_bytes.map(|b| b / 1_048_576.0),
         }
     }
 }
@@ -85,15 +104,15 @@ fn ms(v: Option<f64>) -> String {
 
 /// The header of the Markdown table the lines form.
 pub fn header() -> String {
-    "| database | minute | sent | completed | errors | in flight | read p50 ms | read p99 ms | write p50 ms | write p99 ms | RSS MB |\n\
-     |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    "| database | minute | sent | completed | errors | in flight | read p50 ms | read p99 ms | write p50 ms | write p99 ms | RSS MB | C heap MB | cache MB |\n\
+     |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
         .to_owned()
 }
 
 /// One table row.
 pub fn row(database: &str, l: &Line) -> String {
     format!(
-        "| {database} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1} |",
+        "| {database} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1} | {} | {} |",
         l.minute,
         l.sent,
         l.completed,
@@ -103,7 +122,9 @@ pub fn row(database: &str, l: &Line) -> String {
         ms(l.read_p99),
         ms(l.write_p50),
         ms(l.write_p99),
-        l.rss_mb
+        l.rss_mb,
+        ms(l.c_heap_mb),
+        ms(l.cache_mb),
     )
 }
 
@@ -120,7 +141,7 @@ pub fn summary(database: &str, lines: &[Line], peak_rss_bytes: Option<u64>) -> S
         .filter_map(|l| l.read_p99)
         .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
     format!(
-        "{database}: RSS {:.1} MB in minute {} → {:.1} MB in minute {}{}; read p99 {} → {} ms \
+        "{database}: RSS {:.1} MB in minute {} → {:.1} MB in minute {}{}{}; read p99 {} → {} ms \
          (worst minute {} ms), write p99 {} → {} ms; {sent} sent, {completed} completed, {errors} errors",
         first.rss_mb,
         first.minute,
@@ -130,6 +151,10 @@ pub fn summary(database: &str, lines: &[Line], peak_rss_bytes: Option<u64>) -> S
             " (peak {:.1} MB)",
             b as f64 / 1_048_576.0
         )),
+        match (first.c_heap_mb, last.c_heap_mb) {
+            (Some(a), Some(b)) => format!(", of it the C heap (SQLite) {a:.1} → {b:.1} MB"),
+            _ => String::new(),
+        },
         ms(first.read_p99),
         ms(last.read_p99),
         ms(worst_read_p99),
@@ -160,13 +185,17 @@ mod tests {
         };
         i.record(Kind::Read, Duration::from_millis(2), true);
         i.record(Kind::Write, Duration::from_millis(8), false);
-        let l = Line::new(1, i, 1, 10 * 1_048_576);
+        let reported = Reported {
+            c_heap_bytes: Some(3.0 * 1_048_576.0),
+            cache_bytes: None,
+        };
+        let l = Line::new(1, i, 1, 10 * 1_048_576, reported);
         assert_eq!((l.sent, l.completed, l.errors, l.in_flight), (3, 2, 1, 1));
         assert_eq!(l.read_p50, Some(2.0));
         assert_eq!(l.write_p99, Some(8.0));
         assert_eq!(
             row("SQLite", &l),
-            "| SQLite | 1 | 3 | 2 | 1 | 1 | 2.0 | 2.0 | 8.0 | 8.0 | 10.0 |"
+            "| SQLite | 1 | 3 | 2 | 1 | 1 | 2.0 | 2.0 | 8.0 | 8.0 | 10.0 | 3.0 | – |"
         );
     }
 }
