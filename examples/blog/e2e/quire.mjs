@@ -1,5 +1,5 @@
 // What the browser test does to quire itself, as an editor would: log in, write a
-// draft, ask for a preview token, publish, rename. Plain fetch; errors fail loudly.
+// draft post or page, ask for a preview token, publish, rename. Plain fetch; errors fail loudly.
 import { createHmac } from "node:crypto";
 
 export class Quire {
@@ -46,6 +46,22 @@ export class Quire {
     return d.createPreviewToken.token;
   }
 
+  async createPage(input) {
+    const d = await this.gql(
+      "mutation($i: CreatePageInput!) { createPage(input: $i) { page { id slug status } } }",
+      { i: input },
+    );
+    return d.createPage.page;
+  }
+
+  async pagePreviewToken(pageId) {
+    const d = await this.gql(
+      "mutation($i: CreatePagePreviewTokenInput!) { createPagePreviewToken(input: $i) { token expiresAt } }",
+      { i: { pageId } },
+    );
+    return d.createPagePreviewToken.token;
+  }
+
   async publish(id) {
     const d = await this.gql(
       "mutation($i: PublishPostInput!) { publishPost(input: $i) { post { slug status } } }",
@@ -74,12 +90,23 @@ export class Quire {
  * back: a preview token exactly as quire issues it, but expired an hour ago.
  */
 export function expired(token, secret) {
+  const shift = 2 * 60 * 60;
+  return resigned(token, secret, (claims) => {
+    claims.iat -= shift;
+    claims.nbf -= shift;
+    claims.exp -= shift;
+  });
+}
+
+/** `token` with its claims intact but signed with a secret quire does not know. */
+export function forged(token) {
+  return resigned(token, "not-the-server-secret-0123456789abcdef", () => {});
+}
+
+function resigned(token, secret, change) {
   const [header, payload] = token.split(".");
   const claims = JSON.parse(Buffer.from(payload, "base64url").toString());
-  const shift = 2 * 60 * 60;
-  claims.iat -= shift;
-  claims.nbf -= shift;
-  claims.exp -= shift;
+  change(claims);
   const body = `${header}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}`;
   const signature = createHmac("sha256", secret).update(body).digest("base64url");
   return `${body}.${signature}`;

@@ -1,49 +1,26 @@
 // The blog in a real browser: headless Chromium (Debian's `chromium`, driven by
 // playwright-core) against the built site served by server.mjs and a real quire running
-// the demo blog. Every check asserts what the demo holds (titles, counts, URLs); each
-// prints `ok - …` or `not ok - …`, and the script exits 1 when any failed.
+// the demo blog, with the posts the Rust test imported for numbered listings. Every
+// check asserts what quire holds (titles, counts, URLs); each prints `ok - …` or
+// `not ok - …`, and the script exits 1 when any failed.
 //
 //   BLOG_URL=http://127.0.0.1:4321 QUIRE_URL=http://127.0.0.1:8080 \
-//   QUIRE_ADMIN_EMAIL=… QUIRE_ADMIN_PASSWORD=… QUIRE_JWT_SECRET=… node e2e/run.mjs
+//   QUIRE_ADMIN_EMAIL=… QUIRE_ADMIN_PASSWORD=… QUIRE_JWT_SECRET=… \
+//   PAGED_TAG=… PAGED_CATEGORY=… PAGED_AUTHOR=… node e2e/run.mjs
 //
-// SCREENSHOTS (default ../../docs/screenshots) receives home.png and post.png;
-// CHROMIUM (default /usr/bin/chromium) is the browser.
+// PAGED_TAG, PAGED_CATEGORY and PAGED_AUTHOR name listings holding more than one page of
+// posts (BLOG_PAGE_SIZE, default 5, as the build). SCREENSHOTS (default
+// ../../docs/screenshots; empty: none) receives home.png and post.png; CHROMIUM (default
+// /usr/bin/chromium) is the browser.
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { AxeBuilder } from "@axe-core/playwright";
-import { Quire, expired } from "./quire.mjs";
+import { Quire, expired, forged } from "./quire.mjs";
+import { assert, check, env, expect, numbered, openBrowser, readNumbered, summary } from "./harness.mjs";
 
-const env = (name, fallback) => {
-  const v = process.env[name] ?? fallback;
-  if (v === undefined) throw new Error(`${name} must be set`);
-  return v;
-};
 const BLOG = env("BLOG_URL").replace(/\/$/, "");
 const quire = new Quire(env("QUIRE_URL"));
 const shots = env("SCREENSHOTS", join(dirname(fileURLToPath(import.meta.url)), "../../../docs/screenshots"));
-
-let passed = 0;
-let failed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    passed += 1;
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    failed += 1;
-    console.log(`not ok - ${name}: ${e.stack ?? e}`);
-  }
-}
-function expect(actual, expected, what) {
-  const a = JSON.stringify(actual);
-  const b = JSON.stringify(expected);
-  if (a !== b) throw new Error(`${what}: expected ${b}, got ${a}`);
-}
-function assert(cond, what) {
-  if (!cond) throw new Error(what);
-}
-const url = (path) => `${BLOG}${path}`;
+const PAGE_SIZE = Number(env("BLOG_PAGE_SIZE", "5"));
 const enc = (slug) => encodeURIComponent(slug);
 
 // The demo blog's posts this test reads.
@@ -51,51 +28,29 @@ const SERIES_2 = "도커-컴포즈와-ci-붙이기";
 const SERIES_1 = "도커를-처음-배우며-컨테이너-입문";
 const MATH = "모델-평가-지표-정리-정밀도와-재현율";
 
-const browser = await chromium.launch({ executablePath: env("CHROMIUM", "/usr/bin/chromium") });
-const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "ko-KR", colorScheme: "light" });
-const consoleErrors = [];
-context.on("page", (page) => watch(page));
-function watch(page) {
-  page.on("console", (m) => {
-    if (m.type() === "error") consoleErrors.push(`${page.url()}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
-}
-const page = await context.newPage();
-
-/** Opens `path`, expecting `status`; returns the response. */
-async function open(path, status = 200) {
-  const response = await page.goto(url(path), { waitUntil: "load" });
-  expect(response?.status(), status, `status of ${path}`);
-  return response;
-}
-const texts = (selector) => page.locator(selector).allInnerTexts();
-
-async function axe(path) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert(result.passes.length > 10, `axe ran on ${path}`);
-  expect(
-    bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-    [],
-    `serious accessibility violations on ${path}`,
-  );
-}
+const site = await openBrowser(BLOG, env("CHROMIUM", "/usr/bin/chromium"));
+const { browser, page, consoleErrors, url, open, texts, axe } = site;
+/** A screenshot into SCREENSHOTS, unless that is empty. */
+const screenshot = (name, options = {}) => (shots ? page.screenshot({ path: join(shots, name), ...options }) : undefined);
 
 await check("home: pinned post first, five posts a page, numbered pages", async () => {
+  const { posts } = await quire.gql(
+    "{ posts(first: 100, orderBy: { field: PUBLISHED_AT, pinnedFirst: true }) { totalCount nodes { title } } }",
+  );
   await open("/");
   expect(await page.title(), "하늘의 개발 노트", "title");
   const titles = await texts(".card h2");
-  expect(titles.length, 5, "posts on page 1");
+  expect(titles.length, PAGE_SIZE, "posts on page 1");
   expect(titles[0], "2023년 회고", "the pinned post first");
   expect(await texts(".card.pinned .badge"), ["고정됨"], "one pinned badge");
-  expect(await texts(".pager a, .pager span"), ["1", "2", "다음"], "pager");
-  await page.screenshot({ path: join(shots, "home.png") });
-  await page.click('.pager a[rel="next"]');
-  await page.waitForURL(url("/page/2"));
-  expect((await texts(".card h2")).length, 2, "posts on page 2 (7 in all)");
+  await screenshot("home.png");
+  const pages = await readNumbered(site, "/");
+  expect(pages.length, Math.ceil(posts.totalCount / PAGE_SIZE), "numbered pages");
+  expect(pages.flat(), posts.nodes.map((p) => p.title), "every post over the pages, in quire's order");
+  await open("/");
   await axe("/");
 });
+
 
 await check("home: feed discovery links, and the feeds are served", async () => {
   await open("/");
@@ -113,7 +68,8 @@ await check("home: feed discovery links, and the feeds are served", async () => 
   assert(rss.includes("<title>2023년 회고</title>"), "the RSS feed lists 2023년 회고");
   assert(rss.includes(`${BLOG}/posts/`), "the RSS feed links this site's post pages");
   const json = await (await fetch(url("/feed.json"))).json();
-  expect(json.items.length, 7, "JSON Feed items");
+  const { posts } = await quire.gql("{ posts { totalCount } }");
+  expect(json.items.length, Math.min(posts.totalCount, 20), "JSON Feed items (quire's --feed-items, 20)");
   const sitemap = await (await fetch(url("/sitemap.xml"))).text();
   assert(sitemap.includes(`${BLOG}/posts/${enc(MATH)}`), "the sitemap names the math post");
 });
@@ -137,7 +93,7 @@ await check("post: co-authors, category breadcrumb, TOC, reading time, math, hig
   expect(await texts(".byline a"), ["김하늘", "이도윤"], "co-authors");
   expect(await texts(".breadcrumb li"), ["홈", "개발", "MLOps"], "breadcrumb");
   expect(await texts(".toc li"), ["정의", "코드로 계산하기"], "table of contents");
-  await page.screenshot({ path: join(shots, "post.png"), fullPage: true });
+  await screenshot("post.png", { fullPage: true });
   await page.click(".toc a >> text=코드로 계산하기");
   assert(page.url().endsWith(`#${enc("코드로-계산하기")}`) || page.url().endsWith("#코드로-계산하기"), `anchor URL ${page.url()}`);
   assert(/^\d+분 분량$/.test((await texts(".post .meta span"))[1]), "reading time");
@@ -186,6 +142,40 @@ await check("tag, category, series and author pages", async () => {
   await open("/authors/doyun");
   expect(await texts("h1"), ["이도윤"], "author heading");
   expect(await texts(".card h2"), ["모델 평가 지표 정리 - 정밀도와 재현율"], "the co-author's post");
+});
+
+await check("tag, category and author pages in numbered pages, read by cursor (Hangul slugs)", async () => {
+  const listings = [
+    ["tag", env("PAGED_TAG"), (slug) => `/tags/${enc(slug)}`],
+    ["category", env("PAGED_CATEGORY"), (slug) => `/categories/${enc(slug)}`],
+    ["author", env("PAGED_AUTHOR"), (slug) => `/authors/${enc(slug)}`],
+  ];
+  for (const [kind, slug, pathOf] of listings) {
+    const found = await quire.gql(
+      `query($s: String!) { ${kind}(slug: $s) { name postCount posts(first: 100) { totalCount nodes { title } } } }`,
+      { s: slug },
+    );
+    const { posts, postCount, name } = found[kind];
+    const want = posts.nodes.map((p) => p.title);
+    assert(posts.totalCount > PAGE_SIZE, `${kind} ${slug} holds more than a page: ${posts.totalCount} posts`);
+    expect(postCount, posts.totalCount, `${kind} ${slug}: postCount and the connection's totalCount`);
+    const first = pathOf(slug);
+    const pages = await readNumbered(site, first);
+    expect(pages.length, Math.ceil(posts.totalCount / PAGE_SIZE), `${kind} ${slug}: numbered pages`);
+    expect(pages[1], want.slice(PAGE_SIZE, 2 * PAGE_SIZE), `${kind} ${slug}: page 2`);
+    expect(pages.flat(), want, `${kind} ${slug}: every post over the pages, in quire's order`);
+    expect(pages.flat().length, posts.totalCount, `${kind} ${slug}: posts over the pages = totalCount`);
+    await open(numbered(first, 2));
+    assert((await page.title()).includes(" · 2쪽"), `page 2's title: ${await page.title()}`);
+    assert((await texts("h1"))[0].includes(name), `page 2's heading names the ${kind}`);
+    expect(await page.locator("link[rel=canonical]").getAttribute("href"), url(numbered(first, 2)), "page 2's canonical URL");
+    expect((await fetch(url(numbered(first, pages.length + 1)))).status, 404, `${kind} ${slug}: no page past the last`);
+  }
+  const tag = env("PAGED_TAG");
+  const titles = (await quire.gql("query($s: String!) { tag(slug: $s) { posts(first: 100) { nodes { title } } } }", { s: tag })).tag.posts.nodes.map((p) => p.title);
+  expect(titles, [...titles].sort().reverse(), "the imported posts newest first (their titles count up with their dates)");
+  await open(numbered(`/tags/${enc(tag)}`, 2));
+  await axe(`/tags/${tag}/2`);
 });
 
 await check("About and the other menu pages", async () => {
@@ -287,6 +277,45 @@ await check("draft preview through a preview token; an expired token gets a clea
   expect(await page.locator("#preview").isHidden(), true, "no draft shown");
 });
 
+await check("page preview: a draft page through its token; expired, forged and missing tokens get a clear message", async () => {
+  const draftPage = await quire.createPage({
+    title: "지금 하는 일",
+    slug: "지금",
+    markdown: "## 요즘\n\n아직 공개하지 않은 페이지 초안입니다.",
+  });
+  expect(draftPage.status, "DRAFT", "a draft page");
+  expect((await fetch(url(`/${enc(draftPage.slug)}`))).status, 404, "a draft page is not built");
+  const token = await quire.pagePreviewToken(draftPage.id);
+  await open(`/preview?token=${encodeURIComponent(token)}`);
+  await page.locator("#preview:not([hidden])").waitFor();
+  expect(await texts("#preview-title"), ["지금 하는 일"], "the page's title");
+  expect(await texts("#preview-status"), ["미리보기: 아직 공개되지 않은 페이지입니다 (DRAFT)."], "marked as a draft page");
+  expect(await texts("#preview-body h2"), ["요즘"], "the page's heading");
+  expect(await texts("#preview-body p"), ["아직 공개하지 않은 페이지 초안입니다."], "the page's text");
+  expect(await page.title(), "미리보기: 지금 하는 일", "document title");
+  await axe("/preview (a page)");
+
+  const message =
+    "이 미리보기 링크는 만료되었거나 올바르지 않습니다. 글쓴이에게 새 링크를 요청하세요. (미리보기 링크는 한 시간 동안 쓸 수 있습니다.)";
+  for (const [what, bad] of [
+    ["expired", expired(token, env("QUIRE_JWT_SECRET"))],
+    ["forged", forged(token)],
+    ["not a token", "미리보기"],
+  ]) {
+    await open(`/preview?token=${encodeURIComponent(bad)}`);
+    await page.locator("#preview-status.error").waitFor();
+    expect(await texts("#preview-status"), [message], `${what} token: the message`);
+    expect(await page.locator("#preview").isHidden(), true, `${what} token: no page shown`);
+  }
+  await open("/preview");
+  await page.locator("#preview-status.error").waitFor();
+  expect(
+    await texts("#preview-status"),
+    ["미리보기 링크에 토큰이 없습니다. 편집 화면에서 미리보기 링크를 다시 만드세요."],
+    "no token: the message",
+  );
+});
+
 /** Polls `path` until it answers `status` (a rebuild from a webhook takes a few seconds). */
 async function waitFor(path, status, seconds = 90) {
   const deadline = Date.now() + seconds * 1000;
@@ -327,5 +356,4 @@ await check("no console errors on any page", async () => {
 });
 
 await browser.close();
-console.log(`e2e: ${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+process.exit(summary());

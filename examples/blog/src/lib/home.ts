@@ -1,11 +1,12 @@
-// The home page's numbered pages: pinned posts first, then the newest.
+// The home page's numbered pages (pinned posts first, then the newest), read once per
+// build and shared by `/` and `/page/{n}`.
 import { read } from "./api";
-import { HomePageDocument } from "../gql/graphql";
+import { readPages, type Numbered } from "./paging";
+import { HomePageDocument, type PostCardFragment } from "../gql/graphql";
 
-/** Posts per home page. */
-export const PAGE_SIZE = Number(process.env.BLOG_PAGE_SIZE ?? 5);
+let home: Promise<Numbered<PostCardFragment>[]> | undefined;
 
-export async function homePage(page: number) {
-  const { posts } = await read(HomePageDocument, { page, pageSize: PAGE_SIZE });
-  return { posts: posts.nodes, pages: Math.max(1, Math.ceil(posts.totalCount / PAGE_SIZE)) };
+export function homePages(): Promise<Numbered<PostCardFragment>[]> {
+  home ??= readPages(async (first, after) => (await read(HomePageDocument, { first, after })).posts);
+  return home;
 }
