@@ -11,6 +11,7 @@
 pub mod blog;
 pub mod bylines;
 pub mod cluster;
+pub mod containers;
 mod database;
 pub mod feedcheck;
 pub mod fixtures;
