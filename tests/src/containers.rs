@@ -23,6 +23,8 @@ const IMAGES: [(&str, &str); 4] = [
     ("MC_IMAGE", "localhost/quire-s3:latest"),
     ("HAPROXY_IMAGE", "localhost/quire-haproxy:latest"),
 ];
+/// compose.yaml's services.
+const SERVICES: [&str; 6] = ["postgres", "minio", "bucket", "quire1", "quire2", "lb"];
 const SECRET: &str = "a-compose-stack-secret-of-at-least-32-bytes";
 const INSTALL: &str = "`bash .ci/run` installs them, or `apt-get install podman runc \
                        podman-compose debootstrap binutils`";
@@ -139,7 +141,7 @@ impl Stack {
             _lock: lock,
         };
         // Whatever a killed run left behind.
-        stack.compose(&["down", "-v"]);
+        stack.down();
         let up = stack.compose(&["up", "-d"]);
         stdout("podman-compose up -d", &up);
         stack
@@ -224,12 +226,36 @@ impl Stack {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
+
+    /// Removes the containers with their anonymous volumes (the image's `/data`, which
+    /// `podman-compose down` would leave), the named volumes and the network.
+    fn down(&self) {
+        let report = |what: &str, out: Output| {
+            if !out.status.success() {
+                eprintln!(
+                    "{what} failed ({}): {}",
+                    out.status,
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        };
+        let mut rm = vec!["rm", "--force", "--volumes", "--ignore"];
+        let names = SERVICES.map(Self::container);
+        rm.extend(names.iter().map(String::as_str));
+        report("podman rm", podman(&rm));
+        report("podman-compose down -v", self.compose(&["down", "-v"]));
+        // podman-compose 1.0.3 leaves the project's network.
+        let network = format!("{PROJECT}_default");
+        if podman(&["network", "exists", &network]).status.success() {
+            report("podman network rm", podman(&["network", "rm", &network]));
+        }
+    }
 }
 
 impl Drop for Stack {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            for service in ["postgres", "minio", "bucket", "quire1", "quire2", "lb"] {
+            for service in SERVICES {
                 let logs = podman(&["logs", "--tail", "20", &Self::container(service)]);
                 eprintln!(
                     "--- {service}:\n{}{}",
@@ -238,13 +264,6 @@ impl Drop for Stack {
                 );
             }
         }
-        let down = self.compose(&["down", "-v"]);
-        if !down.status.success() {
-            eprintln!(
-                "podman-compose down -v failed ({}): {}",
-                down.status,
-                String::from_utf8_lossy(&down.stderr)
-            );
-        }
+        self.down();
     }
 }
