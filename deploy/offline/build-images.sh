@@ -16,7 +16,8 @@
 # quire: $QUIRE_IMAGE (default localhost/quire:latest), always rebuilt: the Dockerfile with
 # RUST_IMAGE=localhost/quire-rust:1.95 and RUNTIME_IMAGE=localhost/quire-runtime:bookworm,
 # or, with QUIRE_PREBUILT, offline/prebuilt.Containerfile (the Dockerfile's last stage)
-# over that binary, stripped.
+# over that binary, stripped. Both in Docker's image format, which keeps HEALTHCHECK (OCI's
+# has no such field; podman drops it with a warning).
 #
 # Building the bases holds a lock (/run/lock/quire-build-images.lock), so a second run (the stack
 # test while .ci/run builds them in the background) waits for the first, then finds them.
@@ -93,12 +94,12 @@ quire() {
     step "$image from $QUIRE_PREBUILT"
     ctx="$(mktemp -d "$work/prebuilt.XXXXXX")" && mkdir -p "$ctx/bin" "$ctx/data"
     strip -o "$ctx/bin/quire" "$QUIRE_PREBUILT"
-    logged prebuilt podman build -t "$image" -f deploy/offline/prebuilt.Containerfile "$ctx"
+    logged prebuilt podman build --format docker -t "$image" -f deploy/offline/prebuilt.Containerfile "$ctx"
     rm -rf "$ctx"
   else
     # vfs storage copies the whole file system for each layer: no intermediate layers.
     step "$image from the Dockerfile (cargo build --release in localhost/quire-rust)"
-    podman build --layers=false -t "$image" \
+    podman build --format docker --layers=false -t "$image" \
       --build-arg RUST_IMAGE=localhost/quire-rust:1.95 \
       --build-arg RUNTIME_IMAGE=localhost/quire-runtime:bookworm .
   fi

@@ -12,7 +12,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::processes::{free_port, haproxy_status};
+use crate::processes::{free_port, haproxy_stat, haproxy_status};
 
 /// podman-compose's project: containers are `quirestack_SERVICE_1`.
 const PROJECT: &str = "quirestack";
@@ -209,6 +209,25 @@ impl Stack {
     /// HAProxy's health of server `name` (`UP`, `DOWN`…); `None` while it does not answer.
     pub async fn status(&self, name: &str) -> Option<String> {
         haproxy_status(self.stats_port, name).await
+    }
+
+    /// Waits (at most `within`) until HAProxy has seen server `name` pass a check and
+    /// holds it UP. (HAProxy counts a server UP from its start, before any check: a
+    /// server still migrating or waiting for PostgreSQL would pass for ready.)
+    pub async fn wait_ready(&self, name: &str, within: Duration) {
+        let deadline = Instant::now() + within;
+        loop {
+            let status = self.status(name).await;
+            let check = haproxy_stat(self.stats_port, name, "check_status").await;
+            if status.as_deref() == Some("UP") && check.as_deref() == Some("L7OK") {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "HAProxy's {name} is {status:?}, last check {check:?}, after {within:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
     }
 
     /// Waits (at most `within`) until HAProxy says server `name` is `want`.

@@ -8,6 +8,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod balanced;
 pub mod blog;
 pub mod bylines;
 pub mod cluster;

@@ -192,15 +192,22 @@ impl Drop for Haproxy {
 /// The health of server `name` in HAProxy's backend `quire`, from the stats page on
 /// `stats_port` (`UP`, `DOWN`, `UP 1/2`…); `None` while HAProxy does not answer yet.
 pub async fn haproxy_status(stats_port: u16, name: &str) -> Option<String> {
+    haproxy_stat(stats_port, name, "status").await
+}
+
+/// Column `want` of server `name`'s line in HAProxy's stats (`status`, `check_status`:
+/// `L7OK` once a check has passed, `INI` before any…); `None` while HAProxy does not
+/// answer yet.
+pub async fn haproxy_stat(stats_port: u16, name: &str, want: &str) -> Option<String> {
     let url = format!("http://127.0.0.1:{stats_port}/stats;csv");
     let csv = reqwest::get(url).await.ok()?.text().await.ok()?;
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next()?.trim_start_matches("# ").split(',').collect();
     let column = |n: &str| header.iter().position(|h| *h == n).unwrap();
-    let (px, sv, status) = (column("pxname"), column("svname"), column("status"));
+    let (px, sv, wanted) = (column("pxname"), column("svname"), column(want));
     lines
         .map(|l| l.split(',').collect::<Vec<_>>())
         .find(|f| f[px] == "quire" && f[sv] == name)
-        .map(|f| f[status].to_owned())
+        .map(|f| f[wanted].to_owned())
         .or_else(|| panic!("no server {name} in HAProxy's stats:\n{csv}"))
 }
