@@ -29,6 +29,19 @@ pub async fn send(req: reqwest::RequestBuilder) -> Answer {
     }
 }
 
+/// Sends `req()` through the balancer until a server other than `first` answers (round
+/// robin: the next request); that answer.
+pub async fn read_elsewhere(first: &str, req: impl Fn() -> reqwest::RequestBuilder) -> Answer {
+    for _ in 0..2 {
+        let a = send(req()).await;
+        if a.served_by != first {
+            assert!(!a.served_by.is_empty());
+            return a;
+        }
+    }
+    panic!("two requests in a row went to {first}");
+}
+
 /// Uploads `png` as `빨강.png` to the GraphQL endpoint `graphql_url` (a multipart request);
 /// the server that took it, the media URL and its SHA-256.
 pub async fn upload(

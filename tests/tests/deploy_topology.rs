@@ -17,7 +17,7 @@ use std::{
 
 use quire_tests::{
     Backend, PASSWORD,
-    balanced::{Answer, send, upload},
+    balanced::{read_elsewhere, send, upload},
     empty_database,
     entity::user::Role,
     media::{StoreKind, TestStore, image},
@@ -287,19 +287,6 @@ async fn two_servers_behind_haproxy() {
     drop(lb);
     drop(servers);
     drop(guard);
-}
-
-/// Sends `req()` through the balancer until a server other than `first` answers (round
-/// robin: the next request); that answer.
-async fn read_elsewhere(first: &str, req: impl Fn() -> reqwest::RequestBuilder) -> Answer {
-    for _ in 0..2 {
-        let a = send(req()).await;
-        if a.served_by != first {
-            assert!(!a.served_by.is_empty());
-            return a;
-        }
-    }
-    panic!("two requests in a row went to {first}");
 }
 
 /// The files under `dir`.
