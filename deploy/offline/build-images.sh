@@ -89,6 +89,8 @@ bases() {
 }
 
 quire() {
+  local old
+  old="$(podman image inspect --format '{{.Id}}' "$image" 2> /dev/null || true)"
   if [ -n "${QUIRE_PREBUILT:-}" ]; then
     # A binary built on this (Debian 12) host, stripped, under the Dockerfile's last stage.
     step "$image from $QUIRE_PREBUILT"
@@ -102,6 +104,10 @@ quire() {
     podman build --format docker --layers=false -t "$image" \
       --build-arg RUST_IMAGE=localhost/quire-rust:1.95 \
       --build-arg RUNTIME_IMAGE=localhost/quire-runtime:bookworm .
+  fi
+  # The image this one replaced, untagged now: removed unless a container still uses it.
+  if [ -n "$old" ] && [ "$old" != "$(podman image inspect --format '{{.Id}}' "$image")" ]; then
+    podman rmi "$old" > /dev/null 2>&1 || true
   fi
 }
 
