@@ -8,9 +8,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod balanced;
 pub mod blog;
 pub mod bylines;
 pub mod cluster;
+pub mod containers;
 mod database;
 pub mod feedcheck;
 pub mod fixtures;

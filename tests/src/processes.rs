@@ -159,22 +159,7 @@ impl Haproxy {
     /// The health of server `name` as HAProxy's stats say (`UP`, `DOWN`, `UP 1/2`…);
     /// `None` while HAProxy does not answer yet.
     pub async fn status(&self, name: &str) -> Option<String> {
-        let url = format!("http://127.0.0.1:{}/stats;csv", self.stats_port);
-        let csv = reqwest::get(url).await.ok()?.text().await.unwrap();
-        let mut lines = csv.lines();
-        let header: Vec<&str> = lines
-            .next()
-            .unwrap()
-            .trim_start_matches("# ")
-            .split(',')
-            .collect();
-        let column = |n: &str| header.iter().position(|h| *h == n).unwrap();
-        let (px, sv, status) = (column("pxname"), column("svname"), column("status"));
-        lines
-            .map(|l| l.split(',').collect::<Vec<_>>())
-            .find(|f| f[px] == "quire" && f[sv] == name)
-            .map(|f| f[status].to_owned())
-            .or_else(|| panic!("no server {name} in HAProxy's stats:\n{csv}"))
+        haproxy_status(self.stats_port, name).await
     }
 
     /// Waits (at most `within`) until server `name`'s status is `want`.
@@ -202,4 +187,27 @@ impl Drop for Haproxy {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The health of server `name` in HAProxy's backend `quire`, from the stats page on
+/// `stats_port` (`UP`, `DOWN`, `UP 1/2`…); `None` while HAProxy does not answer yet.
+pub async fn haproxy_status(stats_port: u16, name: &str) -> Option<String> {
+    haproxy_stat(stats_port, name, "status").await
+}
+
+/// Column `want` of server `name`'s line in HAProxy's stats (`status`, `check_status`:
+/// `L7OK` once a check has passed, `INI` before any…); `None` while HAProxy does not
+/// answer yet.
+pub async fn haproxy_stat(stats_port: u16, name: &str, want: &str) -> Option<String> {
+    let url = format!("http://127.0.0.1:{stats_port}/stats;csv");
+    let csv = reqwest::get(url).await.ok()?.text().await.ok()?;
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next()?.trim_start_matches("# ").split(',').collect();
+    let column = |n: &str| header.iter().position(|h| *h == n).unwrap();
+    let (px, sv, wanted) = (column("pxname"), column("svname"), column(want));
+    lines
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .find(|f| f[px] == "quire" && f[sv] == name)
+        .map(|f| f[wanted].to_owned())
+        .or_else(|| panic!("no server {name} in HAProxy's stats:\n{csv}"))
 }

@@ -16,7 +16,9 @@ use std::{
 };
 
 use quire_tests::{
-    Backend, PASSWORD, empty_database,
+    Backend, PASSWORD,
+    balanced::{read_elsewhere, send, upload},
+    empty_database,
     entity::user::Role,
     media::{StoreKind, TestStore, image},
     processes::{Haproxy, Server},
@@ -29,29 +31,6 @@ const BIN: &str = env!("CARGO_BIN_EXE_quire-server");
 /// Health checks this often: a stopped server is out after two failed checks.
 const CHECK_INTER: &str = "200ms";
 const SPREAD: &str = "query Spread { posts(first: 1) { totalCount } }";
-
-/// One answer through the balancer: status, the server that gave it, the body.
-struct Answer {
-    status: u16,
-    served_by: String,
-    body: Value,
-}
-
-async fn send(req: reqwest::RequestBuilder) -> Answer {
-    let resp = req.send().await.unwrap();
-    let status = resp.status().as_u16();
-    let served_by = resp
-        .headers()
-        .get("x-served-by")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    let body = resp.json().await.unwrap_or(Value::Null);
-    Answer {
-        status,
-        served_by,
-        body,
-    }
-}
 
 fn get(client: &reqwest::Client, lb: &Haproxy, query: &str, op: &str) -> reqwest::RequestBuilder {
     client
@@ -210,7 +189,7 @@ async fn two_servers_behind_haproxy() {
 
     // An image uploaded through one server is served by the other, from S3.
     let png = image("img = Image.new('RGB', (64, 48), (200, 30, 30))", "PNG");
-    let (uploader, url, sha) = upload(&client, &lb, &token, png.clone()).await;
+    let (uploader, url, sha) = upload(&client, &lb.url("/graphql"), &token, png.clone()).await;
     let served = read_elsewhere(&uploader, || client.get(lb.url(&url))).await;
     assert_eq!(served.status, 200);
     let bytes = client
@@ -308,55 +287,6 @@ async fn two_servers_behind_haproxy() {
     drop(lb);
     drop(servers);
     drop(guard);
-}
-
-/// Sends `req()` through the balancer until a server other than `first` answers (round
-/// robin: the next request); that answer.
-async fn read_elsewhere(first: &str, req: impl Fn() -> reqwest::RequestBuilder) -> Answer {
-    for _ in 0..2 {
-        let a = send(req()).await;
-        if a.served_by != first {
-            assert!(!a.served_by.is_empty());
-            return a;
-        }
-    }
-    panic!("two requests in a row went to {first}");
-}
-
-/// Uploads `png` through the balancer: the server that took it, the media URL, its SHA-256.
-async fn upload(
-    client: &reqwest::Client,
-    lb: &Haproxy,
-    token: &str,
-    png: Vec<u8>,
-) -> (String, String, String) {
-    let operations = json!({
-        "query": "mutation($file: Upload!) { uploadMedia(file: $file) { media { url sha256 } } }",
-        "variables": { "file": null },
-    });
-    let form = reqwest::multipart::Form::new()
-        .text("operations", operations.to_string())
-        .text("map", json!({ "0": ["variables.file"] }).to_string())
-        .part(
-            "0",
-            reqwest::multipart::Part::bytes(png).file_name("빨강.png"),
-        );
-    let a = send(
-        client
-            .post(lb.url("/graphql"))
-            .bearer_auth(token)
-            .multipart(form),
-    )
-    .await;
-    let media = &a.body["data"]["uploadMedia"]["media"];
-    let url = media["url"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{}", a.body));
-    (
-        a.served_by,
-        url.to_owned(),
-        media["sha256"].as_str().unwrap().to_owned(),
-    )
 }
 
 /// The files under `dir`.
