@@ -16,7 +16,7 @@ use crate::{error::AppResult, import::PageFields, slug::slugify};
 /// Sets the parent of every imported page whose front matter names one; returns how
 /// many pages changed. One transaction.
 pub async fn link_parents<C: ConnectionTrait + TransactionTrait>(db: &C) -> AppResult<usize> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let pages = post::Entity::find()
         .filter(post::Column::Kind.eq(post::Kind::Page))
         .order_by_asc(post::Column::Id)

@@ -6,7 +6,7 @@
 use entity::{media, media_variant};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 
 use super::{
@@ -57,7 +57,7 @@ pub async fn update(
         a.filename = Set(name::clean(&filename));
     }
     a.updated_at = Set(crate::service::now());
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let m = a.update(&txn).await?;
     outbox::media(&txn, "updated", &m, None).await?;
     txn.commit().await?;
@@ -99,7 +99,7 @@ pub async fn remove(
             list.join(", ")
         )));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let variants = media_variant::Entity::find()
         .filter(media_variant::Column::MediaId.eq(m.id))
         .all(&txn)

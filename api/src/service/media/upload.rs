@@ -210,7 +210,7 @@ async fn insert<C: ConnectionTrait + TransactionTrait>(
     row: media::ActiveModel,
     notify: bool,
 ) -> AppResult<media::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let m = row.insert(&txn).await?;
     if notify {
         crate::service::webhook::outbox::media(&txn, "created", &m, Some(&[][..])).await?;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use entity::post;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Statement, TransactionTrait, Value,
+    QueryOrder, QuerySelect, Statement, Value,
     sea_query::{Alias, Query},
 };
 
@@ -270,7 +270,7 @@ pub async fn index_missing(db: &DatabaseConnection) -> AppResult<u64> {
         if batch.is_empty() {
             return Ok(done);
         }
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         for p in &batch {
             index_post(&txn, p).await?;
         }
