@@ -72,3 +72,65 @@ pub async fn upload(
         media["sha256"].as_str().unwrap().to_owned(),
     )
 }
+
+/// Logs in through the balancer at the GraphQL endpoint `graphql_url`; the access token.
+pub async fn login(
+    client: &reqwest::Client,
+    graphql_url: &str,
+    email: &str,
+    password: &str,
+) -> String {
+    let a = send(client.post(graphql_url).json(&json!({
+        "query": "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
+        "variables": { "i": { "email": email, "password": password } },
+    })))
+    .await;
+    a.body["data"]["login"]["accessToken"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{}", a.body))
+        .to_owned()
+}
+
+/// Creates and publishes a post titled `title` through the balancer (checked to get
+/// `slug` and to be PUBLISHED), then reads its `title` and `html` by that slug with a
+/// GET that a server other than the publishing one answers; that answer (status checked
+/// 200).
+pub async fn publish_and_read_elsewhere(
+    client: &reqwest::Client,
+    graphql_url: &str,
+    token: &str,
+    (title, slug, markdown): (&str, &str, &str),
+) -> Answer {
+    let write = |query: &str, variables: Value| {
+        client
+            .post(graphql_url)
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+    };
+    let created = send(write(
+        "mutation($i: CreatePostInput!) { createPost(input: $i) { post { id slug } } }",
+        json!({ "i": { "title": title, "markdown": markdown } }),
+    ))
+    .await;
+    let post = &created.body["data"]["createPost"]["post"];
+    let published = send(write(
+        "mutation($i: PublishPostInput!) { publishPost(input: $i) { post { status } } }",
+        json!({ "i": { "id": post["id"] } }),
+    ))
+    .await;
+    assert_eq!(
+        published.body["data"]["publishPost"]["post"]["status"], "PUBLISHED",
+        "{}",
+        published.body
+    );
+    assert_eq!(post["slug"], slug, "{}", created.body);
+    let query = format!("query Read {{ post(slug: \"{slug}\") {{ title html }} }}");
+    let read = read_elsewhere(&published.served_by, || {
+        client
+            .get(graphql_url)
+            .query(&[("query", query.as_str()), ("operationName", "Read")])
+    })
+    .await;
+    assert_eq!(read.status, 200, "{}", read.body);
+    read
+}

@@ -21,11 +21,10 @@ use std::{
 
 use quire_tests::{
     PASSWORD,
-    balanced::{Answer, read_elsewhere, send, upload},
+    balanced::{login, publish_and_read_elsewhere, send, upload},
     containers::{Stack, build_images, podman, require_tools, stdout},
     media::image,
 };
-use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_quire-server");
 const IMAGE: &str = "localhost/quire:stack-test";
@@ -73,20 +72,6 @@ fn counts(entries: &[(&str, u32)]) -> BTreeMap<(u16, String), u32> {
         .iter()
         .map(|(server, n)| ((200, (*server).to_owned()), *n))
         .collect()
-}
-
-async fn gql(
-    client: &reqwest::Client,
-    stack: &Stack,
-    token: &str,
-    query: &str,
-    vars: Value,
-) -> Answer {
-    let req = client
-        .post(stack.url("/graphql"))
-        .bearer_auth(token)
-        .json(&json!({ "query": query, "variables": vars }));
-    send(req).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -154,48 +139,24 @@ async fn compose_stack_behind_haproxy() {
         &format!("{PASSWORD}\n"),
     );
     stdout("quire user create", &made);
-    let login = gql(
+    let token = login(
         &client,
-        &stack,
-        "",
-        "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
-        json!({ "i": { "email": "admin@example.com", "password": PASSWORD } }),
+        &stack.url("/graphql"),
+        "admin@example.com",
+        PASSWORD,
     )
     .await;
-    let token = login.body["data"]["login"]["accessToken"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{}", login.body))
-        .to_owned();
-    let created = gql(
+    let read = publish_and_read_elsewhere(
         &client,
-        &stack,
+        &stack.url("/graphql"),
         &token,
-        "mutation($i: CreatePostInput!) { createPost(input: $i) { post { id } } }",
-        json!({ "i": { "title": "컨테이너 점검", "markdown": "두 컨테이너 중 하나가 썼다." } }),
+        (
+            "컨테이너 점검",
+            "컨테이너-점검",
+            "두 컨테이너 중 하나가 썼다.",
+        ),
     )
     .await;
-    let id = created.body["data"]["createPost"]["post"]["id"].clone();
-    let published = gql(
-        &client,
-        &stack,
-        &token,
-        "mutation($i: PublishPostInput!) { publishPost(input: $i) { post { status } } }",
-        json!({ "i": { "id": id } }),
-    )
-    .await;
-    assert_eq!(
-        published.body["data"]["publishPost"]["post"]["status"], "PUBLISHED",
-        "{}",
-        published.body
-    );
-    let writer = published.served_by;
-    let read = read_elsewhere(&writer, || {
-        client
-            .get(stack.url("/graphql"))
-            .query(&[("query", "{ post(slug: \"컨테이너-점검\") { title html } }")])
-    })
-    .await;
-    assert_eq!(read.status, 200);
     assert_eq!(
         read.body["data"]["post"]["title"], "컨테이너 점검",
         "{}",

@@ -17,14 +17,13 @@ use std::{
 
 use quire_tests::{
     Backend, PASSWORD,
-    balanced::{read_elsewhere, send, upload},
+    balanced::{login, publish_and_read_elsewhere, read_elsewhere, send, upload},
     empty_database,
     entity::user::Role,
     media::{StoreKind, TestStore, image},
     processes::{Haproxy, Server},
     quire::service::account::users::{NewAccount, create_user},
 };
-use serde_json::{Value, json};
 
 const SECRET: &str = "a-deployment-secret-that-is-at-least-32-bytes";
 const BIN: &str = env!("CARGO_BIN_EXE_quire-server");
@@ -36,19 +35,6 @@ fn get(client: &reqwest::Client, lb: &Haproxy, query: &str, op: &str) -> reqwest
     client
         .get(lb.url("/graphql"))
         .query(&[("query", query), ("operationName", op)])
-}
-
-fn post(
-    client: &reqwest::Client,
-    lb: &Haproxy,
-    token: &str,
-    query: &str,
-    variables: Value,
-) -> reqwest::RequestBuilder {
-    client
-        .post(lb.url("/graphql"))
-        .bearer_auth(token)
-        .json(&json!({ "query": query, "variables": variables }))
 }
 
 /// `Spread` requests counted by the server at `base`, over every outcome.
@@ -139,48 +125,14 @@ async fn two_servers_behind_haproxy() {
     assert_eq!(spread_count(&servers[1].base()).await, by["quire2"]);
 
     // A post written through one server is read through the other.
-    let login = send(client.post(lb.url("/graphql")).json(&json!({
-        "query": "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
-        "variables": { "i": { "email": "admin@example.com", "password": PASSWORD } },
-    })))
-    .await;
-    let token = login.body["data"]["login"]["accessToken"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{}", login.body))
-        .to_owned();
-    let created = send(post(
+    let token = login(&client, &lb.url("/graphql"), "admin@example.com", PASSWORD).await;
+    let read = publish_and_read_elsewhere(
         &client,
-        &lb,
+        &lb.url("/graphql"),
         &token,
-        "mutation($i: CreatePostInput!) { createPost(input: $i) { post { id slug } } }",
-        json!({ "i": { "title": "배포 점검", "markdown": "두 서버 중 하나가 썼다." } }),
-    ))
+        ("배포 점검", "배포-점검", "두 서버 중 하나가 썼다."),
+    )
     .await;
-    let id = created.body["data"]["createPost"]["post"]["id"].clone();
-    let published = send(post(
-        &client,
-        &lb,
-        &token,
-        "mutation($i: PublishPostInput!) { publishPost(input: $i) { post { status } } }",
-        json!({ "i": { "id": id } }),
-    ))
-    .await;
-    assert_eq!(
-        published.body["data"]["publishPost"]["post"]["status"], "PUBLISHED",
-        "{}",
-        published.body
-    );
-    let writer = published.served_by;
-    let read = read_elsewhere(&writer, || {
-        get(
-            &client,
-            &lb,
-            "query Read { post(slug: \"배포-점검\") { title html } }",
-            "Read",
-        )
-    })
-    .await;
-    assert_eq!(read.status, 200);
     assert_eq!(read.body["data"]["post"]["title"], "배포 점검");
     assert_eq!(
         read.body["data"]["post"]["html"],
