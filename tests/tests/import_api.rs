@@ -118,6 +118,36 @@ async fn only_editors_and_admins_import(app: TestApp) {
 }
 both_backends!(only_editors_and_admins_import);
 
+/// A file without a date is dated when first imported (now, over the API); importing it
+/// again later leaves its post as it was: UNCHANGED, the same date.
+async fn an_undated_file_imported_again_keeps_its_date(app: TestApp) {
+    let (_, editor) = app.actor(Role::Editor).await;
+    let files =
+        json!([{ "path": "undated.md", "content": "---\ntitle: 날짜 없는 글\n---\n본문\n" }]);
+    let first = app
+        .graphql_as(&editor, IMPORT, json!({ "i": { "files": files } }))
+        .await;
+    let first = &first.data()["importPosts"]["results"][0];
+    assert_eq!(first["outcome"], "IMPORTED");
+    // Past the second the first import was dated to.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let again = app
+        .graphql_as(&editor, IMPORT, json!({ "i": { "files": files } }))
+        .await;
+    let again = &again.data()["importPosts"]["results"][0];
+    assert_eq!(again["outcome"], "UNCHANGED");
+    assert_eq!(again["post"]["publishedAt"], first["post"]["publishedAt"]);
+    let changed =
+        json!([{ "path": "undated.md", "content": "---\ntitle: 날짜 없는 글\n---\n고친 본문\n" }]);
+    let edited = app
+        .graphql_as(&editor, IMPORT, json!({ "i": { "files": changed } }))
+        .await;
+    let edited = &edited.data()["importPosts"]["results"][0];
+    assert_eq!(edited["outcome"], "UPDATED");
+    assert_eq!(edited["post"]["publishedAt"], first["post"]["publishedAt"]);
+}
+both_backends!(an_undated_file_imported_again_keeps_its_date);
+
 /// Only an admin's import creates an author for an unknown `author:` (role AUTHOR, no
 /// password); an editor's post by an unknown author is the editor's.
 async fn only_admins_create_authors(app: TestApp) {

@@ -72,6 +72,9 @@ pub(super) struct Filled {
     pub category_id: Option<i64>,
     /// When the post was put in the trash, if it is there.
     pub trashed_before: Option<DateTime<Utc>>,
+    /// The date (UTC, and its offset in seconds) the post already has: a file that gives
+    /// none keeps it, so importing an undated file again does not move its post.
+    pub dated_before: Option<(DateTime<Utc>, i32)>,
 }
 
 /// Sets every field a file gives a post (all but id, version and times).
@@ -82,9 +85,18 @@ pub(super) fn fill(
     from_db: Filled,
 ) {
     let doc = &file.doc;
-    let published = doc.published_at.unwrap_or(file.fallback_date);
-    // Blogs date posts to the second; sub-second parts (from file times) are dropped.
-    let published_utc = published.with_timezone(&Utc).trunc_subsecs(0);
+    let (published_utc, offset) = match (doc.published_at, from_db.dated_before) {
+        (None, Some(kept)) => kept,
+        (given, _) => {
+            let published = given.unwrap_or(file.fallback_date);
+            // Blogs date posts to the second; sub-second parts (from file times) are
+            // dropped.
+            (
+                published.with_timezone(&Utc).trunc_subsecs(0),
+                published.offset().local_minus_utc(),
+            )
+        }
+    };
     let status = if doc.draft || opts.status == ImportStatus::Draft {
         post::Status::Draft
     } else if doc.archived {
@@ -105,7 +117,7 @@ pub(super) fn fill(
     );
     active.status = Set(status);
     active.published_at = Set(Some(published_utc));
-    active.published_at_offset = Set(Some(published.offset().local_minus_utc()));
+    active.published_at_offset = Set(Some(offset));
     active.author_id = Set(from_db.author_id);
     active.series_id = Set(from_db.series_id);
     active.category_id = Set(from_db.category_id);

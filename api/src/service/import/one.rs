@@ -147,6 +147,9 @@ async fn import_with<C: TransactionTrait + ConnectionTrait>(
             series_id,
             category_id,
             trashed_before: existing.as_ref().and_then(|p| p.deleted_at),
+            dated_before: existing
+                .as_ref()
+                .and_then(|p| Some((p.published_at?, p.published_at_offset.unwrap_or(0)))),
         },
     );
 

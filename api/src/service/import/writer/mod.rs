@@ -180,6 +180,7 @@ impl Group {
                 series_id,
                 category_id,
                 trashed_before: None,
+                dated_before: None,
             },
         );
         active.version = sea_orm::Set(1);
